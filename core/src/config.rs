@@ -1,0 +1,383 @@
+//! Layered configuration: built-in defaults that run the embedded store, then an optional TOML
+//! file (`TRACKOUT_CONFIG`, else `./trackout.toml` when present), then environment variables
+//! with the names the ecosystem already uses (`DATABASE_URL`, `AWS_*`).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use serde::Deserialize;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("reading {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("parsing {path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: Box<toml::de::Error>,
+    },
+    #[error("environment variable {name}={value:?} is not valid: {reason}")]
+    Env {
+        name: &'static str,
+        value: String,
+        reason: String,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageKind {
+    Local,
+    S3,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct S3Config {
+    pub bucket: Option<String>,
+    /// Taken from `AWS_ENDPOINT_URL` by default; set for MinIO, Garage, Ceph or R2.
+    pub endpoint_url: Option<String>,
+    pub region: Option<String>,
+    pub force_path_style: bool,
+    /// Objects above this size go up as a multipart upload, in parts of this size.
+    pub multipart_part_bytes: u64,
+}
+
+impl Default for S3Config {
+    fn default() -> Self {
+        S3Config {
+            bucket: None,
+            endpoint_url: None,
+            region: None,
+            force_path_style: true,
+            multipart_part_bytes: 8 * 1024 * 1024,
+        }
+    }
+}
+
+/// Size caps for producer uploads, checked against `Content-Length` before anything is stored
+/// and counted again while streaming.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct UploadLimits {
+    pub master_bytes: u64,
+    pub trackout_bytes: u64,
+    pub voice_tag_bytes: u64,
+}
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        UploadLimits {
+            master_bytes: 2 * GIB,
+            trackout_bytes: 8 * GIB,
+            voice_tag_bytes: 64 * MIB,
+        }
+    }
+}
+
+/// Limits of the trackout check (see the media crate).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct CheckConfig {
+    pub max_inflated_bytes: u64,
+    pub max_entries: u64,
+    pub max_stem_seconds: u64,
+    pub true_peak_ceiling_dbtp: f64,
+}
+
+impl Default for CheckConfig {
+    fn default() -> Self {
+        CheckConfig {
+            max_inflated_bytes: 8 * GIB,
+            max_entries: 1000,
+            max_stem_seconds: 20 * 60,
+            true_peak_ceiling_dbtp: -1.0,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct WorkerConfig {
+    /// Jobs one worker process runs at once. Renders are CPU-bound; more than the core count
+    /// only queues them inside the process.
+    pub concurrency: usize,
+    /// How long a claimed job stays ours without a heartbeat before another worker rescues it.
+    pub lease_seconds: u64,
+    pub max_attempts: i32,
+    pub poll_interval_ms: u64,
+    /// On shutdown, how long the job in hand may run before it is released back to the queue.
+    pub shutdown_grace_seconds: u64,
+    /// Delay before the first retry of a failed job; it doubles with each attempt.
+    pub retry_backoff_ms: u64,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            concurrency: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1),
+            lease_seconds: 60,
+            max_attempts: 5,
+            poll_interval_ms: 1000,
+            shutdown_grace_seconds: 30,
+            retry_backoff_ms: 5_000,
+        }
+    }
+}
+
+impl WorkerConfig {
+    pub fn lease(&self) -> Duration {
+        Duration::from_secs(self.lease_seconds)
+    }
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    pub bind: SocketAddr,
+    /// The address buyers and engineers reach the store at; links are built from it.
+    pub public_url: Option<String>,
+    pub data_dir: PathBuf,
+    /// `sqlite://…` or `postgres://…`. Defaults to `sqlite://<data_dir>/trackout.db`.
+    pub database_url: Option<String>,
+    pub database_max_connections: u32,
+    pub storage: StorageKind,
+    /// Root of the local object store. Defaults to `<data_dir>/objects`.
+    pub objects_dir: Option<PathBuf>,
+    pub s3: S3Config,
+    /// Signs session tokens. Defaults to a random key kept in `<data_dir>/jwt-secret`; set it
+    /// explicitly when several machines serve the same store.
+    #[serde(skip)]
+    pub jwt_secret: Option<SecretString>,
+    pub session_ttl_hours: u64,
+    pub uploads: UploadLimits,
+    pub check: CheckConfig,
+    pub worker: WorkerConfig,
+}
+
+const MIB: u64 = 1024 * 1024;
+const GIB: u64 = 1024 * MIB;
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_max_connections: 10,
+            storage: StorageKind::Local,
+            objects_dir: None,
+            s3: S3Config::default(),
+            jwt_secret: None,
+            session_ttl_hours: 24 * 7,
+            uploads: UploadLimits::default(),
+            check: CheckConfig::default(),
+            worker: WorkerConfig::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Defaults, then the config file, then the process environment.
+    pub fn load() -> Result<Config, ConfigError> {
+        let explicit = std::env::var_os("TRACKOUT_CONFIG").map(PathBuf::from);
+        let path = explicit.clone().or_else(|| {
+            let default = PathBuf::from("trackout.toml");
+            default.exists().then_some(default)
+        });
+        let mut config = match path {
+            Some(path) => Config::from_file(&path)?,
+            None => Config::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        toml::from_str(&text).map_err(|source| ConfigError::Parse {
+            path: path.to_owned(),
+            source: Box::new(source),
+        })
+    }
+
+    /// Applies environment overrides read through `get`, so tests can pass a map instead of
+    /// mutating the process environment.
+    pub fn apply_env(
+        &mut self,
+        get: impl Fn(&'static str) -> Option<String>,
+    ) -> Result<(), ConfigError> {
+        let env = Env(&get);
+        env.parse("TRACKOUT_BIND", &mut self.bind)?;
+        env.string("TRACKOUT_PUBLIC_URL", &mut self.public_url);
+        if let Some(dir) = get("TRACKOUT_DATA_DIR") {
+            self.data_dir = PathBuf::from(dir);
+        }
+        env.string("DATABASE_URL", &mut self.database_url);
+        env.parse("TRACKOUT_DATABASE_MAX_CONNECTIONS", &mut self.database_max_connections)?;
+        if let Some(kind) = get("TRACKOUT_STORAGE") {
+            self.storage = match kind.as_str() {
+                "local" => StorageKind::Local,
+                "s3" => StorageKind::S3,
+                _ => {
+                    return Err(ConfigError::Env {
+                        name: "TRACKOUT_STORAGE",
+                        value: kind,
+                        reason: "expected `local` or `s3`".into(),
+                    });
+                }
+            }
+        }
+        if let Some(dir) = get("TRACKOUT_OBJECTS_DIR") {
+            self.objects_dir = Some(PathBuf::from(dir));
+        }
+        env.string("TRACKOUT_S3_BUCKET", &mut self.s3.bucket);
+        env.string("AWS_ENDPOINT_URL", &mut self.s3.endpoint_url);
+        env.string("AWS_REGION", &mut self.s3.region);
+        env.parse("TRACKOUT_S3_FORCE_PATH_STYLE", &mut self.s3.force_path_style)?;
+        env.parse("TRACKOUT_S3_PART_BYTES", &mut self.s3.multipart_part_bytes)?;
+        if let Some(secret) = get("TRACKOUT_JWT_SECRET") {
+            self.jwt_secret = Some(SecretString::from(secret));
+        }
+        env.parse("TRACKOUT_SESSION_TTL_HOURS", &mut self.session_ttl_hours)?;
+        env.parse("TRACKOUT_MAX_MASTER_BYTES", &mut self.uploads.master_bytes)?;
+        env.parse("TRACKOUT_MAX_TRACKOUT_BYTES", &mut self.uploads.trackout_bytes)?;
+        env.parse("TRACKOUT_MAX_VOICE_TAG_BYTES", &mut self.uploads.voice_tag_bytes)?;
+        env.parse("TRACKOUT_CHECK_MAX_INFLATED_BYTES", &mut self.check.max_inflated_bytes)?;
+        env.parse("TRACKOUT_CHECK_MAX_ENTRIES", &mut self.check.max_entries)?;
+        env.parse("TRACKOUT_CHECK_MAX_STEM_SECONDS", &mut self.check.max_stem_seconds)?;
+        env.parse("TRACKOUT_CHECK_TRUE_PEAK_CEILING", &mut self.check.true_peak_ceiling_dbtp)?;
+        env.parse("TRACKOUT_WORKER_CONCURRENCY", &mut self.worker.concurrency)?;
+        env.parse("TRACKOUT_JOB_LEASE_SECONDS", &mut self.worker.lease_seconds)?;
+        env.parse("TRACKOUT_JOB_MAX_ATTEMPTS", &mut self.worker.max_attempts)?;
+        env.parse("TRACKOUT_JOB_POLL_MS", &mut self.worker.poll_interval_ms)?;
+        env.parse("TRACKOUT_SHUTDOWN_GRACE_SECONDS", &mut self.worker.shutdown_grace_seconds)?;
+        env.parse("TRACKOUT_JOB_BACKOFF_MS", &mut self.worker.retry_backoff_ms)?;
+        Ok(())
+    }
+
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.storage == StorageKind::S3 && self.s3.bucket.is_none() {
+            return Err(ConfigError::Invalid(
+                "TRACKOUT_STORAGE=s3 needs TRACKOUT_S3_BUCKET".into(),
+            ));
+        }
+        if self.worker.concurrency == 0 || self.worker.max_attempts < 1 {
+            return Err(ConfigError::Invalid(
+                "the worker needs a concurrency and max attempts of at least 1".into(),
+            ));
+        }
+        if self.worker.lease_seconds < 3 {
+            return Err(ConfigError::Invalid(
+                "TRACKOUT_JOB_LEASE_SECONDS must be at least 3".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("trackout.db").display()
+            )
+        })
+    }
+
+    pub fn objects_dir(&self) -> PathBuf {
+        self.objects_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("objects"))
+    }
+
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.bind))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+}
+
+struct Env<'a, F: Fn(&'static str) -> Option<String>>(&'a F);
+
+impl<F: Fn(&'static str) -> Option<String>> Env<'_, F> {
+    fn string(&self, name: &'static str, slot: &mut Option<String>) {
+        if let Some(value) = (self.0)(name).filter(|v| !v.is_empty()) {
+            *slot = Some(value);
+        }
+    }
+
+    fn parse<T>(&self, name: &'static str, slot: &mut T) -> Result<(), ConfigError>
+    where
+        T: FromStr,
+        T::Err: std::fmt::Display,
+    {
+        if let Some(value) = (self.0)(name).filter(|v| !v.is_empty()) {
+            *slot = value.parse().map_err(|e: T::Err| ConfigError::Env {
+                name,
+                value: value.clone(),
+                reason: e.to_string(),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn environment_overrides_file_and_names_the_bad_variable() {
+        let mut config: Config = toml::from_str(
+            "bind = \"0.0.0.0:9000\"\n[worker]\nconcurrency = 3\n[uploads]\nmaster_bytes = 10\n",
+        )
+        .unwrap();
+        assert_eq!(config.worker.concurrency, 3);
+        assert_eq!(config.uploads.trackout_bytes, 8 * GIB, "unset keys keep defaults");
+
+        config
+            .apply_env(|name| (name == "TRACKOUT_WORKER_CONCURRENCY").then(|| "7".into()))
+            .unwrap();
+        assert_eq!(config.worker.concurrency, 7);
+        assert_eq!(config.bind.port(), 9000);
+
+        let err = config
+            .apply_env(|name| (name == "TRACKOUT_JOB_LEASE_SECONDS").then(|| "soon".into()))
+            .unwrap_err();
+        assert!(err.to_string().contains("TRACKOUT_JOB_LEASE_SECONDS"), "{err}");
+    }
+
+    #[test]
+    fn s3_without_bucket_is_refused() {
+        let mut config = Config::default();
+        config
+            .apply_env(|name| (name == "TRACKOUT_STORAGE").then(|| "s3".into()))
+            .unwrap();
+        assert!(config.validate().is_err());
+    }
+
+    #[test]
+    fn embedded_default_lives_under_data() {
+        let config = Config::default();
+        assert_eq!(config.database_url(), "sqlite://./data/trackout.db?mode=rwc");
+        assert_eq!(config.objects_dir(), PathBuf::from("./data/objects"));
+        assert_eq!(config.public_url(), "http://127.0.0.1:8080");
+    }
+}

@@ -1,0 +1,83 @@
+use sea_orm::{DbErr, SqlErr};
+
+use crate::storage::StorageError;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything a service can refuse or fail with. The API maps each variant to an HTTP status
+/// and a stable `code` in one place; the worker logs them.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The thing does not exist *for this caller*: another producer's draft answers the same.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{message}")]
+    Conflict {
+        code: &'static str,
+        message: String,
+        details: Option<serde_json::Value>,
+    },
+    #[error("{message}")]
+    Unauthorized {
+        code: &'static str,
+        message: String,
+    },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("the {what} is larger than the limit of {limit} bytes")]
+    TooLarge { what: &'static str, limit: u64 },
+    #[error("expected a body of type {expected}")]
+    UnsupportedMediaType { expected: &'static str },
+    #[error("the upload was interrupted: {0}")]
+    UploadInterrupted(String),
+    #[error("database error")]
+    Database(#[source] DbErr),
+    #[error("storage error")]
+    Storage(#[from] StorageError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Error::Conflict {
+            code,
+            message: message.into(),
+            details: None,
+        }
+    }
+
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+        Error::Unauthorized {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<DbErr> for Error {
+    fn from(err: DbErr) -> Self {
+        // A constraint the schema enforces is the caller's mistake, not ours.
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => {
+                Error::conflict("already_exists", "that already exists")
+            }
+            Some(SqlErr::ForeignKeyConstraintViolation(_)) => {
+                Error::conflict("conflict", "that refers to something that does not exist")
+            }
+            _ => Error::Database(err),
+        }
+    }
+}

@@ -1,0 +1,50 @@
+//! The jobs the store runs in the background, as data. The API enqueues them in the same
+//! transaction as the row that needs them; the worker crate gives each its `run`.
+
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use uuid::Uuid;
+
+pub trait JobPayload: Serialize + DeserializeOwned + Send + 'static {
+    const KIND: &'static str;
+
+    /// The beat whose processing page shows this job, if any.
+    fn beat_id(&self) -> Option<Uuid> {
+        None
+    }
+}
+
+/// Runs the trackout check on the beat's current trackout (and master, when uploaded).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CheckTrackout {
+    pub beat_id: Uuid,
+}
+
+impl JobPayload for CheckTrackout {
+    const KIND: &'static str = "check_trackout";
+    fn beat_id(&self) -> Option<Uuid> {
+        Some(self.beat_id)
+    }
+}
+
+/// Renders the tagged preview once a voice tag (or master) changes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RenderPreview {
+    pub beat_id: Uuid,
+}
+
+impl JobPayload for RenderPreview {
+    const KIND: &'static str = "render_preview";
+    fn beat_id(&self) -> Option<Uuid> {
+        Some(self.beat_id)
+    }
+}
+
+/// Deletes an object nothing refers to any more (a replaced upload, a deleted beat's files).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PurgeObject {
+    pub key: String,
+}
+
+impl JobPayload for PurgeObject {
+    const KIND: &'static str = "purge_object";
+}

@@ -1,0 +1,14 @@
+//! What the API and the worker share: configuration, the database connection, object storage,
+//! the job queue, tokens, domain types and the services that hold the store's rules.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod jobs;
+pub mod queue;
+pub mod services;
+pub mod storage;
+
+pub use error::{Error, Result};

@@ -1,0 +1,224 @@
+//! The job queue, in the database. A job is enqueued inside the caller's transaction, claimed
+//! with a lease, heartbeated while it runs, retried with exponential backoff, and buried
+//! (`dead`, with its last error) after its last attempt. A worker that dies simply stops
+//! heartbeating: once the lease lapses another worker claims the job again.
+
+mod claim;
+
+use std::time::Duration;
+
+use chrono::Utc;
+use entity::job;
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set,
+};
+use uuid::Uuid;
+
+use crate::Result;
+use crate::jobs::JobPayload;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobState {
+    Queued,
+    Running,
+    Done,
+    Dead,
+}
+
+impl JobState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Queued => "queued",
+            JobState::Running => "running",
+            JobState::Done => "done",
+            JobState::Dead => "dead",
+        }
+    }
+}
+
+pub fn now_ms() -> i64 {
+    Utc::now().timestamp_millis()
+}
+
+/// Adds a job in the caller's connection or transaction, ready to run now.
+pub async fn enqueue<C: ConnectionTrait, J: JobPayload>(
+    conn: &C,
+    job: &J,
+    max_attempts: i32,
+) -> Result<job::Model> {
+    let now = Utc::now();
+    let payload = serde_json::to_value(job)
+        .map_err(|e| crate::Error::Internal(format!("serializing a {} job: {e}", J::KIND)))?;
+    let row = job::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(J::KIND.to_owned()),
+        payload: Set(payload),
+        state: Set(JobState::Queued.as_str().to_owned()),
+        attempts: Set(0),
+        max_attempts: Set(max_attempts),
+        run_at_ms: Set(now.timestamp_millis()),
+        locked_by: Set(None),
+        locked_until_ms: Set(None),
+        last_error: Set(None),
+        beat_id: Set(job.beat_id()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        finished_at: Set(None),
+    };
+    Ok(row.insert(conn).await?)
+}
+
+/// What became of a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Failure {
+    RetryAt(i64),
+    Dead,
+}
+
+/// One worker's handle on the queue: it claims under its own name and only ever changes jobs
+/// it holds the lease on.
+#[derive(Clone)]
+pub struct Queue {
+    db: DatabaseConnection,
+    worker_id: String,
+    lease: Duration,
+    backoff: Duration,
+}
+
+impl Queue {
+    pub fn new(db: DatabaseConnection, worker_id: String, lease: Duration, backoff: Duration) -> Self {
+        Queue {
+            db,
+            worker_id,
+            lease,
+            backoff,
+        }
+    }
+
+    pub fn worker_id(&self) -> &str {
+        &self.worker_id
+    }
+
+    /// Takes the next runnable job: queued and due, or running under a lease that lapsed.
+    pub async fn claim(&self) -> Result<Option<job::Model>> {
+        claim::claim_next(&self.db, &self.worker_id, self.lease).await
+    }
+
+    /// Extends the lease. `false` means the lease was lost (another worker rescued the job),
+    /// and the caller must stop working on it.
+    pub async fn heartbeat(&self, id: Uuid) -> Result<bool> {
+        let result = job::Entity::update_many()
+            .col_expr(
+                job::Column::LockedUntilMs,
+                Expr::value(now_ms() + self.lease.as_millis() as i64),
+            )
+            .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(self.held(id))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    pub async fn complete(&self, id: Uuid) -> Result<bool> {
+        let now = Utc::now();
+        let result = job::Entity::update_many()
+            .col_expr(job::Column::State, Expr::value(JobState::Done.as_str()))
+            .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
+            .col_expr(job::Column::LockedUntilMs, Expr::value(Option::<i64>::None))
+            .col_expr(job::Column::LastError, Expr::value(Option::<String>::None))
+            .col_expr(job::Column::UpdatedAt, Expr::value(now))
+            .col_expr(job::Column::FinishedAt, Expr::value(Some(now)))
+            .filter(self.held(id))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
+    /// Records a failed attempt: retried after a doubling delay, or dead after the last one
+    /// (or at once when `permanent`, for failures no retry can fix).
+    pub async fn fail(&self, job: &job::Model, error: &str, permanent: bool) -> Result<Failure> {
+        let now = Utc::now();
+        let outcome = if permanent || job.attempts >= job.max_attempts {
+            Failure::Dead
+        } else {
+            let exponent = Ord::min(Ord::max(job.attempts, 1) - 1, 16) as u32;
+            let delay = self.backoff.saturating_mul(2u32.pow(exponent)).min(Duration::from_secs(3600));
+            Failure::RetryAt(now.timestamp_millis() + delay.as_millis() as i64)
+        };
+        let mut update = job::Entity::update_many()
+            .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
+            .col_expr(job::Column::LockedUntilMs, Expr::value(Option::<i64>::None))
+            .col_expr(job::Column::LastError, Expr::value(Some(truncate(error))))
+            .col_expr(job::Column::UpdatedAt, Expr::value(now));
+        update = match outcome {
+            Failure::Dead => update
+                .col_expr(job::Column::State, Expr::value(JobState::Dead.as_str()))
+                .col_expr(job::Column::FinishedAt, Expr::value(Some(now))),
+            Failure::RetryAt(at) => update
+                .col_expr(job::Column::State, Expr::value(JobState::Queued.as_str()))
+                .col_expr(job::Column::RunAtMs, Expr::value(at)),
+        };
+        update.filter(self.held(job.id)).exec(&self.db).await?;
+        Ok(outcome)
+    }
+
+    /// Hands a job back untouched (graceful shutdown): the attempt does not count.
+    pub async fn release(&self, id: Uuid) -> Result<()> {
+        job::Entity::update_many()
+            .col_expr(job::Column::State, Expr::value(JobState::Queued.as_str()))
+            .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).sub(1))
+            .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
+            .col_expr(job::Column::LockedUntilMs, Expr::value(Option::<i64>::None))
+            .col_expr(job::Column::RunAtMs, Expr::value(now_ms()))
+            .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(self.held(id))
+            .exec(&self.db)
+            .await?;
+        Ok(())
+    }
+
+    /// Jobs whose lease lapsed on their last attempt will never be claimed again: mark them
+    /// dead so that producers see why instead of a job stuck in `running`.
+    pub async fn bury_abandoned(&self) -> Result<u64> {
+        let now = Utc::now();
+        let result = job::Entity::update_many()
+            .col_expr(job::Column::State, Expr::value(JobState::Dead.as_str()))
+            .col_expr(
+                job::Column::LastError,
+                Expr::value(Some(
+                    "the worker running this job stopped responding on its last attempt",
+                )),
+            )
+            .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
+            .col_expr(job::Column::LockedUntilMs, Expr::value(Option::<i64>::None))
+            .col_expr(job::Column::UpdatedAt, Expr::value(now))
+            .col_expr(job::Column::FinishedAt, Expr::value(Some(now)))
+            .filter(job::Column::State.eq(JobState::Running.as_str()))
+            .filter(job::Column::LockedUntilMs.lt(now.timestamp_millis()))
+            .filter(Expr::col(job::Column::Attempts).gte(Expr::col(job::Column::MaxAttempts)))
+            .exec(&self.db)
+            .await?;
+        Ok(result.rows_affected)
+    }
+
+    fn held(&self, id: Uuid) -> sea_orm::Condition {
+        sea_orm::Condition::all()
+            .add(job::Column::Id.eq(id))
+            .add(job::Column::State.eq(JobState::Running.as_str()))
+            .add(job::Column::LockedBy.eq(self.worker_id.as_str()))
+    }
+}
+
+fn truncate(error: &str) -> String {
+    const MAX: usize = 4000;
+    if error.len() <= MAX {
+        return error.to_owned();
+    }
+    let mut end = MAX;
+    while !error.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &error[..end])
+}

@@ -1,0 +1,316 @@
+use std::collections::HashMap;
+
+use chrono::Utc;
+use entity::{beat, beat_label, lease_tier, upload, user};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::tiers::{default_tiers, tier_view};
+use super::{Actor, BeatView, ProducerView};
+use crate::domain::{
+    BeatStatus, BeatTitle, Bpm, Description, Genre, Isrc, Label, MusicalKey,
+};
+use crate::jobs::PurgeObject;
+use crate::queue;
+use crate::{Error, Result};
+
+const MAX_MOODS: usize = 8;
+const MAX_TAGS: usize = 20;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewBeat {
+    pub title: BeatTitle,
+    pub bpm: Bpm,
+    pub key: MusicalKey,
+    pub genre: Genre,
+    #[serde(default)]
+    pub moods: Vec<Label>,
+    #[serde(default)]
+    pub tags: Vec<Label>,
+    #[serde(default)]
+    pub description: Description,
+    pub isrc: Option<Isrc>,
+}
+
+/// A partial edit: absent fields stay as they are; `isrc: null` clears the ISRC.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct BeatChanges {
+    pub title: Option<BeatTitle>,
+    pub bpm: Option<Bpm>,
+    pub key: Option<MusicalKey>,
+    pub genre: Option<Genre>,
+    pub moods: Option<Vec<Label>>,
+    pub tags: Option<Vec<Label>>,
+    pub description: Option<Description>,
+    #[serde(default, with = "double_option")]
+    pub isrc: Option<Option<Isrc>>,
+}
+
+mod double_option {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn deserialize<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+    where
+        T: Deserialize<'de>,
+        D: Deserializer<'de>,
+    {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+fn check_labels(moods: &[Label], tags: &[Label]) -> Result<()> {
+    if moods.len() > MAX_MOODS {
+        return Err(Error::invalid("moods", format!("at most {MAX_MOODS} moods")));
+    }
+    if tags.len() > MAX_TAGS {
+        return Err(Error::invalid("tags", format!("at most {MAX_TAGS} tags")));
+    }
+    Ok(())
+}
+
+async fn replace_labels<C: ConnectionTrait>(
+    conn: &C,
+    beat_id: Uuid,
+    kind: &str,
+    labels: &[Label],
+) -> Result<()> {
+    beat_label::Entity::delete_many()
+        .filter(beat_label::Column::BeatId.eq(beat_id))
+        .filter(beat_label::Column::Kind.eq(kind))
+        .exec(conn)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    let rows: Vec<_> = labels
+        .iter()
+        .filter(|l| seen.insert(l.as_str().to_owned()))
+        .enumerate()
+        .map(|(i, l)| beat_label::ActiveModel {
+            beat_id: Set(beat_id),
+            kind: Set(kind.to_owned()),
+            value: Set(l.as_str().to_owned()),
+            position: Set(i as i32),
+        })
+        .collect();
+    if !rows.is_empty() {
+        beat_label::Entity::insert_many(rows).exec(conn).await?;
+    }
+    Ok(())
+}
+
+pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewBeat) -> Result<BeatView> {
+    actor.require_producer()?;
+    check_labels(&new.moods, &new.tags)?;
+    let now = Utc::now();
+    let id = Uuid::now_v7();
+    let txn = db.begin().await?;
+    beat::ActiveModel {
+        id: Set(id),
+        producer_id: Set(actor.user_id),
+        title: Set(new.title.as_str().to_owned()),
+        bpm: Set(i32::from(new.bpm.get())),
+        musical_key: Set(new.key.as_str().to_owned()),
+        genre: Set(new.genre.as_str().to_owned()),
+        description: Set(new.description.as_str().to_owned()),
+        isrc: Set(new.isrc.map(|i| i.as_str().to_owned())),
+        status: Set(BeatStatus::Draft.as_str().to_owned()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        published_at: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    replace_labels(&txn, id, "mood", &new.moods).await?;
+    replace_labels(&txn, id, "tag", &new.tags).await?;
+    lease_tier::Entity::insert_many(default_tiers(id, now))
+        .exec(&txn)
+        .await?;
+    txn.commit().await?;
+    get_own_view(db, actor, id).await
+}
+
+/// The beat if `actor` owns it. Anyone else, whatever the id, gets the same 404.
+pub(crate) async fn own_beat<C: ConnectionTrait>(
+    conn: &C,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<beat::Model> {
+    beat::Entity::find_by_id(id)
+        .filter(beat::Column::ProducerId.eq(actor.user_id))
+        .one(conn)
+        .await?
+        .ok_or(Error::NotFound("beat"))
+}
+
+async fn get_own_view(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<BeatView> {
+    let beat = own_beat(db, actor, id).await?;
+    Ok(views(db, vec![beat]).await?.remove(0))
+}
+
+/// A published beat for anyone; a draft only for its producer.
+pub async fn get(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Result<BeatView> {
+    let beat = beat::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|b| {
+            b.status == BeatStatus::Published.as_str()
+                || actor.is_some_and(|a| a.user_id == b.producer_id)
+        })
+        .ok_or(Error::NotFound("beat"))?;
+    Ok(views(db, vec![beat]).await?.remove(0))
+}
+
+/// The producer's own beats, drafts included, newest first.
+pub async fn list_own(db: &DatabaseConnection, actor: &Actor) -> Result<Vec<BeatView>> {
+    actor.require_producer()?;
+    let beats = beat::Entity::find()
+        .filter(beat::Column::ProducerId.eq(actor.user_id))
+        .order_by_desc(beat::Column::CreatedAt)
+        .all(db)
+        .await?;
+    views(db, beats).await
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    changes: BeatChanges,
+) -> Result<BeatView> {
+    check_labels(
+        changes.moods.as_deref().unwrap_or_default(),
+        changes.tags.as_deref().unwrap_or_default(),
+    )?;
+    let txn = db.begin().await?;
+    let beat = own_beat(&txn, actor, id).await?;
+    let mut row: beat::ActiveModel = beat.into();
+    if let Some(title) = changes.title {
+        row.title = Set(title.as_str().to_owned());
+    }
+    if let Some(bpm) = changes.bpm {
+        row.bpm = Set(i32::from(bpm.get()));
+    }
+    if let Some(key) = changes.key {
+        row.musical_key = Set(key.as_str().to_owned());
+    }
+    if let Some(genre) = changes.genre {
+        row.genre = Set(genre.as_str().to_owned());
+    }
+    if let Some(description) = changes.description {
+        row.description = Set(description.as_str().to_owned());
+    }
+    if let Some(isrc) = changes.isrc {
+        row.isrc = Set(isrc.map(|i| i.as_str().to_owned()));
+    }
+    row.updated_at = Set(Utc::now());
+    row.update(&txn).await?;
+    if let Some(moods) = &changes.moods {
+        replace_labels(&txn, id, "mood", moods).await?;
+    }
+    if let Some(tags) = &changes.tags {
+        replace_labels(&txn, id, "tag", tags).await?;
+    }
+    txn.commit().await?;
+    get_own_view(db, actor, id).await
+}
+
+/// Deletes the beat and everything hanging off it. Its stored files are purged by jobs that
+/// commit with the delete, so no object outlives its row for long and none is lost early.
+pub async fn delete(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+    max_attempts: i32,
+) -> Result<()> {
+    let txn = db.begin().await?;
+    own_beat(&txn, actor, id).await?;
+    let uploads = upload::Entity::find()
+        .filter(upload::Column::BeatId.eq(id))
+        .all(&txn)
+        .await?;
+    for u in uploads {
+        queue::enqueue(&txn, &PurgeObject { key: u.storage_key }, max_attempts).await?;
+    }
+    beat::Entity::delete_by_id(id).exec(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Builds full views for a page of beats in four queries, whatever the page size.
+pub(crate) async fn views(db: &DatabaseConnection, beats: Vec<beat::Model>) -> Result<Vec<BeatView>> {
+    let ids: Vec<Uuid> = beats.iter().map(|b| b.id).collect();
+    let producer_ids: Vec<Uuid> = beats.iter().map(|b| b.producer_id).collect();
+    let mut labels: HashMap<Uuid, (Vec<String>, Vec<String>)> = HashMap::new();
+    for l in beat_label::Entity::find()
+        .filter(beat_label::Column::BeatId.is_in(ids.clone()))
+        .order_by_asc(beat_label::Column::Position)
+        .all(db)
+        .await?
+    {
+        let entry = labels.entry(l.beat_id).or_default();
+        if l.kind == "mood" {
+            entry.0.push(l.value);
+        } else {
+            entry.1.push(l.value);
+        }
+    }
+    let mut tiers: HashMap<Uuid, Vec<lease_tier::Model>> = HashMap::new();
+    for t in lease_tier::Entity::find()
+        .filter(lease_tier::Column::BeatId.is_in(ids))
+        .all(db)
+        .await?
+    {
+        tiers.entry(t.beat_id).or_default().push(t);
+    }
+    let producers: HashMap<Uuid, String> = user::Entity::find()
+        .filter(user::Column::Id.is_in(producer_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect();
+    beats
+        .into_iter()
+        .map(|b| {
+            let (moods, tags) = labels.remove(&b.id).unwrap_or_default();
+            let mut tier_views = tiers
+                .remove(&b.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(tier_view)
+                .collect::<Result<Vec<_>>>()?;
+            tier_views.sort_by_key(|t| t.kind);
+            let lowest_price_cents = tier_views
+                .iter()
+                .filter(|t| t.enabled)
+                .map(|t| t.price_cents)
+                .min();
+            Ok(BeatView {
+                producer: ProducerView {
+                    id: b.producer_id,
+                    display_name: producers.get(&b.producer_id).cloned().unwrap_or_default(),
+                },
+                id: b.id,
+                title: b.title,
+                bpm: b.bpm,
+                key: b.musical_key,
+                genre: b.genre,
+                moods,
+                tags,
+                description: b.description,
+                isrc: b.isrc,
+                status: b.status,
+                lowest_price_cents,
+                tiers: tier_views,
+                created_at: b.created_at,
+                updated_at: b.updated_at,
+                published_at: b.published_at,
+            })
+        })
+        .collect()
+}

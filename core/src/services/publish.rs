@@ -1,0 +1,75 @@
+use chrono::Utc;
+use entity::{beat, lease_tier};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set, TransactionTrait};
+use uuid::Uuid;
+
+use super::beats::own_beat;
+use super::processing::current_check;
+use super::{Actor, BeatView};
+use crate::domain::BeatStatus;
+use crate::{Error, Result};
+
+/// Puts a beat in the catalog once its master and trackout are uploaded, its trackout check
+/// has passed (warnings are fine) and at least one tier is for sale.
+pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<BeatView> {
+    let txn = db.begin().await?;
+    let beat = own_beat(&txn, actor, beat_id).await?;
+    let (uploads, check) = current_check(&txn, beat_id).await?;
+    for (kind, what) in [("master", "a master WAV"), ("trackout", "a trackout")] {
+        if !uploads.iter().any(|u| u.kind == kind) {
+            return Err(Error::conflict(
+                "missing_upload",
+                format!("upload {what} before publishing"),
+            ));
+        }
+    }
+    let check = check.ok_or_else(|| {
+        Error::conflict(
+            "check_pending",
+            "the trackout check has not finished yet; publish once it has",
+        )
+    })?;
+    if !check.passes {
+        let findings = check
+            .report
+            .get("findings")
+            .cloned()
+            .unwrap_or(serde_json::Value::Array(vec![]));
+        let errors: Vec<_> = findings
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|f| f.get("level").and_then(|l| l.as_str()) == Some("error"))
+            .cloned()
+            .collect();
+        return Err(Error::Conflict {
+            code: "trackout_has_errors",
+            message: format!(
+                "the trackout check found {} error(s); fix them and upload the trackout again",
+                check.error_count
+            ),
+            details: Some(serde_json::json!({ "findings": errors })),
+        });
+    }
+    let for_sale = lease_tier::Entity::find()
+        .filter(lease_tier::Column::BeatId.eq(beat_id))
+        .filter(lease_tier::Column::Enabled.eq(true))
+        .one(&txn)
+        .await?;
+    if for_sale.is_none() {
+        return Err(Error::conflict(
+            "no_tier_for_sale",
+            "enable at least one lease tier before publishing",
+        ));
+    }
+    if beat.status != BeatStatus::Published.as_str() {
+        let now = Utc::now();
+        let mut row: beat::ActiveModel = beat.into();
+        row.status = Set(BeatStatus::Published.as_str().to_owned());
+        row.published_at = Set(Some(now));
+        row.updated_at = Set(now);
+        row.update(&txn).await?;
+    }
+    txn.commit().await?;
+    super::beats::get(db, Some(actor), beat_id).await
+}

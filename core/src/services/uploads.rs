@@ -1,0 +1,179 @@
+//! Producer uploads: streamed into storage under a fresh key, hashed and capped on the way,
+//! then recorded together with their processing job in one transaction. A failure anywhere
+//! leaves neither a row nor an object behind.
+
+use bytes::Bytes;
+use chrono::Utc;
+use entity::upload;
+use futures_util::Stream;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use uuid::Uuid;
+
+use super::beats::own_beat;
+use super::{Actor, JobView, UploadView};
+use crate::config::Config;
+use crate::domain::UploadKind;
+use crate::jobs::{CheckTrackout, PurgeObject, RenderPreview};
+use crate::queue;
+use crate::storage::{IngestError, ObjectKey, Storage, ingest};
+use crate::{Error, Result};
+
+pub struct IncomingUpload<S> {
+    pub kind: UploadKind,
+    pub content_type: Option<String>,
+    /// The declared length, when the client sent one: lets us refuse before reading a byte.
+    pub content_length: Option<u64>,
+    pub file_name: Option<String>,
+    pub body: S,
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct UploadAccepted {
+    pub upload: UploadView,
+    /// The processing job the upload started.
+    pub job: JobView,
+}
+
+pub fn limit_for(config: &Config, kind: UploadKind) -> u64 {
+    match kind {
+        UploadKind::Master => config.uploads.master_bytes,
+        UploadKind::Trackout => config.uploads.trackout_bytes,
+        UploadKind::VoiceTag => config.uploads.voice_tag_bytes,
+    }
+}
+
+fn clean_file_name(raw: Option<String>) -> Option<String> {
+    let name: String = raw?
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(200)
+        .collect();
+    let name = name.trim().to_owned();
+    (!name.is_empty()).then_some(name)
+}
+
+pub async fn store<S, E>(
+    db: &DatabaseConnection,
+    storage: &dyn Storage,
+    config: &Config,
+    actor: &Actor,
+    beat_id: Uuid,
+    incoming: IncomingUpload<S>,
+) -> Result<UploadAccepted>
+where
+    S: Stream<Item = std::result::Result<Bytes, E>> + Send + 'static,
+    E: std::fmt::Display,
+{
+    let kind = incoming.kind;
+    own_beat(db, actor, beat_id).await?;
+    let accepted = incoming
+        .content_type
+        .as_deref()
+        .is_some_and(|ct| kind.accepts_content_type(ct));
+    if !accepted {
+        return Err(Error::UnsupportedMediaType {
+            expected: kind.canonical_content_type(),
+        });
+    }
+    let limit = limit_for(config, kind);
+    let what = match kind {
+        UploadKind::Master => "master",
+        UploadKind::Trackout => "trackout",
+        UploadKind::VoiceTag => "voice tag",
+    };
+    if incoming.content_length.is_some_and(|len| len > limit) {
+        return Err(Error::TooLarge { what, limit });
+    }
+
+    let upload_id = Uuid::now_v7();
+    let key = ObjectKey::parse(&format!(
+        "beats/{beat_id}/uploads/{upload_id}/{}",
+        kind.file_name()
+    ))?;
+    let stored = ingest(storage, &key, incoming.body, limit, kind.canonical_content_type())
+        .await
+        .map_err(|e| match e {
+            IngestError::TooLarge { limit } => Error::TooLarge { what, limit },
+            IngestError::Interrupted(why) => Error::UploadInterrupted(why),
+            IngestError::Storage(e) => Error::Storage(e),
+        })?;
+
+    let recorded = record(db, config, actor, beat_id, upload_id, kind, &key, stored, incoming.file_name).await;
+    if recorded.is_err() {
+        // The row never committed, so nothing refers to the object: take it back out.
+        if let Err(e) = storage.delete(&key).await {
+            tracing::warn!(%key, error = %e, "could not remove the object of a failed upload");
+        }
+    }
+    recorded
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn record(
+    db: &DatabaseConnection,
+    config: &Config,
+    actor: &Actor,
+    beat_id: Uuid,
+    upload_id: Uuid,
+    kind: UploadKind,
+    key: &ObjectKey,
+    stored: crate::storage::Ingested,
+    file_name: Option<String>,
+) -> Result<UploadAccepted> {
+    let attempts = config.worker.max_attempts;
+    let txn = db.begin().await?;
+    // The beat may have been deleted while the body streamed in.
+    own_beat(&txn, actor, beat_id).await?;
+    let previous = upload::Entity::find()
+        .filter(upload::Column::BeatId.eq(beat_id))
+        .filter(upload::Column::Kind.eq(kind.as_str()))
+        .one(&txn)
+        .await?;
+    if let Some(previous) = previous {
+        upload::Entity::delete_by_id(previous.id).exec(&txn).await?;
+        queue::enqueue(&txn, &PurgeObject { key: previous.storage_key }, attempts).await?;
+    }
+    let row = upload::ActiveModel {
+        id: Set(upload_id),
+        beat_id: Set(beat_id),
+        kind: Set(kind.as_str().to_owned()),
+        storage_key: Set(key.to_string()),
+        size_bytes: Set(i64::try_from(stored.size).unwrap_or(i64::MAX)),
+        sha256: Set(stored.sha256),
+        content_type: Set(kind.canonical_content_type().to_owned()),
+        file_name: Set(clean_file_name(file_name)),
+        created_at: Set(Utc::now()),
+    }
+    .insert(&txn)
+    .await?;
+    let job = match kind {
+        UploadKind::Master | UploadKind::Trackout => {
+            queue::enqueue(&txn, &CheckTrackout { beat_id }, attempts).await?
+        }
+        UploadKind::VoiceTag => queue::enqueue(&txn, &RenderPreview { beat_id }, attempts).await?,
+    };
+    txn.commit().await?;
+    Ok(UploadAccepted {
+        upload: row.into(),
+        job: job.into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_file_name;
+
+    #[test]
+    fn file_names_lose_their_folders_and_control_characters() {
+        assert_eq!(clean_file_name(Some("C:\\beats\\Night.wav".into())).as_deref(), Some("Night.wav"));
+        assert_eq!(clean_file_name(Some("../../etc/passwd".into())).as_deref(), Some("passwd"));
+        assert_eq!(clean_file_name(Some("a\nb.zip".into())).as_deref(), Some("ab.zip"));
+        assert_eq!(clean_file_name(Some("  ".into())), None);
+    }
+}

@@ -1,0 +1,26 @@
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "beats")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub producer_id: Uuid,
+    pub title: String,
+    pub bpm: i32,
+    /// Canonical spelling from `MusicalKey`, e.g. `A min`, `F# maj`.
+    pub musical_key: String,
+    pub genre: String,
+    pub description: String,
+    pub isrc: Option<String>,
+    /// `draft` or `published`.
+    pub status: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub published_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

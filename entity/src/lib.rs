@@ -1,0 +1,20 @@
+//! Trackout's tables as sea-orm entities. Nothing but table shapes lives here: parsing,
+//! rules and queries belong to `trackout-core`.
+
+pub mod beat;
+pub mod beat_label;
+pub mod job;
+pub mod lease_tier;
+pub mod trackout_check;
+pub mod upload;
+pub mod user;
+
+pub mod prelude {
+    pub use super::beat::Entity as Beat;
+    pub use super::beat_label::Entity as BeatLabel;
+    pub use super::job::Entity as Job;
+    pub use super::lease_tier::Entity as LeaseTier;
+    pub use super::trackout_check::Entity as TrackoutCheck;
+    pub use super::upload::Entity as Upload;
+    pub use super::user::Entity as User;
+}

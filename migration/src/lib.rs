@@ -1,0 +1,18 @@
+//! Schema migrations. One file per change; each runs on SQLite and PostgreSQL alike.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_accounts_and_beats;
+mod m20261121_000002_uploads_and_jobs;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261121_000001_accounts_and_beats::Migration),
+            Box::new(m20261121_000002_uploads_and_jobs::Migration),
+        ]
+    }
+}

@@ -1,0 +1,220 @@
+//! The check's report: what a producer reads, and what the worker stores as JSON.
+
+mod db;
+mod findings;
+pub(crate) mod numbers;
+mod text;
+
+use serde::{Deserialize, Serialize};
+
+use crate::wav::SampleFormat;
+
+pub(crate) use findings::cross_stem_findings;
+
+/// The stable codes of DESIGN.md's table; serialised exactly as written there.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingCode {
+    UnsafePath,
+    ArchiveTooLarge,
+    CorruptArchive,
+    NoStems,
+    NotWav,
+    Truncated,
+    BadFormat,
+    SampleRateMismatch,
+    LengthMismatch,
+    BitDepthMismatch,
+    SilentStem,
+    Clipping,
+    DcOffset,
+    GenericName,
+    DuplicateName,
+    TruePeakOver,
+}
+
+impl FindingCode {
+    /// Each code has one level; a producer can rely on a warning never blocking a publish.
+    pub fn level(self) -> Level {
+        use FindingCode::*;
+        match self {
+            BitDepthMismatch | SilentStem | Clipping | DcOffset | GenericName | TruePeakOver => {
+                Level::Warning
+            }
+            UnsafePath | ArchiveTooLarge | CorruptArchive | NoStems | NotWav | Truncated
+            | BadFormat | SampleRateMismatch | LengthMismatch | DuplicateName => Level::Error,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        use FindingCode::*;
+        match self {
+            UnsafePath => "unsafe_path",
+            ArchiveTooLarge => "archive_too_large",
+            CorruptArchive => "corrupt_archive",
+            NoStems => "no_stems",
+            NotWav => "not_wav",
+            Truncated => "truncated",
+            BadFormat => "bad_format",
+            SampleRateMismatch => "sample_rate_mismatch",
+            LengthMismatch => "length_mismatch",
+            BitDepthMismatch => "bit_depth_mismatch",
+            SilentStem => "silent_stem",
+            Clipping => "clipping",
+            DcOffset => "dc_offset",
+            GenericName => "generic_name",
+            DuplicateName => "duplicate_name",
+            TruePeakOver => "true_peak_over",
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub code: FindingCode,
+    pub level: Level,
+    /// Path inside the trackout of the stem (or master) concerned; `None` for the whole
+    /// trackout.
+    pub stem: Option<String>,
+    /// What is wrong and what to do about it.
+    pub message: String,
+}
+
+impl Finding {
+    pub fn new(code: FindingCode, stem: Option<&str>, message: impl Into<String>) -> Self {
+        Finding { code, level: code.level(), stem: stem.map(str::to_owned), message: message.into() }
+    }
+}
+
+/// What a stem holds, guessed from its name.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum StemRole {
+    Kick,
+    /// 808s, bass lines, sub.
+    Bass,
+    /// Snares, claps, rims.
+    Snare,
+    /// Hi-hats, cymbals, rides.
+    Hats,
+    Percussion,
+    /// Keys, synths, guitars, pads, strings, bells…
+    Melody,
+    /// Vocals, chops, ad-libs.
+    Vocals,
+    Fx,
+    Other,
+}
+
+impl StemRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StemRole::Kick => "kick",
+            StemRole::Bass => "bass",
+            StemRole::Snare => "snare",
+            StemRole::Hats => "hats",
+            StemRole::Percussion => "percussion",
+            StemRole::Melody => "melody",
+            StemRole::Vocals => "vocals",
+            StemRole::Fx => "fx",
+            StemRole::Other => "other",
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct StemReport {
+    /// File name without its extension, as a DAW shows the track.
+    pub name: String,
+    /// Path inside the trackout, `/`-separated.
+    pub path: String,
+    pub role: StemRole,
+    pub sample_rate: u32,
+    pub bit_depth: u16,
+    pub sample_format: SampleFormat,
+    pub channels: u16,
+    pub frames: u64,
+    pub duration_seconds: f64,
+    /// Highest sample, dBFS; `null` in JSON for digital silence.
+    #[serde(with = "db")]
+    pub peak_dbfs: f64,
+    /// RMS over all channels (a full-scale sine reads −3 dBFS); `null` for digital silence.
+    #[serde(with = "db")]
+    pub rms_dbfs: f64,
+    /// The largest per-channel mean, as a fraction of full scale.
+    pub dc_offset: f64,
+    /// Runs of 3 or more consecutive full-scale samples.
+    pub clipped_runs: u64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct MasterReport {
+    pub name: String,
+    /// Path inside the trackout, or the file name of a master given apart.
+    pub path: String,
+    /// True when the master was picked out of the trackout by its name.
+    pub found_in_trackout: bool,
+    pub sample_rate: u32,
+    pub bit_depth: u16,
+    pub sample_format: SampleFormat,
+    pub channels: u16,
+    pub frames: u64,
+    pub duration_seconds: f64,
+    /// ITU-R BS.1770 / EBU R128 integrated loudness; `null` when the master is silent.
+    #[serde(with = "db")]
+    pub integrated_lufs: f64,
+    pub loudness_range_lu: f64,
+    /// 8x-oversampled peak.
+    #[serde(with = "db")]
+    pub true_peak_dbtp: f64,
+    #[serde(with = "db")]
+    pub sample_peak_dbfs: f64,
+}
+
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Report {
+    /// No error-level finding (warnings allowed).
+    pub passes: bool,
+    /// The file or folder name that was checked.
+    pub trackout: String,
+    /// Sorted by path.
+    pub stems: Vec<StemReport>,
+    /// Errors first, then warnings; within a level by code, then by stem.
+    pub findings: Vec<Finding>,
+    pub master: Option<MasterReport>,
+    /// Files in the trackout that are not audio (artwork, a readme, a project file); listed,
+    /// not checked.
+    pub other_files: Vec<String>,
+}
+
+impl Report {
+    pub fn errors(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.level == Level::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.level == Level::Warning)
+    }
+
+    pub fn render_text(&self) -> String {
+        text::render(self)
+    }
+
+    /// Puts findings in their documented order and derives `passes` from them.
+    pub(crate) fn finalise(&mut self) {
+        self.stems.sort_by(|a, b| a.path.cmp(&b.path));
+        self.other_files.sort();
+        self.findings.sort_by(|a, b| {
+            (a.level, a.code, &a.stem, &a.message).cmp(&(b.level, b.code, &b.stem, &b.message))
+        });
+        self.findings.dedup();
+        self.passes = self.errors().next().is_none();
+    }
+}

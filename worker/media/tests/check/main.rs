@@ -1,0 +1,1 @@
+// placeholder: the media helper replaces this
