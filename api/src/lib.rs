@@ -1,1 +1,14 @@
+//! The HTTP API of the store and the `trackout` command line.
 
+pub mod cli;
+mod error;
+mod openapi;
+mod routes;
+mod session;
+pub mod startup;
+mod state;
+pub mod telemetry;
+
+pub use error::ApiError;
+pub use startup::Application;
+pub use state::AppState;

@@ -46,6 +46,12 @@ pub struct S3Config {
     /// Taken from `AWS_ENDPOINT_URL` by default; set for MinIO, Garage, Ceph or R2.
     pub endpoint_url: Option<String>,
     pub region: Option<String>,
+    /// From `AWS_ACCESS_KEY_ID`/`AWS_SECRET_ACCESS_KEY`; when unset the SDK's own chain
+    /// (profile, instance role, …) supplies credentials.
+    #[serde(skip)]
+    pub access_key_id: Option<String>,
+    #[serde(skip)]
+    pub secret_access_key: Option<SecretString>,
     pub force_path_style: bool,
     /// Objects above this size go up as a multipart upload, in parts of this size.
     pub multipart_part_bytes: u64,
@@ -57,6 +63,8 @@ impl Default for S3Config {
             bucket: None,
             endpoint_url: None,
             region: None,
+            access_key_id: None,
+            secret_access_key: None,
             force_path_style: true,
             multipart_part_bytes: 8 * 1024 * 1024,
         }
@@ -249,6 +257,10 @@ impl Config {
         env.string("TRACKOUT_S3_BUCKET", &mut self.s3.bucket);
         env.string("AWS_ENDPOINT_URL", &mut self.s3.endpoint_url);
         env.string("AWS_REGION", &mut self.s3.region);
+        env.string("AWS_ACCESS_KEY_ID", &mut self.s3.access_key_id);
+        if let Some(secret) = get("AWS_SECRET_ACCESS_KEY").filter(|v| !v.is_empty()) {
+            self.s3.secret_access_key = Some(SecretString::from(secret));
+        }
         env.parse("TRACKOUT_S3_FORCE_PATH_STYLE", &mut self.s3.force_path_style)?;
         env.parse("TRACKOUT_S3_PART_BYTES", &mut self.s3.multipart_part_bytes)?;
         if let Some(secret) = get("TRACKOUT_JWT_SECRET") {

@@ -1,1 +1,11 @@
+//! Helpers for Trackout's end-to-end tests: the real app on port 0, a fresh database per test
+//! (SQLite, or PostgreSQL when `TRACKOUT_TEST_POSTGRES` is set), S3 over real HTTP.
 
+pub mod app;
+pub mod database;
+pub mod fixtures;
+pub mod s3;
+
+pub use app::{TestApp, TestAppBuilder};
+pub use database::TestDatabase;
+pub use s3::S3Server;

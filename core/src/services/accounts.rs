@@ -9,11 +9,15 @@ use crate::auth::{Tokens, hash_password, verify_password};
 use crate::domain::{DisplayName, Email, Password, Role};
 use crate::{Error, Result};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct Registration {
+    #[schema(value_type = String, example = "metro@example.com")]
     pub email: Email,
+    #[schema(value_type = String, min_length = 10)]
     pub password: Password,
+    #[schema(value_type = String, example = "Metro")]
     pub display_name: DisplayName,
+    #[schema(value_type = String, example = "producer")]
     pub role: Role,
 }
 

@@ -21,34 +21,50 @@ use crate::{Error, Result};
 const MAX_MOODS: usize = 8;
 const MAX_TAGS: usize = 20;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewBeat {
+    #[schema(value_type = String, example = "Midnight Run")]
     pub title: BeatTitle,
+    #[schema(value_type = u16, example = 140)]
     pub bpm: Bpm,
+    #[schema(value_type = String, example = "A min")]
     pub key: MusicalKey,
+    #[schema(value_type = String, example = "trap")]
     pub genre: Genre,
     #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     pub moods: Vec<Label>,
     #[serde(default)]
+    #[schema(value_type = Vec<String>)]
     pub tags: Vec<Label>,
     #[serde(default)]
+    #[schema(value_type = String)]
     pub description: Description,
+    #[schema(value_type = Option<String>, example = "US-S1Z-25-00001")]
     pub isrc: Option<Isrc>,
 }
 
 /// A partial edit: absent fields stay as they are; `isrc: null` clears the ISRC.
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct BeatChanges {
+    #[schema(value_type = Option<String>)]
     pub title: Option<BeatTitle>,
+    #[schema(value_type = Option<u16>)]
     pub bpm: Option<Bpm>,
+    #[schema(value_type = Option<String>)]
     pub key: Option<MusicalKey>,
+    #[schema(value_type = Option<String>)]
     pub genre: Option<Genre>,
+    #[schema(value_type = Option<Vec<String>>)]
     pub moods: Option<Vec<Label>>,
+    #[schema(value_type = Option<Vec<String>>)]
     pub tags: Option<Vec<Label>>,
+    #[schema(value_type = Option<String>)]
     pub description: Option<Description>,
     #[serde(default, with = "double_option")]
+    #[schema(value_type = Option<String>)]
     pub isrc: Option<Option<Isrc>>,
 }
 

@@ -59,13 +59,16 @@ pub(crate) fn tier_view(t: lease_tier::Model) -> Result<TierView> {
 }
 
 /// One tier as the producer sets it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TierSetting {
+    #[schema(value_type = String, example = "wav_lease")]
     pub kind: TierKind,
     pub name: Option<String>,
+    #[schema(value_type = i64, example = 4999)]
     pub price_cents: PriceCents,
     pub enabled: bool,
+    #[schema(value_type = Object)]
     pub terms: LeaseTerms,
 }
 

@@ -42,6 +42,15 @@ impl S3Storage {
         if let Some(endpoint) = &config.endpoint_url {
             loader = loader.endpoint_url(endpoint);
         }
+        if let (Some(id), Some(secret)) = (&config.access_key_id, &config.secret_access_key) {
+            loader = loader.credentials_provider(aws_sdk_s3::config::Credentials::new(
+                id,
+                secrecy::ExposeSecret::expose_secret(secret),
+                None,
+                None,
+                "trackout-config",
+            ));
+        }
         let sdk = loader.load().await;
         let s3 = aws_sdk_s3::config::Builder::from(&sdk)
             .force_path_style(config.force_path_style)

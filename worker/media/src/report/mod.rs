@@ -215,6 +215,6 @@ impl Report {
             (a.level, a.code, &a.stem, &a.message).cmp(&(b.level, b.code, &b.stem, &b.message))
         });
         self.findings.dedup();
-        self.passes = self.errors().next().is_none();
+        self.passes = !self.findings.iter().any(|f| f.level == Level::Error);
     }
 }

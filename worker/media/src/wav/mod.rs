@@ -11,7 +11,9 @@ mod sniff;
 use std::fmt;
 use std::io;
 
+pub(crate) use decode::full_scale;
 pub use decode::{decode_f32, decode_i32};
+pub(crate) use header::read_full;
 pub use header::{read_header, read_header_stream};
 
 use crate::report::FindingCode;

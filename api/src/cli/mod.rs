@@ -1,0 +1,55 @@
+//! The `trackout` command: one binary for the whole store.
+
+mod check;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser, Debug)]
+#[command(name = "trackout", version, about = "Trackout, the beat store for professionals")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the store: the HTTP API and, unless --no-worker, a worker in the same process.
+    Serve {
+        /// Run the API only; jobs are left to separate `trackout worker` processes.
+        #[arg(long)]
+        no_worker: bool,
+        /// Address to listen on (overrides TRACKOUT_BIND).
+        #[arg(long)]
+        bind: Option<std::net::SocketAddr>,
+    },
+    /// Run a worker alone: claims and runs background jobs until stopped.
+    Worker,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Check a trackout (a zip or a folder of WAV stems) the way the store does on upload.
+    Check {
+        /// The trackout: a .zip file or a folder.
+        path: PathBuf,
+        /// The master (stereo mixdown) to measure loudness and true peak on.
+        #[arg(long)]
+        master: Option<PathBuf>,
+        /// Print the JSON report instead of the readable one.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Exit status: 0 success, 1 the check found errors, 2 the command could not run.
+pub fn run(cli: Cli) -> ExitCode {
+    crate::telemetry::init();
+    match cli.command {
+        Command::Check { path, master, json } => check::run(&path, master.as_deref(), json),
+        Command::Serve { no_worker, bind } => serve::block_on(serve::serve(!no_worker, bind)),
+        Command::Worker => serve::block_on(serve::worker()),
+        Command::Migrate => serve::block_on(serve::migrate()),
+    }
+}

@@ -1,0 +1,98 @@
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use tokio_util::sync::CancellationToken;
+use tracing::{error, info};
+use trackout_core::config::Config;
+use trackout_worker::{JobContext, Registry, Worker};
+
+use crate::startup::{Application, open_state, redact};
+
+pub fn block_on(task: impl Future<Output = anyhow::Result<()>>) -> ExitCode {
+    let outcome = actix_web::rt::System::new().block_on(task);
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            error!("{e:#}");
+            eprintln!("trackout: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load_config() -> anyhow::Result<Config> {
+    Config::load().context("loading configuration")
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("installing the SIGTERM handler");
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+pub async fn serve(with_worker: bool, bind: Option<std::net::SocketAddr>) -> anyhow::Result<()> {
+    let mut config = load_config()?;
+    if let Some(bind) = bind {
+        config.bind = bind;
+    }
+    let state = open_state(config).await?;
+    let app = Application::build(state.clone()).await?;
+    info!(
+        url = %format!("http://{}:{}", state.config.bind.ip(), app.port()),
+        database = %redact(&state.config.database_url()),
+        storage = state.storage.backend(),
+        worker = with_worker,
+        "Trackout is serving"
+    );
+    let stop = CancellationToken::new();
+    let worker = with_worker.then(|| {
+        let ctx = Arc::new(JobContext::new(state.db.clone(), state.storage.clone(), state.config.clone()));
+        tokio::spawn(Worker::new(ctx, Registry::store_jobs()).run(stop.clone()))
+    });
+    let server = app.into_server();
+    let handle = server.handle();
+    tokio::select! {
+        result = server => result.context("the HTTP server failed")?,
+        _ = shutdown_signal() => {
+            info!("shutting down: finishing requests and jobs in hand");
+            stop.cancel();
+            handle.stop(true).await;
+        }
+    }
+    stop.cancel();
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    Ok(())
+}
+
+pub async fn worker() -> anyhow::Result<()> {
+    let state = open_state(load_config()?).await?;
+    let ctx = Arc::new(JobContext::new(state.db, state.storage, state.config));
+    let stop = CancellationToken::new();
+    let running = tokio::spawn(Worker::new(ctx, Registry::store_jobs()).run(stop.clone()));
+    shutdown_signal().await;
+    info!("shutting down: finishing the jobs in hand");
+    stop.cancel();
+    running.await.context("the worker task failed")
+}
+
+pub async fn migrate() -> anyhow::Result<()> {
+    let config = load_config()?;
+    let db = trackout_core::db::connect(&config)
+        .await
+        .with_context(|| format!("connecting to {}", redact(&config.database_url())))?;
+    trackout_core::db::migrate(&db).await.context("migrating")?;
+    info!("migrations applied");
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! Every error the API answers with, as `application/problem+json` (RFC 9457) with a stable
+//! `code`. This is the one place where errors become HTTP.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde_json::{Map, Value, json};
+use trackout_core::Error;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error(transparent)]
+    Core(#[from] Error),
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("{message}")]
+    Unauthenticated { code: &'static str, message: String },
+}
+
+impl ApiError {
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::BadRequest {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn unauthenticated(code: &'static str, message: impl Into<String>) -> Self {
+        ApiError::Unauthenticated {
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest { code, .. } | ApiError::Unauthenticated { code, .. } => code,
+            ApiError::Core(e) => match e {
+                Error::NotFound(_) => "not_found",
+                Error::Invalid { .. } => "invalid_input",
+                Error::Conflict { code, .. } | Error::Unauthorized { code, .. } => code,
+                Error::Forbidden(_) => "forbidden",
+                Error::TooLarge { .. } => "payload_too_large",
+                Error::UnsupportedMediaType { .. } => "unsupported_media_type",
+                Error::UploadInterrupted(_) => "upload_interrupted",
+                Error::Database(_) | Error::Storage(_) | Error::Internal(_) => "internal",
+            },
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Core(e) => match e {
+                Error::NotFound(_) => StatusCode::NOT_FOUND,
+                Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                Error::Conflict { .. } => StatusCode::CONFLICT,
+                Error::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+                Error::Forbidden(_) => StatusCode::FORBIDDEN,
+                Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                Error::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                Error::UploadInterrupted(_) => StatusCode::BAD_REQUEST,
+                Error::Database(_) | Error::Storage(_) | Error::Internal(_) => {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
+            },
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        let detail = if status.is_server_error() {
+            // The cause goes to the log, whole; the client learns only that it was us.
+            tracing::error!(error = %chain(self), "request failed");
+            "something went wrong on our side; it has been logged".to_owned()
+        } else {
+            self.to_string()
+        };
+        let mut body = Map::new();
+        body.insert("type".into(), json!("about:blank"));
+        body.insert("title".into(), json!(status.canonical_reason().unwrap_or("Error")));
+        body.insert("status".into(), json!(status.as_u16()));
+        body.insert("detail".into(), json!(detail));
+        body.insert("code".into(), json!(self.code()));
+        if let ApiError::Core(Error::Invalid { field, .. }) = self {
+            body.insert("field".into(), json!(field));
+        }
+        if let ApiError::Core(Error::Conflict {
+            details: Some(Value::Object(extra)),
+            ..
+        }) = self
+        {
+            body.extend(extra.clone());
+        }
+        let mut response = HttpResponse::build(status);
+        response.content_type("application/problem+json");
+        if status == StatusCode::UNAUTHORIZED {
+            response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        response.body(Value::Object(body).to_string())
+    }
+}
+
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

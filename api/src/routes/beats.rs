@@ -1,0 +1,108 @@
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use tracing::instrument;
+use trackout_core::services::catalog::{CatalogPage, CatalogParams, CatalogQuery};
+use trackout_core::services::{BeatView, beats as service, catalog as catalog_service, publish as publish_service};
+use uuid::Uuid;
+
+use crate::session::{MaybeSession, Session};
+use crate::{ApiError, AppState};
+
+/// The public catalog: published beats, filtered, sorted and paged.
+#[utoipa::path(tag = "catalog", params(CatalogParams), responses(
+    (status = 200, body = CatalogPage),
+    (status = 422, description = "a filter is not valid"),
+))]
+#[get("/beats")]
+#[instrument(skip_all)]
+pub async fn catalog(
+    state: web::Data<AppState>,
+    params: web::Query<CatalogParams>,
+) -> Result<HttpResponse, ApiError> {
+    let query = CatalogQuery::parse(&params)?;
+    Ok(HttpResponse::Ok().json(catalog_service::search(&state.db, &query).await?))
+}
+
+/// The signed-in producer's beats, drafts included.
+#[utoipa::path(tag = "beats", security(("session" = [])), responses((status = 200, body = Vec<BeatView>)))]
+#[get("/me/beats")]
+#[instrument(skip_all, fields(user = %session.0.user_id))]
+pub async fn my_beats(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(service::list_own(&state.db, &session.0).await?))
+}
+
+/// Creates a draft beat with the four default lease tiers.
+#[utoipa::path(tag = "beats", security(("session" = [])), request_body = service::NewBeat, responses(
+    (status = 201, body = BeatView),
+    (status = 403, description = "only producers create beats"),
+    (status = 422, description = "invalid_input"),
+))]
+#[post("/beats")]
+#[instrument(skip_all, fields(user = %session.0.user_id))]
+pub async fn create(
+    state: web::Data<AppState>,
+    session: Session,
+    body: web::Json<service::NewBeat>,
+) -> Result<HttpResponse, ApiError> {
+    let beat = service::create(&state.db, &session.0, body.into_inner()).await?;
+    Ok(HttpResponse::Created().json(beat))
+}
+
+/// A published beat, or one of the caller's own drafts.
+#[utoipa::path(tag = "beats", params(("id" = Uuid, Path)), responses(
+    (status = 200, body = BeatView),
+    (status = 404, description = "no such beat, or a draft of someone else"),
+))]
+#[get("/beats/{id}")]
+#[instrument(skip_all, fields(beat = %id))]
+pub async fn show(
+    state: web::Data<AppState>,
+    session: MaybeSession,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(service::get(&state.db, session.0.as_ref(), *id).await?))
+}
+
+#[utoipa::path(tag = "beats", security(("session" = [])), params(("id" = Uuid, Path)),
+    request_body = service::BeatChanges, responses((status = 200, body = BeatView), (status = 404)))]
+#[patch("/beats/{id}")]
+#[instrument(skip_all, fields(beat = %id, user = %session.0.user_id))]
+pub async fn update(
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<Uuid>,
+    body: web::Json<service::BeatChanges>,
+) -> Result<HttpResponse, ApiError> {
+    let beat = service::update(&state.db, &session.0, *id, body.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(beat))
+}
+
+/// Deletes the beat; its stored files are purged in the background.
+#[utoipa::path(tag = "beats", security(("session" = [])), params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404)))]
+#[delete("/beats/{id}")]
+#[instrument(skip_all, fields(beat = %id, user = %session.0.user_id))]
+pub async fn remove(
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    service::delete(&state.db, &session.0, *id, state.config.worker.max_attempts).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Puts the beat in the catalog. Refused (409) while an upload is missing, the trackout check
+/// is pending or has errors (the findings come with the answer), or no tier is for sale.
+#[utoipa::path(tag = "beats", security(("session" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = BeatView),
+    (status = 409, description = "missing_upload, check_pending, trackout_has_errors or no_tier_for_sale"),
+    (status = 404),
+))]
+#[post("/beats/{id}/publish")]
+#[instrument(skip_all, fields(beat = %id, user = %session.0.user_id))]
+pub async fn publish(
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(publish_service::publish(&state.db, &session.0, *id).await?))
+}

@@ -1,0 +1,39 @@
+//! Thin handlers: extract, call one service function, map the result.
+
+mod auth;
+mod beats;
+pub mod health;
+mod processing;
+mod tiers;
+mod uploads;
+
+use utoipa_actix_web::scope;
+use utoipa_actix_web::scope::Scope;
+
+pub fn api() -> Scope<
+    impl actix_web::dev::ServiceFactory<
+        actix_web::dev::ServiceRequest,
+        Config = (),
+        Response = actix_web::dev::ServiceResponse,
+        Error = actix_web::Error,
+        InitError = (),
+    >,
+> {
+    scope("/api/v1")
+        .service(auth::register)
+        .service(auth::login)
+        .service(auth::me)
+        .service(beats::my_beats)
+        .service(beats::catalog)
+        .service(beats::create)
+        .service(beats::show)
+        .service(beats::update)
+        .service(beats::remove)
+        .service(beats::publish)
+        .service(tiers::show)
+        .service(tiers::replace)
+        .service(uploads::master)
+        .service(uploads::trackout)
+        .service(uploads::voice_tag)
+        .service(processing::show)
+}

@@ -1,0 +1,128 @@
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpRequest, HttpServer, middleware, web};
+use anyhow::Context;
+use trackout_core::auth::{Tokens, signing_secret};
+use trackout_core::config::Config;
+use trackout_core::{db, storage};
+use utoipa_actix_web::AppExt;
+
+use crate::{ApiError, AppState, openapi, routes};
+
+/// Opens the database (migrating it) and the storage backend the configuration names.
+pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
+    let db = db::connect(&config)
+        .await
+        .with_context(|| format!("connecting to {}", redact(&config.database_url())))?;
+    db::migrate(&db).await.context("migrating the database")?;
+    let storage = storage::from_config(&config)
+        .await
+        .context("opening object storage")?;
+    let secret = signing_secret(&config).context("loading the token signing key")?;
+    let tokens = Tokens::new(secret, Duration::from_secs(config.session_ttl_hours * 3600));
+    Ok(AppState {
+        db,
+        storage,
+        config: Arc::new(config),
+        tokens,
+    })
+}
+
+/// Hides the password in a database URL before it reaches a log line.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &url[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// The API bound to its port, ready to run. Binding happens here so that tests can ask for
+/// port 0 and learn which port they got.
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(state: AppState) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(state.config.bind)
+            .with_context(|| format!("binding {}", state.config.bind))?;
+        let port = listener.local_addr()?.port();
+        let data = web::Data::new(state.clone());
+        let server = HttpServer::new(move || {
+            let (app, api) = App::new()
+                .into_utoipa_app()
+                .openapi(openapi::base())
+                .app_data(data.clone())
+                .app_data(json_config())
+                .app_data(query_config())
+                .app_data(path_config())
+                .service(routes::health::healthz)
+                .service(routes::health::readyz)
+                .service(routes::api())
+                .split_for_parts();
+            let api = web::Data::new(api);
+            app.app_data(api)
+                .route("/api/openapi.json", web::get().to(openapi::serve))
+                .wrap(middleware::Logger::new("%r %s %b %Dms"))
+        })
+        .listen(listener)?
+        .disable_signals()
+        .shutdown_timeout(30)
+        .run();
+        Ok(Application { port, server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    pub fn into_server(self) -> Server {
+        self.server
+    }
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(256 * 1024)
+        .error_handler(|err, _req: &HttpRequest| {
+            use actix_web::error::JsonPayloadError;
+            let api = match &err {
+                JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::Core(
+                    trackout_core::Error::invalid("body", e.to_string()),
+                ),
+                JsonPayloadError::ContentType => ApiError::bad_request(
+                    "unsupported_media_type",
+                    "send the body as application/json",
+                ),
+                _ => ApiError::bad_request("malformed_json", err.to_string()),
+            };
+            api.into()
+        })
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _req| {
+        ApiError::Core(trackout_core::Error::invalid("query", err.to_string())).into()
+    })
+}
+
+fn path_config() -> web::PathConfig {
+    // An id that is not even a UUID names nothing, exactly like one that names nothing.
+    web::PathConfig::default()
+        .error_handler(|_err, _req| ApiError::Core(trackout_core::Error::NotFound("resource")).into())
+}

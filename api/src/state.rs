@@ -1,0 +1,15 @@
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use trackout_core::auth::Tokens;
+use trackout_core::config::Config;
+use trackout_core::storage::Storage;
+
+/// What every handler can reach. Backends are chosen once, at start-up.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: DatabaseConnection,
+    pub storage: Arc<dyn Storage>,
+    pub config: Arc<Config>,
+    pub tokens: Tokens,
+}

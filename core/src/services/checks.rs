@@ -1,0 +1,76 @@
+//! Storage of trackout check reports (the worker runs the check itself).
+
+use chrono::Utc;
+use entity::{trackout_check, upload};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::processing::current_check;
+use crate::Result;
+
+/// What a check of the beat needs: its current trackout, and master if there is one.
+pub struct CheckInputs {
+    pub trackout: upload::Model,
+    pub master: Option<upload::Model>,
+    /// A report for exactly these uploads already exists: a repeated job has nothing to do.
+    pub already_checked: bool,
+}
+
+/// `None` when the beat is gone or has no trackout yet.
+pub async fn inputs(db: &DatabaseConnection, beat_id: Uuid) -> Result<Option<CheckInputs>> {
+    let (uploads, existing) = current_check(db, beat_id).await?;
+    let mut trackout = None;
+    let mut master = None;
+    for u in uploads {
+        match u.kind.as_str() {
+            "trackout" => trackout = Some(u),
+            "master" => master = Some(u),
+            _ => {}
+        }
+    }
+    Ok(trackout.map(|trackout| CheckInputs {
+        trackout,
+        master,
+        already_checked: existing.is_some(),
+    }))
+}
+
+pub struct CheckOutcome {
+    pub passes: bool,
+    pub error_count: i32,
+    pub warning_count: i32,
+    pub report: serde_json::Value,
+}
+
+/// Stores a report for the uploads it read. If the beat was deleted meanwhile, the foreign
+/// key refuses the row and we report that nothing was stored.
+pub async fn record(
+    db: &DatabaseConnection,
+    beat_id: Uuid,
+    trackout_upload_id: Uuid,
+    master_upload_id: Option<Uuid>,
+    outcome: CheckOutcome,
+) -> Result<bool> {
+    let still_current = upload::Entity::find_by_id(trackout_upload_id)
+        .filter(upload::Column::BeatId.eq(beat_id))
+        .one(db)
+        .await?
+        .is_some();
+    if !still_current {
+        return Ok(false);
+    }
+    trackout_check::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        beat_id: Set(beat_id),
+        trackout_upload_id: Set(trackout_upload_id),
+        master_upload_id: Set(master_upload_id),
+        passes: Set(outcome.passes),
+        error_count: Set(outcome.error_count),
+        warning_count: Set(outcome.warning_count),
+        report: Set(outcome.report),
+        created_at: Set(Utc::now()),
+    }
+    .insert(db)
+    .await?;
+    Ok(true)
+}

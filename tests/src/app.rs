@@ -1,0 +1,262 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::{Response, StatusCode};
+use secrecy::SecretString;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use tokio_util::sync::CancellationToken;
+use trackout_api::startup::open_state;
+use trackout_api::{AppState, Application};
+use trackout_core::config::{Config, StorageKind};
+use trackout_worker::{JobContext, Registry, Worker};
+use uuid::Uuid;
+
+use crate::{S3Server, TestDatabase};
+
+/// The store running on port 0 against its own database and storage, optionally with a worker
+/// in the same process (as `trackout serve` runs it).
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    pub config: Config,
+    pub dir: TempDir,
+    stop: CancellationToken,
+    server: actix_web::dev::ServerHandle,
+    _s3: Option<Arc<S3Server>>,
+}
+
+pub struct TestAppBuilder {
+    worker: bool,
+    s3: Option<Arc<S3Server>>,
+    registry: Registry,
+    tweak: Vec<Box<dyn FnOnce(&mut Config) + Send>>,
+}
+
+impl TestAppBuilder {
+    pub fn without_worker(mut self) -> Self {
+        self.worker = false;
+        self
+    }
+
+    pub fn with_s3(mut self, server: Arc<S3Server>) -> Self {
+        self.s3 = Some(server);
+        self
+    }
+
+    pub fn registry(mut self, registry: Registry) -> Self {
+        self.registry = registry;
+        self
+    }
+
+    pub fn config(mut self, tweak: impl FnOnce(&mut Config) + Send + 'static) -> Self {
+        self.tweak.push(Box::new(tweak));
+        self
+    }
+
+    pub async fn spawn(self) -> TestApp {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(
+                std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
+            )
+            .with_test_writer()
+            .try_init();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = TestDatabase::create(dir.path()).await;
+        let mut config = Config {
+            bind: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.path().to_owned(),
+            database_url: Some(database.url),
+            jwt_secret: Some(SecretString::from("a test secret that is long enough")),
+            ..Config::default()
+        };
+        config.worker.poll_interval_ms = 25;
+        config.worker.retry_backoff_ms = 20;
+        config.worker.concurrency = 2;
+        if let Some(s3) = &self.s3 {
+            config.storage = StorageKind::S3;
+            config.s3 = s3.config();
+        }
+        for tweak in self.tweak {
+            tweak(&mut config);
+        }
+        let state = open_state(config.clone()).await.expect("opening the store");
+        let app = Application::build(state.clone()).await.expect("building the app");
+        let address = format!("http://127.0.0.1:{}", app.port());
+        let server = app.into_server();
+        let handle = server.handle();
+        tokio::spawn(server);
+        let stop = CancellationToken::new();
+        if self.worker {
+            let ctx = Arc::new(JobContext::new(
+                state.db.clone(),
+                state.storage.clone(),
+                state.config.clone(),
+            ));
+            tokio::spawn(Worker::new(ctx, self.registry).run(stop.clone()));
+        }
+        TestApp {
+            address,
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .unwrap(),
+            state,
+            config,
+            dir,
+            stop,
+            server: handle,
+            _s3: self.s3,
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.stop.cancel();
+        let server = self.server.clone();
+        // Stopping is asynchronous; the runtime of the test ends right after anyway.
+        tokio::spawn(async move { server.stop(false).await });
+    }
+}
+
+/// A signed-in account.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub token: String,
+    pub id: Uuid,
+    pub email: String,
+}
+
+impl TestApp {
+    pub fn builder() -> TestAppBuilder {
+        TestAppBuilder {
+            worker: true,
+            s3: None,
+            registry: Registry::store_jobs(),
+            tweak: Vec::new(),
+        }
+    }
+
+    pub async fn spawn() -> TestApp {
+        TestApp::builder().spawn().await
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.client.get(self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub async fn send_json(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: &Value) -> Response {
+        let mut request = self.client.request(method, self.url(path)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request")
+    }
+
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.send_json(reqwest::Method::POST, path, token, body).await
+    }
+
+    pub async fn register(&self, role: &str) -> Account {
+        let email = format!("{role}-{}@example.com", Uuid::new_v4().simple());
+        let response = self
+            .post(
+                "/api/v1/auth/register",
+                None,
+                &json!({
+                    "email": email,
+                    "password": "a long enough password",
+                    "display_name": format!("Test {role}"),
+                    "role": role,
+                }),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        Account {
+            token: body["token"].as_str().unwrap().to_owned(),
+            id: body["user"]["id"].as_str().unwrap().parse().unwrap(),
+            email,
+        }
+    }
+
+    pub async fn create_beat(&self, producer: &Account, body: &Value) -> Value {
+        let response = self.post("/api/v1/beats", Some(&producer.token), body).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{:?}", response.text().await);
+        response.json().await.unwrap()
+    }
+
+    pub async fn new_beat(&self, producer: &Account) -> Uuid {
+        let beat = self
+            .create_beat(
+                producer,
+                &json!({"title": "Midnight Run", "bpm": 140, "key": "A min", "genre": "Trap",
+                        "moods": ["dark"], "tags": ["808", "night"]}),
+            )
+            .await;
+        beat["id"].as_str().unwrap().parse().unwrap()
+    }
+
+    pub async fn upload(&self, account: &Account, beat: Uuid, what: &str, content_type: &str, body: Vec<u8>) -> Response {
+        self.client
+            .put(self.url(&format!("/api/v1/beats/{beat}/{what}")))
+            .bearer_auth(&account.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("upload")
+    }
+
+    /// Polls the processing route until `done` says so, or fails after `timeout`.
+    pub async fn wait_for_processing(
+        &self,
+        producer: &Account,
+        beat: Uuid,
+        timeout: Duration,
+        done: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let response = self
+                .get(&format!("/api/v1/beats/{beat}/processing"), Some(&producer.token))
+                .await;
+            assert_eq!(response.status(), StatusCode::OK);
+            let body: Value = response.json().await.unwrap();
+            if done(&body) {
+                return body;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "processing did not finish in {timeout:?}: {body:#}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// Reads a problem+json answer and checks its status and code.
+pub async fn assert_problem(response: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status, "unexpected status");
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.expect("problem body");
+    assert_eq!(body["code"], code, "{body:#}");
+    assert_eq!(body["status"], status.as_u16());
+    body
+}

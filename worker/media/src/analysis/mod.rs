@@ -1,0 +1,198 @@
+//! The sample scan: one pass over a WAV stream through fixed-size buffers, whatever its
+//! length. Generic over `Read` so a zip entry can be inflated straight through it.
+
+mod clip;
+mod levels;
+mod loudness;
+mod true_peak;
+
+use std::io::{self, Read};
+
+pub use clip::MIN_CLIP_RUN;
+pub use levels::LevelSummary;
+
+use crate::progress::Progress;
+use crate::wav::{self, SampleFormat, WavError, WavFormat, WavInfo};
+use levels::Levels;
+use loudness::Loudness;
+use true_peak::TruePeak;
+
+/// Bytes read from the stream at a time: large enough that reads cost nothing next to the
+/// decoding, small enough to stay in L2/L3.
+const READ_BYTES: usize = 1 << 20;
+/// Samples decoded at a time, so the decoded block stays in L1/L2 for every meter.
+const BLOCK_SAMPLES: usize = 16 * 1024;
+
+#[derive(Clone, Copy, Debug)]
+pub struct ScanOptions {
+    /// Longest audio accepted, by the header's claim, before anything is scanned.
+    pub max_seconds: u64,
+    /// Total length of the stream when known (a file's size, a zip entry's declared size):
+    /// a data chunk claiming more is `Truncated` up front.
+    pub stream_len: Option<u64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StemAnalysis {
+    pub info: WavInfo,
+    pub levels: LevelSummary,
+    /// Float samples that were NaN or infinite (counted as silence in the levels).
+    pub non_finite: u64,
+}
+
+#[derive(Clone, Debug)]
+pub struct MasterAnalysis {
+    pub info: WavInfo,
+    pub levels: LevelSummary,
+    pub non_finite: u64,
+    pub integrated_lufs: f64,
+    pub loudness_range_lu: f64,
+    /// Linear, full scale 1.0.
+    pub true_peak: f64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyseError {
+    #[error(transparent)]
+    Wav(#[from] WavError),
+    #[error("{seconds:.1} s long; the limit is {limit} s")]
+    TooLong { seconds: f64, limit: u64 },
+}
+
+impl From<io::Error> for AnalyseError {
+    fn from(e: io::Error) -> Self {
+        AnalyseError::Wav(WavError::Io(e))
+    }
+}
+
+/// Reads a stem's header and scans every sample: peak, RMS, DC offset, clipping.
+pub fn analyse_stem<R: Read>(
+    mut r: R,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<StemAnalysis, AnalyseError> {
+    let (info, levels, non_finite) = scan(&mut r, options, progress, |format| {
+        Levels::new(usize::from(format.channels), wav::full_scale(format))
+    })?;
+    Ok(StemAnalysis { info, levels: levels.finish(), non_finite })
+}
+
+/// Like [`analyse_stem`], plus integrated loudness, loudness range and true peak.
+pub fn analyse_master<R: Read>(
+    mut r: R,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<MasterAnalysis, AnalyseError> {
+    let (info, meters, non_finite) = scan(&mut r, options, progress, |format| MasterMeters {
+        levels: Levels::new(usize::from(format.channels), wav::full_scale(format)),
+        loudness: Loudness::new(format.channels, format.sample_rate),
+        true_peak: TruePeak::new(usize::from(format.channels)),
+    })?;
+    let (integrated_lufs, loudness_range_lu) = meters.loudness.finish();
+    Ok(MasterAnalysis {
+        info,
+        levels: meters.levels.finish(),
+        non_finite,
+        integrated_lufs,
+        loudness_range_lu,
+        true_peak: meters.true_peak.finish(),
+    })
+}
+
+trait Meter {
+    fn add(&mut self, block: &[f32]);
+}
+
+impl Meter for Levels {
+    fn add(&mut self, block: &[f32]) {
+        Levels::add(self, block);
+    }
+}
+
+struct MasterMeters {
+    levels: Levels,
+    loudness: Loudness,
+    true_peak: TruePeak,
+}
+
+impl Meter for MasterMeters {
+    fn add(&mut self, block: &[f32]) {
+        self.levels.add(block);
+        self.loudness.add(block);
+        self.true_peak.add(block);
+    }
+}
+
+fn scan<R: Read, M: Meter>(
+    r: &mut R,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+    meter: impl FnOnce(&WavFormat) -> M,
+) -> Result<(WavInfo, M, u64), AnalyseError> {
+    let info = wav::read_header_stream(r)?;
+    let format = info.format;
+    if let Some(len) = options.stream_len {
+        let held = len.saturating_sub(info.data_offset);
+        if info.data_len > held {
+            return Err(WavError::Truncated(format!(
+                "the data chunk claims {} bytes but the file holds only {held} after its header",
+                info.data_len
+            ))
+            .into());
+        }
+    }
+    let limit_frames = options.max_seconds.saturating_mul(u64::from(format.sample_rate));
+    if info.frames > limit_frames {
+        return Err(AnalyseError::TooLong {
+            seconds: info.duration_seconds(),
+            limit: options.max_seconds,
+        });
+    }
+    let mut meter = meter(&format);
+    let align = usize::from(format.block_align);
+    let mut bytes = vec![0u8; READ_BYTES - READ_BYTES % align];
+    let block_frames = BLOCK_SAMPLES / usize::from(format.channels);
+    let mut samples = vec![0f32; block_frames * usize::from(format.channels)];
+    let mut non_finite = 0;
+    let mut bytes_left = info.data_len;
+    let mut frames_left = info.frames;
+    while bytes_left > 0 {
+        let want = bytes.len().min(usize::try_from(bytes_left).unwrap_or(usize::MAX));
+        let got = wav::read_full(r, &mut bytes[..want])?;
+        progress.advance(got as u64);
+        let frames = ((got / align) as u64).min(frames_left) as usize;
+        for chunk in bytes[..frames * align].chunks(block_frames * align) {
+            let n = wav::decode_f32(&format, chunk, &mut samples);
+            if format.sample_format == SampleFormat::Float {
+                non_finite += silence_non_finite(&mut samples[..n]);
+            }
+            meter.add(&samples[..n]);
+        }
+        frames_left -= frames as u64;
+        bytes_left -= got as u64;
+        if got < want {
+            let read = info.frames - frames_left;
+            return Err(WavError::Truncated(format!(
+                "the data chunk claims {} ({} frames) but the file ends after {} frames",
+                crate::report::numbers::clock(info.duration_seconds()),
+                crate::report::numbers::thousands(info.frames),
+                crate::report::numbers::thousands(read),
+            ))
+            .into());
+        }
+    }
+    Ok((info, meter, non_finite))
+}
+
+/// A NaN would poison every sum after it; a float file holding one is broken, and reported.
+fn silence_non_finite(samples: &mut [f32]) -> u64 {
+    if samples.iter().all(|x| x.is_finite()) {
+        return 0;
+    }
+    let mut count = 0;
+    for x in samples.iter_mut().filter(|x| !x.is_finite()) {
+        *x = 0.0;
+        count += 1;
+    }
+    count
+}

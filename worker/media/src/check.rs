@@ -1,0 +1,159 @@
+//! `trackout check`: list the trackout, pick out the master, scan everything, report.
+
+use std::cmp::Reverse;
+use std::fs::{self, File};
+use std::path::Path;
+
+use crate::assemble::{add_master, add_stem};
+use crate::error::CheckError;
+use crate::limits::CheckLimits;
+use crate::naming::master_name;
+use crate::progress::Progress;
+use crate::report::{Report, cross_stem_findings};
+use crate::run::{Job, JobKind, Outcome, cap_finding, run};
+use crate::trackout::{
+    Archive, BytesArchive, Entry, FileArchive, Listing, Location, NoArchive, ZipTrackout,
+    list_folder,
+};
+use crate::wav::{self, WavError};
+
+/// Checks a trackout (a folder, or a zip file) and, when given, its master.
+///
+/// Without `master`, a WAV in the trackout named as the master ("Master.wav",
+/// "Beat (Master).wav", "2-Track.wav", "Mix.wav"…; see [`crate::naming::master_name`]) is
+/// used as the master and is not counted as a stem. Errors are only for a check that could
+/// not run; everything wrong with the trackout is a finding in the report.
+pub fn check_path(
+    trackout: &Path,
+    master: Option<&Path>,
+    limits: &CheckLimits,
+    progress: &dyn Progress,
+) -> Result<Report, CheckError> {
+    let meta = fs::metadata(trackout).map_err(|e| CheckError::io(trackout, e))?;
+    let external = master.map(external_master).transpose()?;
+    let name = trackout.file_name().map_or_else(
+        || trackout.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    if meta.is_dir() {
+        let listing = list_folder(trackout, limits)?;
+        check_listing(&NoArchive, listing, name, external, limits, progress)
+    } else if meta.is_file() {
+        let (zip, listing) = ZipTrackout::list(FileArchive(trackout.to_path_buf()), limits)
+            .map_err(|e| CheckError::io(trackout, e))?;
+        check_listing(&zip, listing, name, external, limits, progress)
+    } else {
+        Err(CheckError::NotATrackout { path: trackout.to_path_buf() })
+    }
+}
+
+/// Checks a zip held in memory. The same checks as [`check_path`], without a separate
+/// master; used by the fuzzer, and by callers that already hold an upload's bytes.
+pub fn check_zip_bytes(
+    name: &str,
+    zip: &[u8],
+    limits: &CheckLimits,
+    progress: &dyn Progress,
+) -> Result<Report, CheckError> {
+    let (zip, listing) =
+        ZipTrackout::list(BytesArchive(zip), limits).map_err(|e| CheckError::io(name, e))?;
+    check_listing(&zip, listing, name.to_owned(), None, limits, progress)
+}
+
+/// A master given apart must be a readable WAV, or the command cannot do what was asked.
+fn external_master(path: &Path) -> Result<Entry, CheckError> {
+    let mut file = File::open(path).map_err(|e| CheckError::io(path, e))?;
+    let size = file.metadata().map_err(|e| CheckError::io(path, e))?.len();
+    match wav::read_header(&mut file) {
+        Ok(_) => {}
+        Err(WavError::Io(e)) => return Err(CheckError::io(path, e)),
+        Err(reason) => return Err(CheckError::MasterNotWav { path: path.to_path_buf(), reason }),
+    }
+    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    Ok(Entry { path: name, size, at: Location::File(path.to_path_buf()) })
+}
+
+/// Which entries are stems, which one is the master, and which are something else.
+struct Plan {
+    stems: Vec<Entry>,
+    master: Option<(Entry, bool)>,
+    other: Vec<String>,
+}
+
+fn plan(entries: Vec<Entry>, external: Option<Entry>) -> Plan {
+    let (mut stems, mut masters, mut other) = (Vec::new(), Vec::new(), Vec::new());
+    for entry in entries {
+        let is_master = master_name(entry.stem_name()).is_some();
+        if entry.is_wav_named() && is_master {
+            masters.push(entry);
+        } else if entry.is_audio_named() && !is_master {
+            stems.push(entry);
+        } else {
+            // Artwork, a readme, a project file, or a master in another format ("Master.mp3").
+            other.push(entry.path);
+        }
+    }
+    // "Master" beats "Mix", the top folder beats a nested one, then path order.
+    masters.sort_by_key(|e| (Reverse(master_name(e.stem_name())), e.path.matches('/').count(), e.path.clone()));
+    let mut masters = masters.into_iter();
+    let master = match external {
+        Some(entry) => Some((entry, false)),
+        None => masters.next().map(|entry| (entry, true)),
+    };
+    other.extend(masters.map(|e| e.path));
+    Plan { stems, master, other }
+}
+
+fn check_listing<A: Archive>(
+    archive: &A,
+    listing: Listing,
+    name: String,
+    external: Option<Entry>,
+    limits: &CheckLimits,
+    progress: &dyn Progress,
+) -> Result<Report, CheckError> {
+    let mut report = Report {
+        passes: false,
+        trackout: name,
+        stems: Vec::new(),
+        findings: listing.findings,
+        master: None,
+        other_files: listing.other,
+    };
+    if listing.fatal {
+        report.finalise();
+        return Ok(report);
+    }
+    let plan = plan(listing.entries, external);
+    report.other_files.extend(plan.other);
+    // The master is the longest job (loudness and 8x true peak): start it first, then the
+    // biggest stems, so the threads finish together.
+    let mut jobs: Vec<Job<'_>> = plan.master.iter().map(|(e, _)| Job { entry: e, kind: JobKind::Master }).collect();
+    let mut stems: Vec<&Entry> = plan.stems.iter().collect();
+    stems.sort_by_key(|e| Reverse(e.size));
+    jobs.extend(stems.into_iter().map(|e| Job { entry: e, kind: JobKind::Stem }));
+
+    progress.start(jobs.iter().map(|j| j.entry.size).sum());
+    let outcomes = run(archive, &jobs, limits, progress);
+    progress.finish();
+    let outcomes = outcomes?;
+
+    if outcomes.iter().any(|o| matches!(o, Some(Outcome::CapExceeded))) {
+        report.findings.push(cap_finding(limits));
+        report.finalise();
+        return Ok(report);
+    }
+    let found_in_trackout = plan.master.as_ref().is_some_and(|(_, found)| *found);
+    for (job, outcome) in jobs.iter().zip(outcomes) {
+        match outcome {
+            Some(Outcome::Stem(a)) => add_stem(job.entry, &a, &mut report),
+            Some(Outcome::Master(m)) => add_master(job.entry, found_in_trackout, &m, limits, &mut report),
+            Some(Outcome::Refused(finding)) => report.findings.push(finding),
+            Some(Outcome::CapExceeded) | None => {}
+        }
+    }
+    let candidates: Vec<String> = plan.stems.iter().map(|e| e.path.clone()).collect();
+    cross_stem_findings(&candidates, &mut report);
+    report.finalise();
+    Ok(report)
+}

@@ -1,0 +1,27 @@
+//! Caps on what one check will read. Configuration; checked before work starts and counted
+//! again while streaming.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckLimits {
+    /// Bytes actually inflated from a zip (or read from a folder), all entries together.
+    pub max_inflated_bytes: u64,
+    /// Files and folders in the trackout, counted before anything is read.
+    pub max_entries: u64,
+    /// Longest stem (or master), in seconds, by its header, before it is scanned.
+    pub max_stem_seconds: u64,
+    /// A master whose true peak is above this gets `true_peak_over`.
+    pub true_peak_ceiling_dbtp: f64,
+}
+
+impl Default for CheckLimits {
+    fn default() -> Self {
+        CheckLimits {
+            max_inflated_bytes: 8 << 30,
+            max_entries: 1_000,
+            max_stem_seconds: 20 * 60,
+            true_peak_ceiling_dbtp: -1.0,
+        }
+    }
+}

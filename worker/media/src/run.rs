@@ -1,0 +1,237 @@
+//! Scanning a trackout's entries on every core: each thread takes the next job, opens its
+//! entry (its own zip handle, its own buffers) and streams it through the analysis.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+
+use crate::analysis::{self, AnalyseError, MasterAnalysis, ScanOptions, StemAnalysis};
+use crate::error::CheckError;
+use crate::limits::CheckLimits;
+use crate::progress::{NoProgress, Progress};
+use crate::report::numbers::{bytes, clock};
+use crate::report::{Finding, FindingCode};
+use crate::trackout::{Archive, Entry, Location};
+use crate::wav::WavError;
+
+/// More threads than this would only contend for the disk.
+const MAX_THREADS: usize = 8;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum JobKind {
+    Stem,
+    Master,
+}
+
+pub(crate) struct Job<'a> {
+    pub entry: &'a Entry,
+    pub kind: JobKind,
+}
+
+pub(crate) enum Outcome {
+    Stem(StemAnalysis),
+    Master(Box<MasterAnalysis>),
+    /// The entry could not be analysed; the finding says why.
+    Refused(Finding),
+    /// The bytes inflated so far passed the cap: the whole check stops.
+    CapExceeded,
+}
+
+struct Shared<'a> {
+    limits: &'a CheckLimits,
+    progress: &'a dyn Progress,
+    inflated: AtomicU64,
+    stop: AtomicBool,
+}
+
+/// Runs every job and returns their outcomes in job order (`None` for jobs skipped after
+/// the cap was passed).
+pub(crate) fn run<A: Archive>(
+    archive: &A,
+    jobs: &[Job<'_>],
+    limits: &CheckLimits,
+    progress: &dyn Progress,
+) -> Result<Vec<Option<Outcome>>, CheckError> {
+    let shared = Shared { limits, progress, inflated: AtomicU64::new(0), stop: AtomicBool::new(false) };
+    let next = AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, MAX_THREADS)
+        .min(jobs.len().max(1));
+    let worker = || -> Result<Vec<(usize, Outcome)>, CheckError> {
+        let mut done = Vec::new();
+        let mut handle = None;
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            if i >= jobs.len() || shared.stop.load(Ordering::Relaxed) {
+                return Ok(done);
+            }
+            let outcome = run_job(archive, &mut handle, &jobs[i], &shared);
+            if !matches!(outcome, Ok(Outcome::Stem(_) | Outcome::Master(_) | Outcome::Refused(_))) {
+                shared.stop.store(true, Ordering::Relaxed);
+            }
+            done.push((i, outcome?));
+        }
+    };
+    let per_thread: Vec<Result<Vec<(usize, Outcome)>, CheckError>> = std::thread::scope(|s| {
+        let spawned: Vec<_> = (1..threads).map(|_| s.spawn(worker)).collect();
+        let mut all = vec![worker()];
+        all.extend(spawned.into_iter().map(|h| h.join().expect("a scan thread panicked")));
+        all
+    });
+    let mut outcomes: Vec<Option<Outcome>> = jobs.iter().map(|_| None).collect();
+    for result in per_thread {
+        for (i, outcome) in result? {
+            outcomes[i] = Some(outcome);
+        }
+    }
+    Ok(outcomes)
+}
+
+fn run_job<A: Archive>(
+    archive: &A,
+    handle: &mut Option<A::Handle>,
+    job: &Job<'_>,
+    shared: &Shared<'_>,
+) -> Result<Outcome, CheckError> {
+    let entry = job.entry;
+    let refuse = |code, message: String| Ok(Outcome::Refused(Finding::new(code, Some(&entry.path), message)));
+    let reader: Box<dyn Read> = match &entry.at {
+        Location::File(path) => Box::new(File::open(path).map_err(|e| CheckError::io(path, e))?),
+        Location::Zip(index) => {
+            if handle.is_none() {
+                *handle = Some(archive.handle().map_err(|e| CheckError::io("the trackout zip", e))?);
+            }
+            let handle = handle.as_mut().expect("opened above");
+            match archive.open(handle, *index) {
+                Ok(reader) => reader,
+                Err(why) => {
+                    return refuse(FindingCode::CorruptArchive, format!("{} cannot be read from the zip: {why}", entry.path));
+                }
+            }
+        }
+    };
+    let from_zip = matches!(entry.at, Location::Zip(_));
+    let mut counted = Counted { inner: reader, read: 0, shared };
+    let options = ScanOptions { max_seconds: shared.limits.max_stem_seconds, stream_len: Some(entry.size) };
+    let result = match job.kind {
+        JobKind::Stem => analysis::analyse_stem(&mut counted, &options, &NoProgress).map(Outcome::Stem),
+        JobKind::Master => {
+            analysis::analyse_master(&mut counted, &options, &NoProgress).map(|m| Outcome::Master(Box::new(m)))
+        }
+    };
+    let file = entry.file_name();
+    match result {
+        Err(AnalyseError::TooLong { seconds, limit }) => refuse(
+            FindingCode::ArchiveTooLarge,
+            format!(
+                "{file} is {} long; the longest stem accepted is {}. Check it is the right file",
+                clock(seconds),
+                clock(limit as f64)
+            ),
+        ),
+        Err(AnalyseError::Wav(WavError::Io(e))) => {
+            if is_cap(&e) {
+                Ok(Outcome::CapExceeded)
+            } else if from_zip {
+                refuse(FindingCode::CorruptArchive, format!("{file} cannot be inflated: {e}; zip the stems again"))
+            } else {
+                Err(CheckError::io(entry.at_path(), e))
+            }
+        }
+        other => {
+            if from_zip {
+                // Read the entry to its end so the zip reader checks its size and CRC.
+                if let Err(e) = io::copy(&mut counted, &mut io::sink()) {
+                    return if is_cap(&e) {
+                        Ok(Outcome::CapExceeded)
+                    } else {
+                        refuse(FindingCode::CorruptArchive, format!("{file} is damaged in the zip ({e}); zip the stems again"))
+                    };
+                }
+                if counted.read != entry.size {
+                    return refuse(
+                        FindingCode::CorruptArchive,
+                        format!(
+                            "{file} inflates to {} bytes but the zip's header says {}; zip the stems again",
+                            counted.read, entry.size
+                        ),
+                    );
+                }
+            }
+            match other {
+                Ok(outcome) => Ok(outcome),
+                Err(AnalyseError::Wav(e)) => Ok(Outcome::Refused(wav_finding(entry, &e))),
+                Err(AnalyseError::TooLong { .. }) => unreachable!("handled above"),
+            }
+        }
+    }
+}
+
+fn wav_finding(entry: &Entry, e: &WavError) -> Finding {
+    let file = entry.file_name();
+    let (code, message) = match e {
+        WavError::NotWav(why) => (
+            FindingCode::NotWav,
+            format!("{file} is not a WAV file: {why}; export the stem as WAV (24-bit or 32-bit float)"),
+        ),
+        WavError::Truncated(why) => {
+            (FindingCode::Truncated, format!("{file} is cut short: {why}; export or copy it again"))
+        }
+        WavError::BadFormat(why) => (
+            FindingCode::BadFormat,
+            format!("{file} has a format a DAW cannot use: {why}; re-export it as 24-bit or 32-bit float WAV"),
+        ),
+        WavError::Io(e) => (FindingCode::CorruptArchive, format!("{file} cannot be read: {e}")),
+    };
+    Finding::new(code, Some(&entry.path), message)
+}
+
+/// Counts every byte read from an entry against the trackout's cap on inflated bytes, so a
+/// zip whose headers understate its content is stopped by what it actually inflates to.
+struct Counted<'a, R> {
+    inner: R,
+    read: u64,
+    shared: &'a Shared<'a>,
+}
+
+#[derive(Debug)]
+struct CapExceeded;
+
+impl std::fmt::Display for CapExceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the trackout inflates past the configured cap")
+    }
+}
+
+impl std::error::Error for CapExceeded {}
+
+fn is_cap(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<CapExceeded>())
+}
+
+impl<R: Read> Read for Counted<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n as u64;
+        self.shared.progress.advance(n as u64);
+        let total = self.shared.inflated.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
+        if total > self.shared.limits.max_inflated_bytes {
+            return Err(io::Error::other(CapExceeded));
+        }
+        Ok(n)
+    }
+}
+
+/// The finding for a trackout that inflated past the cap.
+pub(crate) fn cap_finding(limits: &CheckLimits) -> Finding {
+    Finding::new(
+        FindingCode::ArchiveTooLarge,
+        None,
+        format!(
+            "the trackout inflated past {}, the limit, while it was read (its headers claimed \
+             less); it was not read further",
+            bytes(limits.max_inflated_bytes)
+        ),
+    )
+}

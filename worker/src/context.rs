@@ -1,0 +1,47 @@
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+use tokio::sync::Semaphore;
+use trackout_core::config::Config;
+use trackout_core::storage::Storage;
+
+use crate::JobError;
+
+/// What every job gets: the database, the storage backend, the configuration, and the CPU
+/// semaphore that keeps decode/encode/zip work to one task per core.
+pub struct JobContext {
+    pub db: DatabaseConnection,
+    pub storage: Arc<dyn Storage>,
+    pub config: Arc<Config>,
+    cpu: Semaphore,
+}
+
+impl JobContext {
+    pub fn new(db: DatabaseConnection, storage: Arc<dyn Storage>, config: Arc<Config>) -> Self {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1);
+        JobContext {
+            db,
+            storage,
+            config,
+            cpu: Semaphore::new(cores),
+        }
+    }
+
+    /// Runs CPU-bound work on the blocking pool, at most one task per core at a time.
+    pub async fn blocking<T, F>(&self, work: F) -> Result<T, JobError>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        let _permit = self
+            .cpu
+            .acquire()
+            .await
+            .map_err(|_| JobError::Retry("the worker is shutting down".into()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| JobError::Retry(format!("the blocking task failed: {e}")))
+    }
+}

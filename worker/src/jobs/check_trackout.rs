@@ -1,0 +1,71 @@
+use std::sync::Arc;
+
+use tracing::info;
+use trackout_core::jobs::CheckTrackout;
+use trackout_core::services::checks::{self, CheckOutcome};
+use trackout_core::storage::{ObjectKey, download_to};
+use trackout_media::{CheckLimits, NoProgress, check_path};
+
+use crate::{JobContext, JobError, RunJob};
+
+impl RunJob for CheckTrackout {
+    async fn run(self, ctx: Arc<JobContext>) -> Result<(), JobError> {
+        let Some(inputs) = checks::inputs(&ctx.db, self.beat_id).await? else {
+            info!(beat = %self.beat_id, "no trackout to check (not uploaded yet, or the beat is gone)");
+            return Ok(());
+        };
+        if inputs.already_checked {
+            info!("these uploads were already checked");
+            return Ok(());
+        }
+
+        // The check reads files; the uploads come down into a private temporary folder that
+        // disappears with this job, whatever happens.
+        let dir = tempfile::tempdir().map_err(|e| JobError::Retry(format!("temp dir: {e}")))?;
+        let trackout_path = dir.path().join("trackout.zip");
+        download_to(ctx.storage.as_ref(), &key(&inputs.trackout.storage_key)?, &trackout_path).await?;
+        let master_path = match &inputs.master {
+            Some(master) => {
+                let path = dir.path().join("master.wav");
+                download_to(ctx.storage.as_ref(), &key(&master.storage_key)?, &path).await?;
+                Some(path)
+            }
+            None => None,
+        };
+
+        let c = &ctx.config.check;
+        let limits = CheckLimits {
+            max_inflated_bytes: c.max_inflated_bytes,
+            max_entries: c.max_entries,
+            max_stem_seconds: c.max_stem_seconds,
+            true_peak_ceiling_dbtp: c.true_peak_ceiling_dbtp,
+        };
+        let report = ctx
+            .blocking(move || check_path(&trackout_path, master_path.as_deref(), &limits, &NoProgress))
+            .await?
+            .map_err(|e| JobError::Permanent(format!("the trackout could not be checked: {e}")))?;
+
+        let error_count = report.errors().count() as i32;
+        let outcome = CheckOutcome {
+            passes: report.passes,
+            error_count,
+            warning_count: report.findings.len() as i32 - error_count,
+            report: serde_json::to_value(&report)
+                .map_err(|e| JobError::Permanent(format!("serializing the report: {e}")))?,
+        };
+        let stored = checks::record(
+            &ctx.db,
+            self.beat_id,
+            inputs.trackout.id,
+            inputs.master.as_ref().map(|m| m.id),
+            outcome,
+        )
+        .await?;
+        info!(passes = report.passes, errors = error_count, stored, "trackout checked");
+        Ok(())
+    }
+}
+
+fn key(raw: &str) -> Result<ObjectKey, JobError> {
+    ObjectKey::parse(raw).map_err(|e| JobError::Permanent(e.to_string()))
+}

@@ -1,0 +1,4 @@
+//! The `run` of each job the store enqueues.
+
+mod check_trackout;
+mod purge_object;

@@ -1,0 +1,216 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use entity::job;
+use tokio_util::sync::CancellationToken;
+use tracing::{Instrument, error, info, info_span, warn};
+use trackout_core::config::WorkerConfig;
+use trackout_core::queue::{Failure, Queue};
+
+use crate::{JobContext, JobError, Registry};
+
+/// Claims and runs jobs until told to stop. `concurrency` slots each hold at most one job.
+pub struct Worker {
+    ctx: Arc<JobContext>,
+    registry: Registry,
+    config: WorkerConfig,
+    worker_id: String,
+}
+
+enum Ended {
+    Finished(Result<(), JobError>),
+    Panicked(String),
+    LeaseLost,
+    Released,
+}
+
+impl Worker {
+    pub fn new(ctx: Arc<JobContext>, registry: Registry) -> Self {
+        let config = ctx.config.worker.clone();
+        let host = std::fs::read_to_string("/etc/hostname")
+            .ok()
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "worker".into());
+        let worker_id = format!(
+            "{host}-{}-{}",
+            std::process::id(),
+            &uuid::Uuid::new_v4().simple().to_string()[..8]
+        );
+        Worker {
+            ctx,
+            registry,
+            config,
+            worker_id,
+        }
+    }
+
+    pub fn with_id(mut self, worker_id: impl Into<String>) -> Self {
+        self.worker_id = worker_id.into();
+        self
+    }
+
+    pub fn id(&self) -> &str {
+        &self.worker_id
+    }
+
+    fn queue(&self) -> Queue {
+        Queue::new(
+            self.ctx.db.clone(),
+            self.worker_id.clone(),
+            self.config.lease(),
+            Duration::from_millis(self.config.retry_backoff_ms),
+        )
+    }
+
+    /// Runs until `shutdown` is cancelled; then finishes (or, past the grace period,
+    /// releases) the jobs in hand and returns.
+    pub async fn run(self, shutdown: CancellationToken) {
+        info!(worker = %self.worker_id, slots = self.config.concurrency, "worker started");
+        let this = Arc::new(self);
+        let mut slots = tokio::task::JoinSet::new();
+        for slot in 0..this.config.concurrency {
+            let this = Arc::clone(&this);
+            let shutdown = shutdown.clone();
+            slots.spawn(async move { this.slot(slot, shutdown).await });
+        }
+        let sweeper = {
+            let this = Arc::clone(&this);
+            let shutdown = shutdown.clone();
+            tokio::spawn(async move { this.sweep(shutdown).await })
+        };
+        while slots.join_next().await.is_some() {}
+        sweeper.abort();
+        info!(worker = %this.worker_id, "worker stopped");
+    }
+
+    async fn slot(&self, slot: usize, shutdown: CancellationToken) {
+        let queue = self.queue();
+        let poll = Duration::from_millis(self.config.poll_interval_ms);
+        while !shutdown.is_cancelled() {
+            match queue.claim().await {
+                Ok(Some(job)) => self.execute(&queue, job, &shutdown).await,
+                Ok(None) => {
+                    tokio::select! {
+                        _ = tokio::time::sleep(poll) => {}
+                        _ = shutdown.cancelled() => {}
+                    }
+                }
+                Err(e) => {
+                    error!(slot, error = %e, "claiming a job failed");
+                    tokio::select! {
+                        _ = tokio::time::sleep(poll) => {}
+                        _ = shutdown.cancelled() => {}
+                    }
+                }
+            }
+        }
+    }
+
+    /// Buries jobs abandoned on their last attempt, once per lease period.
+    async fn sweep(&self, shutdown: CancellationToken) {
+        let queue = self.queue();
+        let mut every = tokio::time::interval(self.config.lease());
+        loop {
+            tokio::select! {
+                _ = every.tick() => {}
+                _ = shutdown.cancelled() => return,
+            }
+            match queue.bury_abandoned().await {
+                Ok(0) => {}
+                Ok(n) => warn!(jobs = n, "buried jobs abandoned by a lost worker"),
+                Err(e) => error!(error = %e, "burying abandoned jobs failed"),
+            }
+        }
+    }
+
+    async fn execute(&self, queue: &Queue, job: job::Model, shutdown: &CancellationToken) {
+        let span = info_span!("job", id = %job.id, kind = %job.kind, attempt = job.attempts);
+        async {
+            let Some(handler) = self.registry.get(&job.kind) else {
+                let message = format!(
+                    "this version of Trackout has no `{}` job; it will run once a worker that knows it is deployed and the job is retried",
+                    job.kind
+                );
+                warn!("{message}");
+                if let Err(e) = queue.fail(&job, &message, true).await {
+                    error!(error = %e, "recording the unknown job failed");
+                }
+                return;
+            };
+            let started = std::time::Instant::now();
+            let task = tokio::spawn(handler(Arc::clone(&self.ctx), job.payload.clone()).in_current_span());
+            let ended = self.supervise(queue, &job, task, shutdown).await;
+            let elapsed_ms = started.elapsed().as_millis() as u64;
+            let recorded = match ended {
+                Ended::Finished(Ok(())) => {
+                    info!(elapsed_ms, "job done");
+                    queue.complete(job.id).await.map(|_| ())
+                }
+                Ended::Finished(Err(e)) => {
+                    let permanent = matches!(e, JobError::Permanent(_));
+                    queue.fail(&job, &e.to_string(), permanent).await.map(|outcome| match outcome {
+                        Failure::Dead => error!(elapsed_ms, error = %e, "job failed for good"),
+                        Failure::RetryAt(at) => warn!(elapsed_ms, error = %e, retry_at_ms = at, "job failed; will retry"),
+                    })
+                }
+                Ended::Panicked(why) => queue.fail(&job, &why, false).await.map(|_| error!(%why, "job panicked")),
+                Ended::LeaseLost => {
+                    warn!("lease lost to another worker; abandoning this run");
+                    Ok(())
+                }
+                Ended::Released => {
+                    info!("released at shutdown");
+                    queue.release(job.id).await
+                }
+            };
+            if let Err(e) = recorded {
+                error!(error = %e, "recording the job's outcome failed; its lease will lapse and it will run again");
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Waits for the job while heartbeating its lease; on shutdown gives it the grace period.
+    async fn supervise(
+        &self,
+        queue: &Queue,
+        job: &job::Model,
+        mut task: tokio::task::JoinHandle<Result<(), JobError>>,
+        shutdown: &CancellationToken,
+    ) -> Ended {
+        let mut heartbeat = tokio::time::interval(self.config.lease() / 3);
+        heartbeat.tick().await;
+        let grace = tokio::time::sleep(Duration::MAX / 4);
+        tokio::pin!(grace);
+        let mut draining = false;
+        loop {
+            tokio::select! {
+                joined = &mut task => {
+                    return match joined {
+                        Ok(result) => Ended::Finished(result),
+                        Err(e) => Ended::Panicked(format!("the job panicked: {e}")),
+                    };
+                }
+                _ = heartbeat.tick() => match queue.heartbeat(job.id).await {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        task.abort();
+                        return Ended::LeaseLost;
+                    }
+                    Err(e) => warn!(error = %e, "heartbeat failed; retrying"),
+                },
+                _ = shutdown.cancelled(), if !draining => {
+                    draining = true;
+                    let grace_for = Duration::from_secs(self.config.shutdown_grace_seconds);
+                    grace.as_mut().reset(tokio::time::Instant::now() + grace_for);
+                }
+                _ = &mut grace, if draining => {
+                    task.abort();
+                    return Ended::Released;
+                }
+            }
+        }
+    }
+}
