@@ -63,8 +63,10 @@ pub fn write(dir: &Path, seconds: u64) -> io::Result<Fixture> {
         }
         start = end;
     }
+    // On disk before timing starts: writeback racing the measurement would skew it.
     for w in stems.iter_mut().chain([&mut master_out]) {
         w.flush()?;
+        w.get_ref().sync_all()?;
     }
     let zip = dir.join("Night Drive Stems.zip");
     write_stored_zip(&stem_files, &zip)?;
@@ -81,5 +83,7 @@ fn write_stored_zip(files: &[PathBuf], out: &Path) -> io::Result<()> {
         zip.start_file(name, options).map_err(io::Error::other)?;
         io::copy(&mut File::open(file)?, &mut zip)?;
     }
-    zip.finish().map_err(io::Error::other)?.flush()
+    let mut out = zip.finish().map_err(io::Error::other)?;
+    out.flush()?;
+    out.get_ref().sync_all()
 }

@@ -72,8 +72,8 @@ impl Voice {
                 // Snare on 2 and 4: noise plus a 190 Hz body.
                 let on = (beat as usize) % 2 == 1;
                 self.phase[0] = (self.phase[0] + 190.0 * dt).fract();
-                let body = (self.phase[0] * TAU).sin() * 0.4;
-                if on { (self.noise.next() * 0.6 + body) * (-in_beat * 18.0).exp() } else { 0.0 }
+                let body = (self.phase[0] * TAU).sin() * 0.3;
+                if on { (self.noise.next() * 0.5 + body) * (-in_beat * 18.0).exp() } else { 0.0 }
             }
             3 => {
                 // Closed hats on 16ths: high-passed noise, short.
@@ -143,7 +143,7 @@ impl Voice {
             }
         };
         let pan = (self.kind as f32 / 11.0 - 0.5) * 0.6;
-        (mono * (1.0 - pan), mono * (1.0 + pan))
+        (mono * (1.0 - pan).min(1.0), mono * (1.0 + pan).min(1.0))
     }
 }
 
