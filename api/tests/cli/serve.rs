@@ -1,0 +1,169 @@
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use reqwest::blocking::Client;
+use serde_json::{Value, json};
+
+use crate::{write_stem, zip_dir};
+
+struct Running {
+    child: Child,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Running {
+    /// SIGTERM, as a service manager stops it; the process must exit cleanly.
+    fn terminate(mut self) {
+        let status = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
+        assert!(status.success());
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "exited with {status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The binary with a clean environment: nothing configured but what the test says.
+fn start(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Running {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_trackout"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    Running { child: command.spawn().unwrap() }
+}
+
+fn wait_ready(client: &Client, base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Ok(r) = client.get(format!("{base}/readyz")).send()
+            && r.status().is_success()
+        {
+            return;
+        }
+        assert!(Instant::now() < deadline, "the store never became ready");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn processing(client: &Client, base: &str, token: &str, beat: &str) -> Value {
+    client
+        .get(format!("{base}/api/v1/beats/{beat}/processing"))
+        .bearer_auth(token)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap()
+}
+
+#[test]
+fn serve_runs_the_embedded_store_and_separate_workers_share_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let bind = [("TRACKOUT_BIND", format!("127.0.0.1:{port}"))];
+
+    // The API alone: uploads are accepted, but nothing processes them.
+    let api = start(dir.path(), &["serve", "--no-worker"], &bind);
+    let client = Client::new();
+    wait_ready(&client, &base);
+    assert!(dir.path().join("data/trackout.db").is_file(), "SQLite in ./data/trackout.db");
+    assert!(dir.path().join("data/objects").is_dir(), "objects in ./data/objects");
+
+    let session: Value = client
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&json!({"email": "metro@example.com", "password": "a long enough password", "display_name": "Metro", "role": "producer"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let token = session["token"].as_str().unwrap().to_owned();
+    let beat: Value = client
+        .post(format!("{base}/api/v1/beats"))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Night", "bpm": 140, "key": "Am", "genre": "trap"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let beat = beat["id"].as_str().unwrap().to_owned();
+    let stems = tempfile::tempdir().unwrap();
+    write_stem(&stems.path().join("Kick.wav"), 0.3, 55.0);
+    write_stem(&stems.path().join("Bass.wav"), 0.3, 41.0);
+    let response = client
+        .put(format!("{base}/api/v1/beats/{beat}/trackout"))
+        .bearer_auth(&token)
+        .header("content-type", "application/zip")
+        .body(zip_dir(stems.path()))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    std::thread::sleep(Duration::from_millis(1500));
+    let p = processing(&client, &base, &token, &beat);
+    assert_eq!(p["check"]["state"], "pending", "--no-worker runs no jobs: {p:#}");
+    assert_eq!(p["jobs"][0]["state"], "queued");
+
+    // A worker in another process, on the same database and objects, picks the job up.
+    let worker = start(dir.path(), &["worker"], &[]);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let p = processing(&client, &base, &token, &beat);
+        if p["check"]["state"] == "passed" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the separate worker never ran the check: {p:#}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    worker.terminate();
+    api.terminate();
+
+    // The store keeps its data across restarts, and `serve` alone runs jobs too.
+    let both = start(dir.path(), &["serve"], &bind);
+    wait_ready(&client, &base);
+    let me = client.get(format!("{base}/api/v1/me")).bearer_auth(&token).send().unwrap();
+    assert_eq!(me.status(), 200, "sessions survive a restart (the signing key is kept in ./data)");
+    let response = client
+        .put(format!("{base}/api/v1/beats/{beat}/trackout"))
+        .bearer_auth(&token)
+        .header("content-type", "application/zip")
+        .body(zip_dir(stems.path()))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let p = processing(&client, &base, &token, &beat);
+        let checked_id = p["uploads"].as_array().unwrap().iter().find(|u| u["kind"] == "trackout").unwrap()["id"].clone();
+        if p["check"]["state"] == "passed" && p["jobs"][0]["state"] == "done" {
+            assert!(checked_id.is_string());
+            break;
+        }
+        assert!(Instant::now() < deadline, "serve's own worker never ran the check: {p:#}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    both.terminate();
+}
