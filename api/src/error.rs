@@ -80,7 +80,10 @@ impl ResponseError for ApiError {
         };
         let mut body = Map::new();
         body.insert("type".into(), json!("about:blank"));
-        body.insert("title".into(), json!(status.canonical_reason().unwrap_or("Error")));
+        body.insert(
+            "title".into(),
+            json!(status.canonical_reason().unwrap_or("Error")),
+        );
         body.insert("status".into(), json!(status.as_u16()));
         body.insert("detail".into(), json!(detail));
         body.insert("code".into(), json!(self.code()));

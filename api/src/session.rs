@@ -26,7 +26,10 @@ fn actor_from(req: &HttpRequest) -> Result<Option<Actor>, ApiError> {
         .and_then(|h| h.strip_prefix("Bearer "))
         .map(str::trim)
         .ok_or_else(|| {
-            ApiError::unauthenticated("invalid_token", "the Authorization header must be `Bearer <token>`")
+            ApiError::unauthenticated(
+                "invalid_token",
+                "the Authorization header must be `Bearer <token>`",
+            )
         })?;
     let state = req
         .app_data::<web::Data<AppState>>()
@@ -35,7 +38,9 @@ fn actor_from(req: &HttpRequest) -> Result<Option<Actor>, ApiError> {
         TokenError::Expired => {
             ApiError::unauthenticated("token_expired", "your session has expired; log in again")
         }
-        TokenError::Invalid => ApiError::unauthenticated("invalid_token", "the session token is not valid"),
+        TokenError::Invalid => {
+            ApiError::unauthenticated("invalid_token", "the session token is not valid")
+        }
     })?;
     Ok(Some(Actor {
         user_id: claims.sub,
@@ -49,9 +54,9 @@ impl FromRequest for Session {
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         ready(actor_from(req).and_then(|actor| {
-            actor.map(Session).ok_or_else(|| {
-                ApiError::unauthenticated("unauthenticated", "log in to do this")
-            })
+            actor
+                .map(Session)
+                .ok_or_else(|| ApiError::unauthenticated("unauthenticated", "log in to do this"))
         }))
     }
 }

@@ -80,7 +80,11 @@ impl Application {
         .disable_signals()
         .shutdown_timeout(30)
         .run();
-        Ok(Application { port, server, state })
+        Ok(Application {
+            port,
+            server,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -102,9 +106,9 @@ fn json_config() -> web::JsonConfig {
         .error_handler(|err, _req: &HttpRequest| {
             use actix_web::error::JsonPayloadError;
             let api = match &err {
-                JsonPayloadError::Deserialize(e) if e.is_data() => ApiError::Core(
-                    trackout_core::Error::invalid("body", e.to_string()),
-                ),
+                JsonPayloadError::Deserialize(e) if e.is_data() => {
+                    ApiError::Core(trackout_core::Error::invalid("body", e.to_string()))
+                }
                 JsonPayloadError::ContentType => ApiError::bad_request(
                     "unsupported_media_type",
                     "send the body as application/json",
@@ -123,6 +127,7 @@ fn query_config() -> web::QueryConfig {
 
 fn path_config() -> web::PathConfig {
     // An id that is not even a UUID names nothing, exactly like one that names nothing.
-    web::PathConfig::default()
-        .error_handler(|_err, _req| ApiError::Core(trackout_core::Error::NotFound("resource")).into())
+    web::PathConfig::default().error_handler(|_err, _req| {
+        ApiError::Core(trackout_core::Error::NotFound("resource")).into()
+    })
 }

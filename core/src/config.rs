@@ -237,7 +237,10 @@ impl Config {
             self.data_dir = PathBuf::from(dir);
         }
         env.string("DATABASE_URL", &mut self.database_url);
-        env.parse("TRACKOUT_DATABASE_MAX_CONNECTIONS", &mut self.database_max_connections)?;
+        env.parse(
+            "TRACKOUT_DATABASE_MAX_CONNECTIONS",
+            &mut self.database_max_connections,
+        )?;
         if let Some(kind) = get("TRACKOUT_STORAGE") {
             self.storage = match kind.as_str() {
                 "local" => StorageKind::Local,
@@ -261,24 +264,45 @@ impl Config {
         if let Some(secret) = get("AWS_SECRET_ACCESS_KEY").filter(|v| !v.is_empty()) {
             self.s3.secret_access_key = Some(SecretString::from(secret));
         }
-        env.parse("TRACKOUT_S3_FORCE_PATH_STYLE", &mut self.s3.force_path_style)?;
+        env.parse(
+            "TRACKOUT_S3_FORCE_PATH_STYLE",
+            &mut self.s3.force_path_style,
+        )?;
         env.parse("TRACKOUT_S3_PART_BYTES", &mut self.s3.multipart_part_bytes)?;
         if let Some(secret) = get("TRACKOUT_JWT_SECRET") {
             self.jwt_secret = Some(SecretString::from(secret));
         }
         env.parse("TRACKOUT_SESSION_TTL_HOURS", &mut self.session_ttl_hours)?;
         env.parse("TRACKOUT_MAX_MASTER_BYTES", &mut self.uploads.master_bytes)?;
-        env.parse("TRACKOUT_MAX_TRACKOUT_BYTES", &mut self.uploads.trackout_bytes)?;
-        env.parse("TRACKOUT_MAX_VOICE_TAG_BYTES", &mut self.uploads.voice_tag_bytes)?;
-        env.parse("TRACKOUT_CHECK_MAX_INFLATED_BYTES", &mut self.check.max_inflated_bytes)?;
+        env.parse(
+            "TRACKOUT_MAX_TRACKOUT_BYTES",
+            &mut self.uploads.trackout_bytes,
+        )?;
+        env.parse(
+            "TRACKOUT_MAX_VOICE_TAG_BYTES",
+            &mut self.uploads.voice_tag_bytes,
+        )?;
+        env.parse(
+            "TRACKOUT_CHECK_MAX_INFLATED_BYTES",
+            &mut self.check.max_inflated_bytes,
+        )?;
         env.parse("TRACKOUT_CHECK_MAX_ENTRIES", &mut self.check.max_entries)?;
-        env.parse("TRACKOUT_CHECK_MAX_STEM_SECONDS", &mut self.check.max_stem_seconds)?;
-        env.parse("TRACKOUT_CHECK_TRUE_PEAK_CEILING", &mut self.check.true_peak_ceiling_dbtp)?;
+        env.parse(
+            "TRACKOUT_CHECK_MAX_STEM_SECONDS",
+            &mut self.check.max_stem_seconds,
+        )?;
+        env.parse(
+            "TRACKOUT_CHECK_TRUE_PEAK_CEILING",
+            &mut self.check.true_peak_ceiling_dbtp,
+        )?;
         env.parse("TRACKOUT_WORKER_CONCURRENCY", &mut self.worker.concurrency)?;
         env.parse("TRACKOUT_JOB_LEASE_SECONDS", &mut self.worker.lease_seconds)?;
         env.parse("TRACKOUT_JOB_MAX_ATTEMPTS", &mut self.worker.max_attempts)?;
         env.parse("TRACKOUT_JOB_POLL_MS", &mut self.worker.poll_interval_ms)?;
-        env.parse("TRACKOUT_SHUTDOWN_GRACE_SECONDS", &mut self.worker.shutdown_grace_seconds)?;
+        env.parse(
+            "TRACKOUT_SHUTDOWN_GRACE_SECONDS",
+            &mut self.worker.shutdown_grace_seconds,
+        )?;
         env.parse("TRACKOUT_JOB_BACKOFF_MS", &mut self.worker.retry_backoff_ms)?;
         Ok(())
     }
@@ -362,7 +386,11 @@ mod tests {
         )
         .unwrap();
         assert_eq!(config.worker.concurrency, 3);
-        assert_eq!(config.uploads.trackout_bytes, 8 * GIB, "unset keys keep defaults");
+        assert_eq!(
+            config.uploads.trackout_bytes,
+            8 * GIB,
+            "unset keys keep defaults"
+        );
 
         config
             .apply_env(|name| (name == "TRACKOUT_WORKER_CONCURRENCY").then(|| "7".into()))
@@ -373,7 +401,10 @@ mod tests {
         let err = config
             .apply_env(|name| (name == "TRACKOUT_JOB_LEASE_SECONDS").then(|| "soon".into()))
             .unwrap_err();
-        assert!(err.to_string().contains("TRACKOUT_JOB_LEASE_SECONDS"), "{err}");
+        assert!(
+            err.to_string().contains("TRACKOUT_JOB_LEASE_SECONDS"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -388,7 +419,10 @@ mod tests {
     #[test]
     fn embedded_default_lives_under_data() {
         let config = Config::default();
-        assert_eq!(config.database_url(), "sqlite://./data/trackout.db?mode=rwc");
+        assert_eq!(
+            config.database_url(),
+            "sqlite://./data/trackout.db?mode=rwc"
+        );
         assert_eq!(config.objects_dir(), PathBuf::from("./data/objects"));
         assert_eq!(config.public_url(), "http://127.0.0.1:8080");
     }

@@ -23,10 +23,7 @@ pub enum Error {
         details: Option<serde_json::Value>,
     },
     #[error("{message}")]
-    Unauthorized {
-        code: &'static str,
-        message: String,
-    },
+    Unauthorized { code: &'static str, message: String },
     #[error("{0}")]
     Forbidden(String),
     #[error("the {what} is larger than the limit of {limit} bytes")]

@@ -17,30 +17,66 @@ async fn a_producer_creates_edits_and_deletes_a_beat() {
     assert_eq!(beat["title"], "Midnight Run");
     assert_eq!(beat["key"], "F# min");
     assert_eq!(beat["genre"], "trap");
-    assert_eq!(beat["moods"], json!(["dark", "eerie"]), "normalized, duplicates dropped, order kept");
+    assert_eq!(
+        beat["moods"],
+        json!(["dark", "eerie"]),
+        "normalized, duplicates dropped, order kept"
+    );
     assert_eq!(beat["isrc"], "USS1Z2500001");
     assert_eq!(beat["status"], "draft");
-    let kinds: Vec<&str> = beat["tiers"].as_array().unwrap().iter().map(|t| t["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["mp3_lease", "wav_lease", "trackout_lease", "exclusive"]);
+    let kinds: Vec<&str> = beat["tiers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["mp3_lease", "wav_lease", "trackout_lease", "exclusive"]
+    );
     let id = beat["id"].as_str().unwrap();
 
     let patched = app
-        .send_json(Method::PATCH, &format!("/api/v1/beats/{id}"), Some(&producer.token),
-            &json!({"bpm": 150, "tags": ["night", "drill"], "isrc": null}))
+        .send_json(
+            Method::PATCH,
+            &format!("/api/v1/beats/{id}"),
+            Some(&producer.token),
+            &json!({"bpm": 150, "tags": ["night", "drill"], "isrc": null}),
+        )
         .await;
     assert_eq!(patched.status(), StatusCode::OK);
     let patched: Value = patched.json().await.unwrap();
     assert_eq!(patched["bpm"], 150);
     assert_eq!(patched["tags"], json!(["night", "drill"]));
     assert_eq!(patched["isrc"], Value::Null);
-    assert_eq!(patched["title"], "Midnight Run", "fields not sent stay as they were");
+    assert_eq!(
+        patched["title"], "Midnight Run",
+        "fields not sent stay as they were"
+    );
 
-    let mine: Value = app.get("/api/v1/me/beats", Some(&producer.token)).await.json().await.unwrap();
+    let mine: Value = app
+        .get("/api/v1/me/beats", Some(&producer.token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(mine.as_array().unwrap().len(), 1);
 
-    let deleted = app.client.delete(app.url(&format!("/api/v1/beats/{id}"))).bearer_auth(&producer.token).send().await.unwrap();
+    let deleted = app
+        .client
+        .delete(app.url(&format!("/api/v1/beats/{id}")))
+        .bearer_auth(&producer.token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
-    assert_problem(app.get(&format!("/api/v1/beats/{id}"), Some(&producer.token)).await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_problem(
+        app.get(&format!("/api/v1/beats/{id}"), Some(&producer.token))
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -48,18 +84,47 @@ async fn invalid_beats_are_refused_with_the_reason() {
     let app = TestApp::spawn().await;
     let producer = app.register("producer").await;
     for (body, words) in [
-        (json!({"title": "", "bpm": 140, "key": "Am", "genre": "trap"}), "title must not be empty"),
-        (json!({"title": "X", "bpm": 20, "key": "Am", "genre": "trap"}), "BPM must be"),
-        (json!({"title": "X", "bpm": 140, "key": "H dorian", "genre": "trap"}), "key must be"),
-        (json!({"title": "X", "bpm": 140, "key": "Am", "genre": "trap", "isrc": "nope"}), "ISRC"),
-        (json!({"title": "X", "bpm": 140, "key": "Am", "genre": "trap", "tags": ["<b>"]}), "tag or mood"),
-        (json!({"title": "X", "bpm": 140, "key": "Am", "genre": "trap", "price": 1}), "unknown field"),
+        (
+            json!({"title": "", "bpm": 140, "key": "Am", "genre": "trap"}),
+            "title must not be empty",
+        ),
+        (
+            json!({"title": "X", "bpm": 20, "key": "Am", "genre": "trap"}),
+            "BPM must be",
+        ),
+        (
+            json!({"title": "X", "bpm": 140, "key": "H dorian", "genre": "trap"}),
+            "key must be",
+        ),
+        (
+            json!({"title": "X", "bpm": 140, "key": "Am", "genre": "trap", "isrc": "nope"}),
+            "ISRC",
+        ),
+        (
+            json!({"title": "X", "bpm": 140, "key": "Am", "genre": "trap", "tags": ["<b>"]}),
+            "tag or mood",
+        ),
+        (
+            json!({"title": "X", "bpm": 140, "key": "Am", "genre": "trap", "price": 1}),
+            "unknown field",
+        ),
     ] {
-        let response = app.post("/api/v1/beats", Some(&producer.token), &body).await;
-        let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
-        assert!(problem["detail"].as_str().unwrap().contains(words), "{problem:#}");
+        let response = app
+            .post("/api/v1/beats", Some(&producer.token), &body)
+            .await;
+        let problem =
+            assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{problem:#}"
+        );
     }
-    let mine: Value = app.get("/api/v1/me/beats", Some(&producer.token)).await.json().await.unwrap();
+    let mine: Value = app
+        .get("/api/v1/me/beats", Some(&producer.token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(mine, json!([]), "nothing was created");
 }
 
@@ -68,7 +133,11 @@ async fn an_artist_cannot_create_beats() {
     let app = TestApp::spawn().await;
     let artist = app.register("artist").await;
     let response = app
-        .post("/api/v1/beats", Some(&artist.token), &json!({"title": "X", "bpm": 140, "key": "Am", "genre": "trap"}))
+        .post(
+            "/api/v1/beats",
+            Some(&artist.token),
+            &json!({"title": "X", "bpm": 140, "key": "Am", "genre": "trap"}),
+        )
         .await;
     assert_problem(response, StatusCode::FORBIDDEN, "forbidden").await;
 }
@@ -105,21 +174,45 @@ async fn another_producers_draft_is_not_found_on_every_route() {
                 let url = response.url().clone();
                 let status = response.status();
                 assert!(
-                    status == StatusCode::NOT_FOUND || (who.id == artist.id && status == StatusCode::FORBIDDEN),
+                    status == StatusCode::NOT_FOUND
+                        || (who.id == artist.id && status == StatusCode::FORBIDDEN),
                     "{url} answered {status} to a stranger"
                 );
             }
         }
         // Not logged in: a draft is simply not there.
-        assert_eq!(app.get(&format!("/api/v1/beats/{id}"), None).await.status(), StatusCode::NOT_FOUND);
+        assert_eq!(
+            app.get(&format!("/api/v1/beats/{id}"), None).await.status(),
+            StatusCode::NOT_FOUND
+        );
     }
     // A malformed id is no different.
-    assert_eq!(app.get("/api/v1/beats/not-a-uuid", None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/api/v1/beats/not-a-uuid", None).await.status(),
+        StatusCode::NOT_FOUND
+    );
 
-    let beat_now: Value = app.get(&format!("/api/v1/beats/{beat}"), Some(&owner.token)).await.json().await.unwrap();
+    let beat_now: Value = app
+        .get(&format!("/api/v1/beats/{beat}"), Some(&owner.token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(beat_now["title"], "Midnight Run", "the draft is untouched");
-    let processing: Value = app.get(&format!("/api/v1/beats/{beat}/processing"), Some(&owner.token)).await.json().await.unwrap();
-    assert_eq!(processing["uploads"], json!([]), "no stranger's upload was recorded");
+    let processing: Value = app
+        .get(
+            &format!("/api/v1/beats/{beat}/processing"),
+            Some(&owner.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        processing["uploads"],
+        json!([]),
+        "no stranger's upload was recorded"
+    );
     assert!(objects(&app).is_empty(), "no stranger's upload was stored");
 }
 

@@ -10,21 +10,39 @@ use uuid::Uuid;
 /// Publishing needs uploads and a passing check (covered in `check`); here we only arrange
 /// which beats are in the catalog, and when they were published.
 async fn put_in_catalog(app: &TestApp, id: Uuid, minutes_ago: i64) {
-    let row = beat::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    let row = beat::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     let mut row: beat::ActiveModel = row.into();
     row.status = Set("published".into());
     row.published_at = Set(Some(Utc::now() - Duration::minutes(minutes_ago)));
     row.update(&app.state.db).await.unwrap();
 }
 
-async fn beat(app: &TestApp, producer: &Account, title: &str, bpm: u16, key: &str, genre: &str, moods: &[&str], tags: &[&str], price: i64) -> Uuid {
+async fn beat(
+    app: &TestApp,
+    producer: &Account,
+    title: &str,
+    bpm: u16,
+    key: &str,
+    genre: &str,
+    moods: &[&str],
+    tags: &[&str],
+    price: i64,
+) -> Uuid {
     let created = app
         .create_beat(producer, &json!({"title": title, "bpm": bpm, "key": key, "genre": genre, "moods": moods, "tags": tags}))
         .await;
     let id: Uuid = created["id"].as_str().unwrap().parse().unwrap();
     let response = app
-        .send_json(Method::PUT, &format!("/api/v1/beats/{id}/tiers"), Some(&producer.token),
-            &json!([{"kind": "mp3_lease", "price_cents": price, "enabled": true, "terms": {}}]))
+        .send_json(
+            Method::PUT,
+            &format!("/api/v1/beats/{id}/tiers"),
+            Some(&producer.token),
+            &json!([{"kind": "mp3_lease", "price_cents": price, "enabled": true, "terms": {}}]),
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     id
@@ -34,41 +52,130 @@ async fn titles(app: &TestApp, query: &str) -> Vec<String> {
     let response = app.get(&format!("/api/v1/beats?{query}"), None).await;
     assert_eq!(response.status(), StatusCode::OK, "{query}");
     let page: Value = response.json().await.unwrap();
-    page["items"].as_array().unwrap().iter().map(|b| b["title"].as_str().unwrap().to_owned()).collect()
+    page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["title"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[tokio::test]
 async fn the_catalog_filters_sorts_and_pages_published_beats_only() {
     let app = TestApp::spawn().await;
     let producer = app.register("producer").await;
-    let a = beat(&app, &producer, "Ashes", 140, "A min", "Trap", &["dark"], &["808", "night"], 2500).await;
-    let b = beat(&app, &producer, "Bloom", 92, "C maj", "Boom Bap", &["chill"], &["jazzy"], 1500).await;
-    let c = beat(&app, &producer, "Cinder 100%", 150, "Am", "trap", &["dark", "hype"], &["drill"], 3500).await;
-    let _draft = beat(&app, &producer, "Draft Dark", 140, "A min", "trap", &["dark"], &[], 100).await;
+    let a = beat(
+        &app,
+        &producer,
+        "Ashes",
+        140,
+        "A min",
+        "Trap",
+        &["dark"],
+        &["808", "night"],
+        2500,
+    )
+    .await;
+    let b = beat(
+        &app,
+        &producer,
+        "Bloom",
+        92,
+        "C maj",
+        "Boom Bap",
+        &["chill"],
+        &["jazzy"],
+        1500,
+    )
+    .await;
+    let c = beat(
+        &app,
+        &producer,
+        "Cinder 100%",
+        150,
+        "Am",
+        "trap",
+        &["dark", "hype"],
+        &["drill"],
+        3500,
+    )
+    .await;
+    let _draft = beat(
+        &app,
+        &producer,
+        "Draft Dark",
+        140,
+        "A min",
+        "trap",
+        &["dark"],
+        &[],
+        100,
+    )
+    .await;
     put_in_catalog(&app, a, 30).await;
     put_in_catalog(&app, b, 20).await;
     put_in_catalog(&app, c, 10).await;
 
-    assert_eq!(titles(&app, "").await, ["Cinder 100%", "Bloom", "Ashes"], "newest first; drafts never shown");
+    assert_eq!(
+        titles(&app, "").await,
+        ["Cinder 100%", "Bloom", "Ashes"],
+        "newest first; drafts never shown"
+    );
     assert_eq!(titles(&app, "genre=TRAP").await, ["Cinder 100%", "Ashes"]);
-    assert_eq!(titles(&app, "mood=dark&sort=bpm_asc").await, ["Ashes", "Cinder 100%"]);
+    assert_eq!(
+        titles(&app, "mood=dark&sort=bpm_asc").await,
+        ["Ashes", "Cinder 100%"]
+    );
     assert_eq!(titles(&app, "tag=jazzy").await, ["Bloom"]);
-    assert_eq!(titles(&app, "key=Am").await, ["Cinder 100%", "Ashes"], "any spelling of a key matches");
+    assert_eq!(
+        titles(&app, "key=Am").await,
+        ["Cinder 100%", "Ashes"],
+        "any spelling of a key matches"
+    );
     assert_eq!(titles(&app, "bpm_min=100&bpm_max=145").await, ["Ashes"]);
-    assert_eq!(titles(&app, "q=night").await, ["Ashes"], "free text finds tags");
-    assert_eq!(titles(&app, "q=BLOOM").await, ["Bloom"], "and titles, ignoring case");
-    assert_eq!(titles(&app, "q=100%25").await, ["Cinder 100%"], "LIKE wildcards are literal");
+    assert_eq!(
+        titles(&app, "q=night").await,
+        ["Ashes"],
+        "free text finds tags"
+    );
+    assert_eq!(
+        titles(&app, "q=BLOOM").await,
+        ["Bloom"],
+        "and titles, ignoring case"
+    );
+    assert_eq!(
+        titles(&app, "q=100%25").await,
+        ["Cinder 100%"],
+        "LIKE wildcards are literal"
+    );
     assert_eq!(titles(&app, "q=%25").await, ["Cinder 100%"]);
-    assert_eq!(titles(&app, "sort=price_asc").await, ["Bloom", "Ashes", "Cinder 100%"]);
-    assert_eq!(titles(&app, "sort=price_desc").await, ["Cinder 100%", "Ashes", "Bloom"]);
-    assert_eq!(titles(&app, "sort=bpm_desc").await, ["Cinder 100%", "Ashes", "Bloom"]);
+    assert_eq!(
+        titles(&app, "sort=price_asc").await,
+        ["Bloom", "Ashes", "Cinder 100%"]
+    );
+    assert_eq!(
+        titles(&app, "sort=price_desc").await,
+        ["Cinder 100%", "Ashes", "Bloom"]
+    );
+    assert_eq!(
+        titles(&app, "sort=bpm_desc").await,
+        ["Cinder 100%", "Ashes", "Bloom"]
+    );
 
-    let page: Value = app.get("/api/v1/beats?per_page=2&page=2", None).await.json().await.unwrap();
+    let page: Value = app
+        .get("/api/v1/beats?per_page=2&page=2", None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(page["total"], 3);
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     assert_eq!(page["items"][0]["title"], "Ashes");
     assert_eq!(page["items"][0]["lowest_price_cents"], 2500);
-    assert_eq!(page["items"][0]["producer"]["display_name"], "Test producer");
+    assert_eq!(
+        page["items"][0]["producer"]["display_name"],
+        "Test producer"
+    );
 }
 
 #[tokio::test]
@@ -83,7 +190,8 @@ async fn bad_catalog_queries_say_what_is_wrong() {
         ("sort=random", "query"),
     ] {
         let response = app.get(&format!("/api/v1/beats?{query}"), None).await;
-        let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
+        let problem =
+            assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
         assert_eq!(problem["field"], field, "{query}");
     }
 }
@@ -93,10 +201,41 @@ async fn a_published_beat_is_public_and_its_draft_siblings_are_not() {
     let app = TestApp::spawn().await;
     let producer = app.register("producer").await;
     let published = beat(&app, &producer, "Out", 140, "A min", "trap", &[], &[], 2000).await;
-    let draft = beat(&app, &producer, "Not yet", 140, "A min", "trap", &[], &[], 2000).await;
+    let draft = beat(
+        &app,
+        &producer,
+        "Not yet",
+        140,
+        "A min",
+        "trap",
+        &[],
+        &[],
+        2000,
+    )
+    .await;
     put_in_catalog(&app, published, 1).await;
-    assert_eq!(app.get(&format!("/api/v1/beats/{published}"), None).await.status(), StatusCode::OK);
-    assert_eq!(app.get(&format!("/api/v1/beats/{published}/tiers"), None).await.status(), StatusCode::OK);
-    assert_eq!(app.get(&format!("/api/v1/beats/{draft}"), None).await.status(), StatusCode::NOT_FOUND);
-    assert_eq!(app.get(&format!("/api/v1/beats/{draft}/tiers"), None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&format!("/api/v1/beats/{published}"), None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/beats/{published}/tiers"), None)
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/beats/{draft}"), None)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/beats/{draft}/tiers"), None)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 }

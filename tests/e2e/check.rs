@@ -20,11 +20,26 @@ async fn a_trackout_with_errors_cannot_be_published_until_it_is_fixed() {
     let response = app.post(&publish, Some(&producer.token), &json!({})).await;
     assert_problem(response, StatusCode::CONFLICT, "missing_upload").await;
 
-    assert_eq!(app.upload(&producer, beat, "master", "audio/wav", fixtures::master()).await.status(), StatusCode::ACCEPTED);
-    let response = app.upload(&producer, beat, "trackout", "application/zip", fixtures::trackout_with_short_stem()).await;
+    assert_eq!(
+        app.upload(&producer, beat, "master", "audio/wav", fixtures::master())
+            .await
+            .status(),
+        StatusCode::ACCEPTED
+    );
+    let response = app
+        .upload(
+            &producer,
+            beat,
+            "trackout",
+            "application/zip",
+            fixtures::trackout_with_short_stem(),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
 
-    let processing = app.wait_for_processing(&producer, beat, Duration::from_secs(20), checked).await;
+    let processing = app
+        .wait_for_processing(&producer, beat, Duration::from_secs(20), checked)
+        .await;
     assert_eq!(processing["check"]["state"], "failed", "{processing:#}");
     let report = &processing["check"]["report"];
     assert_eq!(report["passes"], false);
@@ -37,18 +52,43 @@ async fn a_trackout_with_errors_cannot_be_published_until_it_is_fixed() {
     assert_eq!(mismatch["level"], "error");
     assert_eq!(mismatch["stem"], "Piano.wav");
     assert_eq!(report["stems"].as_array().unwrap().len(), 3);
-    assert!(report["master"]["integrated_lufs"].is_number(), "the master was measured: {report:#}");
+    assert!(
+        report["master"]["integrated_lufs"].is_number(),
+        "the master was measured: {report:#}"
+    );
 
     let refused = app.post(&publish, Some(&producer.token), &json!({})).await;
     let problem = assert_problem(refused, StatusCode::CONFLICT, "trackout_has_errors").await;
-    assert!(problem["findings"].as_array().unwrap().iter().any(|f| f["code"] == "length_mismatch"));
-    assert_eq!(app.get(&format!("/api/v1/beats/{beat}"), None).await.status(), StatusCode::NOT_FOUND, "still a draft");
+    assert!(
+        problem["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "length_mismatch")
+    );
+    assert_eq!(
+        app.get(&format!("/api/v1/beats/{beat}"), None)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND,
+        "still a draft"
+    );
 
     // The producer exports the stems again and re-uploads.
-    let response = app.upload(&producer, beat, "trackout", "application/zip", fixtures::good_trackout()).await;
+    let response = app
+        .upload(
+            &producer,
+            beat,
+            "trackout",
+            "application/zip",
+            fixtures::good_trackout(),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let processing = app
-        .wait_for_processing(&producer, beat, Duration::from_secs(20), |p| checked(p) && p["check"]["report"]["stems"].as_array().unwrap().len() == 4)
+        .wait_for_processing(&producer, beat, Duration::from_secs(20), |p| {
+            checked(p) && p["check"]["report"]["stems"].as_array().unwrap().len() == 4
+        })
         .await;
     assert_eq!(processing["check"]["state"], "passed", "{processing:#}");
 
@@ -56,7 +96,12 @@ async fn a_trackout_with_errors_cannot_be_published_until_it_is_fixed() {
     assert_eq!(published.status(), StatusCode::OK);
     let published: Value = published.json().await.unwrap();
     assert_eq!(published["status"], "published");
-    let catalog: Value = app.get("/api/v1/beats?tag=808", None).await.json().await.unwrap();
+    let catalog: Value = app
+        .get("/api/v1/beats?tag=808", None)
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(catalog["items"][0]["id"], beat.to_string());
 }
 
@@ -66,8 +111,15 @@ async fn a_zip_that_is_not_a_trackout_is_reported_not_crashed_on() {
     let producer = app.register("producer").await;
     let beat = app.new_beat(&producer).await;
     let not_stems = fixtures::zip_of(&[("notes.txt", b"bounce these tomorrow".to_vec())]);
-    assert_eq!(app.upload(&producer, beat, "trackout", "application/zip", not_stems).await.status(), StatusCode::ACCEPTED);
-    let processing = app.wait_for_processing(&producer, beat, Duration::from_secs(20), checked).await;
+    assert_eq!(
+        app.upload(&producer, beat, "trackout", "application/zip", not_stems)
+            .await
+            .status(),
+        StatusCode::ACCEPTED
+    );
+    let processing = app
+        .wait_for_processing(&producer, beat, Duration::from_secs(20), checked)
+        .await;
     let codes: Vec<&str> = processing["check"]["report"]["findings"]
         .as_array()
         .unwrap()
@@ -77,10 +129,20 @@ async fn a_zip_that_is_not_a_trackout_is_reported_not_crashed_on() {
     assert!(codes.contains(&"no_stems"), "{codes:?}");
 
     let garbage = b"PK\x03\x04 this is not really a zip".to_vec();
-    assert_eq!(app.upload(&producer, beat, "trackout", "application/zip", garbage).await.status(), StatusCode::ACCEPTED);
+    assert_eq!(
+        app.upload(&producer, beat, "trackout", "application/zip", garbage)
+            .await
+            .status(),
+        StatusCode::ACCEPTED
+    );
     let processing = app
         .wait_for_processing(&producer, beat, Duration::from_secs(20), |p| {
-            checked(p) && p["check"]["report"]["findings"].as_array().unwrap().iter().any(|f| f["code"] == "corrupt_archive")
+            checked(p)
+                && p["check"]["report"]["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|f| f["code"] == "corrupt_archive")
         })
         .await;
     assert_eq!(processing["check"]["state"], "failed");

@@ -27,7 +27,12 @@ async fn readyz_reports_storage_that_is_gone() {
 #[tokio::test]
 async fn openapi_describes_every_route() {
     let app = TestApp::spawn().await;
-    let doc: Value = app.get("/api/openapi.json", None).await.json().await.unwrap();
+    let doc: Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
     let paths = doc["paths"].as_object().unwrap();
     for (path, method) in [
         ("/api/v1/auth/register", "post"),

@@ -10,10 +10,21 @@ async fn migrations_apply_roll_back_and_apply_again() {
     Migrator::up(&db, None).await.unwrap();
     let applied = Migrator::get_applied_migrations(&db).await.unwrap().len();
     assert_eq!(applied, Migrator::migrations().len());
-    assert!(Migrator::get_pending_migrations(&db).await.unwrap().is_empty());
+    assert!(
+        Migrator::get_pending_migrations(&db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
     Migrator::down(&db, None).await.unwrap();
-    assert_eq!(Migrator::get_applied_migrations(&db).await.unwrap().len(), 0);
+    assert_eq!(
+        Migrator::get_applied_migrations(&db).await.unwrap().len(),
+        0
+    );
     Migrator::up(&db, None).await.unwrap();
-    assert_eq!(Migrator::get_applied_migrations(&db).await.unwrap().len(), applied);
+    assert_eq!(
+        Migrator::get_applied_migrations(&db).await.unwrap().len(),
+        applied
+    );
 }

@@ -16,7 +16,12 @@ use uuid::Uuid;
 static RUNS: LazyLock<Mutex<HashMap<(Uuid, u32), u32>>> = LazyLock::new(Default::default);
 
 fn runs(test: Uuid) -> HashMap<u32, u32> {
-    RUNS.lock().unwrap().iter().filter(|((t, _), _)| *t == test).map(|((_, n), c)| (*n, *c)).collect()
+    RUNS.lock()
+        .unwrap()
+        .iter()
+        .filter(|((t, _), _)| *t == test)
+        .map(|((_, n), c)| (*n, *c))
+        .collect()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -58,7 +63,11 @@ fn registry() -> Registry {
 }
 
 fn start_worker(app: &TestApp, id: &str, stop: &CancellationToken) -> tokio::task::JoinHandle<()> {
-    let ctx = Arc::new(JobContext::new(app.state.db.clone(), app.state.storage.clone(), app.state.config.clone()));
+    let ctx = Arc::new(JobContext::new(
+        app.state.db.clone(),
+        app.state.storage.clone(),
+        app.state.config.clone(),
+    ));
     tokio::spawn(Worker::new(ctx, registry()).with_id(id).run(stop.clone()))
 }
 
@@ -69,18 +78,35 @@ async fn wait_until_settled(app: &TestApp, timeout: Duration) -> Vec<job::Model>
         if jobs.iter().all(|j| j.state == "done" || j.state == "dead") {
             return jobs;
         }
-        assert!(tokio::time::Instant::now() < deadline, "jobs did not settle: {jobs:#?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "jobs did not settle: {jobs:#?}"
+        );
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
 }
 
 #[tokio::test]
 async fn two_workers_never_run_the_same_job() {
-    let app = TestApp::builder().without_worker().config(|c| c.worker.concurrency = 4).spawn().await;
+    let app = TestApp::builder()
+        .without_worker()
+        .config(|c| c.worker.concurrency = 4)
+        .spawn()
+        .await;
     let test = Uuid::new_v4();
     const JOBS: u32 = 60;
     for n in 0..JOBS {
-        queue::enqueue(&app.state.db, &Count { test, n, sleep_ms: 5 }, 3).await.unwrap();
+        queue::enqueue(
+            &app.state.db,
+            &Count {
+                test,
+                n,
+                sleep_ms: 5,
+            },
+            3,
+        )
+        .await
+        .unwrap();
     }
     let stop = CancellationToken::new();
     let a = start_worker(&app, "worker-a", &stop);
@@ -89,35 +115,70 @@ async fn two_workers_never_run_the_same_job() {
     stop.cancel();
     let _ = tokio::join!(a, b);
 
-    assert!(jobs.iter().all(|j| j.state == "done" && j.attempts == 1), "{jobs:#?}");
+    assert!(
+        jobs.iter().all(|j| j.state == "done" && j.attempts == 1),
+        "{jobs:#?}"
+    );
     let counts = runs(test);
     assert_eq!(counts.len(), JOBS as usize);
-    assert!(counts.values().all(|&c| c == 1), "a job ran twice: {counts:?}");
+    assert!(
+        counts.values().all(|&c| c == 1),
+        "a job ran twice: {counts:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_job_failing_every_time_ends_dead_with_its_error() {
     let app = TestApp::builder().registry(registry()).spawn().await;
-    let id = queue::enqueue(&app.state.db, &AlwaysFails, 3).await.unwrap().id;
+    let id = queue::enqueue(&app.state.db, &AlwaysFails, 3)
+        .await
+        .unwrap()
+        .id;
     let jobs = wait_until_settled(&app, Duration::from_secs(10)).await;
     let dead = jobs.iter().find(|j| j.id == id).unwrap();
     assert_eq!(dead.state, "dead");
     assert_eq!(dead.attempts, 3, "tried exactly max_attempts times");
-    assert_eq!(dead.last_error.as_deref(), Some("the render farm is on fire"));
+    assert_eq!(
+        dead.last_error.as_deref(),
+        Some("the render farm is on fire")
+    );
     assert!(dead.finished_at.is_some());
 }
 
 #[tokio::test]
 async fn a_job_whose_worker_died_runs_again_after_its_lease() {
-    let app = TestApp::builder().without_worker().config(|c| c.worker.lease_seconds = 3).spawn().await;
+    let app = TestApp::builder()
+        .without_worker()
+        .config(|c| c.worker.lease_seconds = 3)
+        .spawn()
+        .await;
     let test = Uuid::new_v4();
-    let id = queue::enqueue(&app.state.db, &Count { test, n: 0, sleep_ms: 0 }, 3).await.unwrap().id;
+    let id = queue::enqueue(
+        &app.state.db,
+        &Count {
+            test,
+            n: 0,
+            sleep_ms: 0,
+        },
+        3,
+    )
+    .await
+    .unwrap()
+    .id;
 
     // A worker claims the job and then dies: it never heartbeats, completes or fails.
-    let doomed = Queue::new(app.state.db.clone(), "doomed".into(), Duration::from_secs(1), Duration::ZERO);
+    let doomed = Queue::new(
+        app.state.db.clone(),
+        "doomed".into(),
+        Duration::from_secs(1),
+        Duration::ZERO,
+    );
     let claimed = doomed.claim().await.unwrap().expect("the job is claimable");
     assert_eq!(claimed.id, id);
-    assert!(doomed.claim().await.unwrap().is_none(), "a leased job is not handed out again");
+    assert!(
+        doomed.claim().await.unwrap().is_none(),
+        "a leased job is not handed out again"
+    );
 
     let stop = CancellationToken::new();
     let rescuer = start_worker(&app, "rescuer", &stop);
@@ -135,9 +196,23 @@ async fn a_job_whose_worker_died_runs_again_after_its_lease() {
 
 #[tokio::test]
 async fn a_long_job_keeps_its_lease_by_heartbeat() {
-    let app = TestApp::builder().without_worker().config(|c| c.worker.lease_seconds = 3).spawn().await;
+    let app = TestApp::builder()
+        .without_worker()
+        .config(|c| c.worker.lease_seconds = 3)
+        .spawn()
+        .await;
     let test = Uuid::new_v4();
-    queue::enqueue(&app.state.db, &Count { test, n: 0, sleep_ms: 5_000 }, 3).await.unwrap();
+    queue::enqueue(
+        &app.state.db,
+        &Count {
+            test,
+            n: 0,
+            sleep_ms: 5_000,
+        },
+        3,
+    )
+    .await
+    .unwrap();
     let stop = CancellationToken::new();
     let a = start_worker(&app, "long-a", &stop);
     let b = start_worker(&app, "long-b", &stop);
@@ -145,7 +220,10 @@ async fn a_long_job_keeps_its_lease_by_heartbeat() {
     stop.cancel();
     let _ = tokio::join!(a, b);
     assert_eq!(jobs[0].state, "done");
-    assert_eq!(jobs[0].attempts, 1, "never rescued while its worker was alive");
+    assert_eq!(
+        jobs[0].attempts, 1,
+        "never rescued while its worker was alive"
+    );
     assert_eq!(runs(test)[&0], 1);
 }
 
@@ -157,11 +235,22 @@ async fn an_unknown_job_kind_ends_dead_with_a_reason() {
     impl JobPayload for FromTheFuture {
         const KIND: &'static str = "render_hologram";
     }
-    queue::enqueue(&app.state.db, &FromTheFuture, 5).await.unwrap();
+    queue::enqueue(&app.state.db, &FromTheFuture, 5)
+        .await
+        .unwrap();
     let jobs = wait_until_settled(&app, Duration::from_secs(10)).await;
     assert_eq!(jobs[0].state, "dead");
-    assert_eq!(jobs[0].attempts, 1, "no point retrying what no worker knows");
-    assert!(jobs[0].last_error.as_deref().unwrap().contains("render_hologram"));
+    assert_eq!(
+        jobs[0].attempts, 1,
+        "no point retrying what no worker knows"
+    );
+    assert!(
+        jobs[0]
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("render_hologram")
+    );
 }
 
 #[tokio::test]
@@ -172,18 +261,43 @@ async fn shutdown_releases_the_job_in_hand_once_the_grace_period_is_over() {
         .spawn()
         .await;
     let test = Uuid::new_v4();
-    let id = queue::enqueue(&app.state.db, &Count { test, n: 0, sleep_ms: 60_000 }, 3).await.unwrap().id;
+    let id = queue::enqueue(
+        &app.state.db,
+        &Count {
+            test,
+            n: 0,
+            sleep_ms: 60_000,
+        },
+        3,
+    )
+    .await
+    .unwrap()
+    .id;
     let stop = CancellationToken::new();
     let worker = start_worker(&app, "leaving", &stop);
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while runs(test).is_empty() {
-        assert!(tokio::time::Instant::now() < deadline, "the job never started");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the job never started"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     stop.cancel();
-    tokio::time::timeout(Duration::from_secs(5), worker).await.expect("the worker stops promptly").unwrap();
-    let job = job::Entity::find().filter(job::Column::Id.eq(id)).one(&app.state.db).await.unwrap().unwrap();
+    tokio::time::timeout(Duration::from_secs(5), worker)
+        .await
+        .expect("the worker stops promptly")
+        .unwrap();
+    let job = job::Entity::find()
+        .filter(job::Column::Id.eq(id))
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(job.state, "queued", "handed back for another worker");
-    assert_eq!(job.attempts, 0, "a released attempt does not count against the job");
+    assert_eq!(
+        job.attempts, 0,
+        "a released attempt does not count against the job"
+    );
     assert_eq!(job.locked_by, None);
 }

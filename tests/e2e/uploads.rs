@@ -13,7 +13,11 @@ use uuid::Uuid;
 use crate::beats::objects;
 
 async fn upload_rows(app: &TestApp, beat: Uuid) -> Vec<upload::Model> {
-    upload::Entity::find().filter(upload::Column::BeatId.eq(beat)).all(&app.state.db).await.unwrap()
+    upload::Entity::find()
+        .filter(upload::Column::BeatId.eq(beat))
+        .all(&app.state.db)
+        .await
+        .unwrap()
 }
 
 #[tokio::test]
@@ -25,7 +29,9 @@ async fn an_upload_is_stored_hashed_and_starts_its_job() {
 
     let response = app
         .client
-        .put(app.url(&format!("/api/v1/beats/{beat}/master?filename=Midnight%20Run%20(Master).wav")))
+        .put(app.url(&format!(
+            "/api/v1/beats/{beat}/master?filename=Midnight%20Run%20(Master).wav"
+        )))
         .bearer_auth(&producer.token)
         .header("content-type", "audio/x-wav")
         .body(master.clone())
@@ -36,7 +42,10 @@ async fn an_upload_is_stored_hashed_and_starts_its_job() {
     let accepted: Value = response.json().await.unwrap();
     assert_eq!(accepted["upload"]["kind"], "master");
     assert_eq!(accepted["upload"]["size_bytes"], master.len());
-    assert_eq!(accepted["upload"]["sha256"], hex::encode(Sha256::digest(&master)));
+    assert_eq!(
+        accepted["upload"]["sha256"],
+        hex::encode(Sha256::digest(&master))
+    );
     assert_eq!(accepted["upload"]["file_name"], "Midnight Run (Master).wav");
     assert_eq!(accepted["job"]["kind"], "check_trackout");
     assert_eq!(accepted["job"]["state"], "queued");
@@ -47,12 +56,24 @@ async fn an_upload_is_stored_hashed_and_starts_its_job() {
     assert_eq!(stored, master, "the object holds exactly the bytes sent");
 
     // A second upload replaces the first; the old object is purged by a job.
-    let again = app.upload(&producer, beat, "master", "audio/wav", fixtures::sine_wav(48_000, 2, 16, 0.2, 100.0, 0.3)).await;
+    let again = app
+        .upload(
+            &producer,
+            beat,
+            "master",
+            "audio/wav",
+            fixtures::sine_wav(48_000, 2, 16, 0.2, 100.0, 0.3),
+        )
+        .await;
     assert_eq!(again.status(), StatusCode::ACCEPTED);
     let rows_after = upload_rows(&app, beat).await;
     assert_eq!(rows_after.len(), 1);
     assert_ne!(rows_after[0].id, rows[0].id);
-    let purge = job::Entity::find().filter(job::Column::Kind.eq("purge_object")).one(&app.state.db).await.unwrap();
+    let purge = job::Entity::find()
+        .filter(job::Column::Kind.eq("purge_object"))
+        .one(&app.state.db)
+        .await
+        .unwrap();
     assert_eq!(purge.unwrap().payload["key"], rows[0].storage_key);
 }
 
@@ -61,9 +82,20 @@ async fn the_wrong_content_type_is_refused_before_anything_is_stored() {
     let app = TestApp::spawn().await;
     let producer = app.register("producer").await;
     let beat = app.new_beat(&producer).await;
-    for (what, content_type) in [("master", "application/zip"), ("trackout", "audio/wav"), ("voice-tag", "text/plain")] {
-        let response = app.upload(&producer, beat, what, content_type, fixtures::master()).await;
-        assert_problem(response, StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type").await;
+    for (what, content_type) in [
+        ("master", "application/zip"),
+        ("trackout", "audio/wav"),
+        ("voice-tag", "text/plain"),
+    ] {
+        let response = app
+            .upload(&producer, beat, what, content_type, fixtures::master())
+            .await;
+        assert_problem(
+            response,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        )
+        .await;
     }
     assert!(upload_rows(&app, beat).await.is_empty());
     assert!(objects(&app).is_empty());
@@ -71,18 +103,26 @@ async fn the_wrong_content_type_is_refused_before_anything_is_stored() {
 
 #[tokio::test]
 async fn an_oversized_upload_is_refused_whether_or_not_it_declares_its_size() {
-    let app = TestApp::builder().config(|c| c.uploads.voice_tag_bytes = 64 * 1024).spawn().await;
+    let app = TestApp::builder()
+        .config(|c| c.uploads.voice_tag_bytes = 64 * 1024)
+        .spawn()
+        .await;
     let producer = app.register("producer").await;
     let beat = app.new_beat(&producer).await;
 
     // Declared: refused from the Content-Length header alone.
     let big = vec![0u8; 200 * 1024];
-    let response = app.upload(&producer, beat, "voice-tag", "audio/wav", big).await;
-    let problem = assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    let response = app
+        .upload(&producer, beat, "voice-tag", "audio/wav", big)
+        .await;
+    let problem =
+        assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
     assert!(problem["detail"].as_str().unwrap().contains("65536"));
 
     // Undeclared (chunked): counted while streaming and refused once past the cap.
-    let chunks = futures_util::stream::iter((0..50).map(|_| Ok::<_, std::io::Error>(Bytes::from(vec![1u8; 8 * 1024]))));
+    let chunks = futures_util::stream::iter(
+        (0..50).map(|_| Ok::<_, std::io::Error>(Bytes::from(vec![1u8; 8 * 1024]))),
+    );
     let response = app
         .client
         .put(app.url(&format!("/api/v1/beats/{beat}/voice-tag")))
@@ -96,8 +136,15 @@ async fn an_oversized_upload_is_refused_whether_or_not_it_declares_its_size() {
         assert_problem(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
     }
     tokio::time::sleep(Duration::from_millis(100)).await;
-    assert!(upload_rows(&app, beat).await.is_empty(), "no row for a refused upload");
-    assert!(objects(&app).is_empty(), "no object, not even a temporary one: {:?}", objects(&app));
+    assert!(
+        upload_rows(&app, beat).await.is_empty(),
+        "no row for a refused upload"
+    );
+    assert!(
+        objects(&app).is_empty(),
+        "no object, not even a temporary one: {:?}",
+        objects(&app)
+    );
 }
 
 #[tokio::test]
@@ -130,7 +177,10 @@ async fn an_interrupted_upload_leaves_no_row_and_no_object() {
         if rows.is_empty() && stored.is_empty() {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "left behind: {rows:?} {stored:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "left behind: {rows:?} {stored:?}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let jobs = job::Entity::find().all(&app.state.db).await.unwrap();
@@ -151,23 +201,40 @@ async fn the_upload_row_and_its_job_commit_together() {
             "CREATE TRIGGER refuse_jobs BEFORE INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION refuse_jobs()",
         ]
     } else {
-        vec!["CREATE TRIGGER refuse_jobs BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'jobs refused'); END"]
+        vec![
+            "CREATE TRIGGER refuse_jobs BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'jobs refused'); END",
+        ]
     };
     for sql in refuse_jobs {
         db.execute_unprepared(sql).await.unwrap();
     }
 
-    let response = app.upload(&producer, beat, "master", "audio/wav", fixtures::master()).await;
+    let response = app
+        .upload(&producer, beat, "master", "audio/wav", fixtures::master())
+        .await;
     assert_problem(response, StatusCode::INTERNAL_SERVER_ERROR, "internal").await;
-    assert!(upload_rows(&app, beat).await.is_empty(), "the row rolled back with the job");
+    assert!(
+        upload_rows(&app, beat).await.is_empty(),
+        "the row rolled back with the job"
+    );
     assert!(objects(&app).is_empty(), "the object was removed again");
 
-    db.execute_unprepared("DROP TRIGGER refuse_jobs ON jobs").await.ok();
-    db.execute_unprepared("DROP TRIGGER IF EXISTS refuse_jobs").await.ok();
-    let response = app.upload(&producer, beat, "master", "audio/wav", fixtures::master()).await;
+    db.execute_unprepared("DROP TRIGGER refuse_jobs ON jobs")
+        .await
+        .ok();
+    db.execute_unprepared("DROP TRIGGER IF EXISTS refuse_jobs")
+        .await
+        .ok();
+    let response = app
+        .upload(&producer, beat, "master", "audio/wav", fixtures::master())
+        .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     assert_eq!(upload_rows(&app, beat).await.len(), 1);
-    let jobs = job::Entity::find().filter(job::Column::BeatId.eq(beat)).all(db).await.unwrap();
+    let jobs = job::Entity::find()
+        .filter(job::Column::BeatId.eq(beat))
+        .all(db)
+        .await
+        .unwrap();
     assert_eq!(jobs.len(), 1);
 }
 
@@ -176,14 +243,32 @@ async fn a_voice_tag_job_without_a_handler_ends_visibly() {
     let app = TestApp::spawn().await;
     let producer = app.register("producer").await;
     let beat = app.new_beat(&producer).await;
-    let response = app.upload(&producer, beat, "voice-tag", "audio/wav", fixtures::voice_tag()).await;
+    let response = app
+        .upload(
+            &producer,
+            beat,
+            "voice-tag",
+            "audio/wav",
+            fixtures::voice_tag(),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let processing = app
         .wait_for_processing(&producer, beat, Duration::from_secs(10), |p| {
-            p["jobs"].as_array().unwrap().iter().any(|j| j["state"] == "dead")
+            p["jobs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|j| j["state"] == "dead")
         })
         .await;
     let job = &processing["jobs"][0];
     assert_eq!(job["kind"], "render_preview");
-    assert!(job["last_error"].as_str().unwrap().contains("no `render_preview` job"), "{job:#}");
+    assert!(
+        job["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("no `render_preview` job"),
+        "{job:#}"
+    );
 }

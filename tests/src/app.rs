@@ -8,11 +8,11 @@ use tempfile::TempDir;
 use tokio_util::sync::CancellationToken;
 use trackout_api::startup::open_state;
 use trackout_api::{AppState, Application};
-use trackout_core::config::{Config, StorageKind};
+use trackout_core::config::Config;
 use trackout_worker::{JobContext, Registry, Worker};
 use uuid::Uuid;
 
-use crate::{S3Server, TestDatabase};
+use crate::TestDatabase;
 
 /// The store running on port 0 against its own database and storage, optionally with a worker
 /// in the same process (as `trackout serve` runs it).
@@ -24,12 +24,10 @@ pub struct TestApp {
     pub dir: TempDir,
     stop: CancellationToken,
     server: actix_web::dev::ServerHandle,
-    _s3: Option<Arc<S3Server>>,
 }
 
 pub struct TestAppBuilder {
     worker: bool,
-    s3: Option<Arc<S3Server>>,
     registry: Registry,
     tweak: Vec<Box<dyn FnOnce(&mut Config) + Send>>,
 }
@@ -37,11 +35,6 @@ pub struct TestAppBuilder {
 impl TestAppBuilder {
     pub fn without_worker(mut self) -> Self {
         self.worker = false;
-        self
-    }
-
-    pub fn with_s3(mut self, server: Arc<S3Server>) -> Self {
-        self.s3 = Some(server);
         self
     }
 
@@ -57,9 +50,7 @@ impl TestAppBuilder {
 
     pub async fn spawn(self) -> TestApp {
         let _ = tracing_subscriber::fmt()
-            .with_env_filter(
-                std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()),
-            )
+            .with_env_filter(std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()))
             .with_test_writer()
             .try_init();
         let dir = tempfile::tempdir().expect("temp dir");
@@ -74,15 +65,13 @@ impl TestAppBuilder {
         config.worker.poll_interval_ms = 25;
         config.worker.retry_backoff_ms = 20;
         config.worker.concurrency = 2;
-        if let Some(s3) = &self.s3 {
-            config.storage = StorageKind::S3;
-            config.s3 = s3.config();
-        }
         for tweak in self.tweak {
             tweak(&mut config);
         }
         let state = open_state(config.clone()).await.expect("opening the store");
-        let app = Application::build(state.clone()).await.expect("building the app");
+        let app = Application::build(state.clone())
+            .await
+            .expect("building the app");
         let address = format!("http://127.0.0.1:{}", app.port());
         let server = app.into_server();
         let handle = server.handle();
@@ -107,7 +96,6 @@ impl TestAppBuilder {
             dir,
             stop,
             server: handle,
-            _s3: self.s3,
         }
     }
 }
@@ -133,7 +121,6 @@ impl TestApp {
     pub fn builder() -> TestAppBuilder {
         TestAppBuilder {
             worker: true,
-            s3: None,
             registry: Registry::store_jobs(),
             tweak: Vec::new(),
         }
@@ -155,7 +142,13 @@ impl TestApp {
         request.send().await.expect("request")
     }
 
-    pub async fn send_json(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: &Value) -> Response {
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: &Value,
+    ) -> Response {
         let mut request = self.client.request(method, self.url(path)).json(body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
@@ -164,7 +157,8 @@ impl TestApp {
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
-        self.send_json(reqwest::Method::POST, path, token, body).await
+        self.send_json(reqwest::Method::POST, path, token, body)
+            .await
     }
 
     pub async fn register(&self, role: &str) -> Account {
@@ -191,8 +185,15 @@ impl TestApp {
     }
 
     pub async fn create_beat(&self, producer: &Account, body: &Value) -> Value {
-        let response = self.post("/api/v1/beats", Some(&producer.token), body).await;
-        assert_eq!(response.status(), StatusCode::CREATED, "{:?}", response.text().await);
+        let response = self
+            .post("/api/v1/beats", Some(&producer.token), body)
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "{:?}",
+            response.text().await
+        );
         response.json().await.unwrap()
     }
 
@@ -207,7 +208,14 @@ impl TestApp {
         beat["id"].as_str().unwrap().parse().unwrap()
     }
 
-    pub async fn upload(&self, account: &Account, beat: Uuid, what: &str, content_type: &str, body: Vec<u8>) -> Response {
+    pub async fn upload(
+        &self,
+        account: &Account,
+        beat: Uuid,
+        what: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Response {
         self.client
             .put(self.url(&format!("/api/v1/beats/{beat}/{what}")))
             .bearer_auth(&account.token)
@@ -229,7 +237,10 @@ impl TestApp {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             let response = self
-                .get(&format!("/api/v1/beats/{beat}/processing"), Some(&producer.token))
+                .get(
+                    &format!("/api/v1/beats/{beat}/processing"),
+                    Some(&producer.token),
+                )
                 .await;
             assert_eq!(response.status(), StatusCode::OK);
             let body: Value = response.json().await.unwrap();

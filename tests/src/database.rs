@@ -49,7 +49,9 @@ impl TestDatabase {
                 let name: String = row.try_get("", "datname").expect("datname");
                 if !name.starts_with(&format!("{PREFIX}{pid}_")) {
                     let _ = admin
-                        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                        .execute_unprepared(&format!(
+                            "DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"
+                        ))
                         .await;
                 }
             }

@@ -5,7 +5,14 @@ use std::io::{Cursor, Write};
 use zip::write::SimpleFileOptions;
 
 /// A WAV of a sine tone at `freq` Hz, `amplitude` of full scale, integer PCM.
-pub fn sine_wav(rate: u32, channels: u16, bits: u16, seconds: f64, freq: f64, amplitude: f64) -> Vec<u8> {
+pub fn sine_wav(
+    rate: u32,
+    channels: u16,
+    bits: u16,
+    seconds: f64,
+    freq: f64,
+    amplitude: f64,
+) -> Vec<u8> {
     let spec = hound::WavSpec {
         channels,
         sample_rate: rate,
@@ -19,7 +26,8 @@ pub fn sine_wav(rate: u32, channels: u16, bits: u16, seconds: f64, freq: f64, am
         let frames = (seconds * f64::from(rate)).round() as u64;
         for n in 0..frames {
             let t = n as f64 / f64::from(rate);
-            let value = (amplitude * full_scale * (2.0 * std::f64::consts::PI * freq * t).sin()) as i32;
+            let value =
+                (amplitude * full_scale * (2.0 * std::f64::consts::PI * freq * t).sin()) as i32;
             for _ in 0..channels {
                 writer.write_sample(value).expect("sample");
             }
@@ -39,7 +47,8 @@ pub fn zip_of(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let mut out = Cursor::new(Vec::new());
     {
         let mut zip = zip::ZipWriter::new(&mut out);
-        let options = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        let options =
+            SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
         for (name, bytes) in files {
             zip.start_file(*name, options).expect("zip entry");
             zip.write_all(bytes).expect("zip write");

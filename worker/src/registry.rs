@@ -41,8 +41,11 @@ pub trait RunJob: JobPayload {
     fn run(self, ctx: Arc<JobContext>) -> impl Future<Output = Result<(), JobError>> + Send;
 }
 
-type Handler =
-    Arc<dyn Fn(Arc<JobContext>, serde_json::Value) -> BoxFuture<'static, Result<(), JobError>> + Send + Sync>;
+type Handler = Arc<
+    dyn Fn(Arc<JobContext>, serde_json::Value) -> BoxFuture<'static, Result<(), JobError>>
+        + Send
+        + Sync,
+>;
 
 /// Job kinds this worker knows how to run. A claimed job of any other kind ends `dead` with a
 /// message saying so, rather than vanishing or looping.
@@ -68,9 +71,8 @@ impl Registry {
     pub fn register<J: RunJob>(&mut self) -> &mut Self {
         let handler: Handler = Arc::new(|ctx, payload| {
             Box::pin(async move {
-                let job: J = serde_json::from_value(payload).map_err(|e| {
-                    JobError::Permanent(format!("unreadable {} job: {e}", J::KIND))
-                })?;
+                let job: J = serde_json::from_value(payload)
+                    .map_err(|e| JobError::Permanent(format!("unreadable {} job: {e}", J::KIND)))?;
                 job.run(ctx).await
             })
         });

@@ -27,7 +27,11 @@ pub fn run(path: &Path, master: Option<&Path>, json: bool) -> ExitCode {
             } else {
                 print!("{}", report.render_text());
             }
-            if report.passes { ExitCode::SUCCESS } else { ExitCode::from(1) }
+            if report.passes {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
         }
         Err(e) => {
             eprintln!("trackout check: {e}");

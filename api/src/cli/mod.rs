@@ -9,7 +9,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser, Debug)]
-#[command(name = "trackout", version, about = "Trackout, the beat store for professionals")]
+#[command(
+    name = "trackout",
+    version,
+    about = "Trackout, the beat store for professionals"
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -56,7 +56,11 @@ pub async fn serve(with_worker: bool, bind: Option<std::net::SocketAddr>) -> any
     );
     let stop = CancellationToken::new();
     let worker = with_worker.then(|| {
-        let ctx = Arc::new(JobContext::new(state.db.clone(), state.storage.clone(), state.config.clone()));
+        let ctx = Arc::new(JobContext::new(
+            state.db.clone(),
+            state.storage.clone(),
+            state.config.clone(),
+        ));
         tokio::spawn(Worker::new(ctx, Registry::store_jobs()).run(stop.clone()))
     });
     let server = app.into_server();

@@ -1,7 +1,9 @@
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use tracing::instrument;
 use trackout_core::services::catalog::{CatalogPage, CatalogParams, CatalogQuery};
-use trackout_core::services::{BeatView, beats as service, catalog as catalog_service, publish as publish_service};
+use trackout_core::services::{
+    BeatView, beats as service, catalog as catalog_service, publish as publish_service,
+};
 use uuid::Uuid;
 
 use crate::session::{MaybeSession, Session};
@@ -26,7 +28,10 @@ pub async fn catalog(
 #[utoipa::path(tag = "beats", security(("session" = [])), responses((status = 200, body = Vec<BeatView>)))]
 #[get("/me/beats")]
 #[instrument(skip_all, fields(user = %session.0.user_id))]
-pub async fn my_beats(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, ApiError> {
+pub async fn my_beats(
+    state: web::Data<AppState>,
+    session: Session,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(service::list_own(&state.db, &session.0).await?))
 }
 

@@ -20,7 +20,9 @@ pub struct UploadParams {
 /// actix's request body lives on one thread; storage wants a `Send` stream. A small bounded
 /// channel hands the chunks over and keeps back-pressure: the client is read no faster than
 /// storage takes the bytes.
-fn sendable(mut payload: web::Payload) -> impl Stream<Item = Result<Bytes, String>> + Send + 'static {
+fn sendable(
+    mut payload: web::Payload,
+) -> impl Stream<Item = Result<Bytes, String>> + Send + 'static {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, String>>(4);
     actix_web::rt::spawn(async move {
         while let Some(chunk) = payload.next().await {
@@ -30,7 +32,9 @@ fn sendable(mut payload: web::Payload) -> impl Stream<Item = Result<Bytes, Strin
             }
         }
     });
-    futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) })
+    futures_util::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
 }
 
 async fn accept(
@@ -58,7 +62,15 @@ async fn accept(
         file_name: params.filename,
         body: sendable(payload),
     };
-    let accepted = store(&state.db, state.storage.as_ref(), &state.config, &session.0, beat_id, incoming).await?;
+    let accepted = store(
+        &state.db,
+        state.storage.as_ref(),
+        &state.config,
+        &session.0,
+        beat_id,
+        incoming,
+    )
+    .await?;
     Ok(HttpResponse::Accepted().json(accepted))
 }
 
@@ -76,7 +88,16 @@ pub async fn master(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    accept(UploadKind::Master, state, session, *id, params.into_inner(), req, payload).await
+    accept(
+        UploadKind::Master,
+        state,
+        session,
+        *id,
+        params.into_inner(),
+        req,
+        payload,
+    )
+    .await
 }
 
 /// Uploads the trackout (body `application/zip` of WAV stems); starts the trackout check.
@@ -93,7 +114,16 @@ pub async fn trackout(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    accept(UploadKind::Trackout, state, session, *id, params.into_inner(), req, payload).await
+    accept(
+        UploadKind::Trackout,
+        state,
+        session,
+        *id,
+        params.into_inner(),
+        req,
+        payload,
+    )
+    .await
 }
 
 /// Uploads the producer's voice tag (body `audio/wav`), mixed into previews.
@@ -110,5 +140,14 @@ pub async fn voice_tag(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    accept(UploadKind::VoiceTag, state, session, *id, params.into_inner(), req, payload).await
+    accept(
+        UploadKind::VoiceTag,
+        state,
+        session,
+        *id,
+        params.into_inner(),
+        req,
+        payload,
+    )
+    .await
 }

@@ -11,19 +11,37 @@ fn trackout() -> Command {
 #[test]
 fn a_clean_trackout_passes_with_exit_status_0() {
     let dir = tempfile::tempdir().unwrap();
-    for (name, freq) in [("Kick.wav", 55.0), ("808.wav", 41.0), ("Hi Hats.wav", 9000.0)] {
+    for (name, freq) in [
+        ("Kick.wav", 55.0),
+        ("808.wav", 41.0),
+        ("Hi Hats.wav", 9000.0),
+    ] {
         write_stem(&dir.path().join(name), 0.5, freq);
     }
     let elsewhere = tempfile::tempdir().unwrap();
     let master = elsewhere.path().join("Night (Master).wav");
     write_stem(&master, 0.5, 220.0);
-    let out = trackout().arg("check").arg(dir.path()).arg("--master").arg(&master).output().unwrap();
+    let out = trackout()
+        .arg("check")
+        .arg(dir.path())
+        .arg("--master")
+        .arg(&master)
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     for name in ["Kick", "808", "Hi Hats"] {
         assert!(text.contains(name), "the report lists {name}:\n{text}");
     }
-    assert!(text.contains("LUFS"), "the master's loudness is reported:\n{text}");
+    assert!(
+        text.contains("LUFS"),
+        "the master's loudness is reported:\n{text}"
+    );
 }
 
 #[test]
@@ -35,18 +53,37 @@ fn errors_exit_1_and_json_carries_the_report() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("length_mismatch"));
 
-    let out = trackout().arg("check").arg("--json").arg(dir.path()).output().unwrap();
+    let out = trackout()
+        .arg("check")
+        .arg("--json")
+        .arg(dir.path())
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON only");
     assert_eq!(report["passes"], false);
-    assert!(report["findings"].as_array().unwrap().iter().any(|f| f["code"] == "length_mismatch" && f["stem"] == "Piano.wav"));
+    assert!(
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "length_mismatch" && f["stem"] == "Piano.wav")
+    );
 }
 
 #[test]
 fn a_check_that_cannot_run_exits_2() {
-    let out = trackout().arg("check").arg("/no/such/trackout.zip").output().unwrap();
+    let out = trackout()
+        .arg("check")
+        .arg("/no/such/trackout.zip")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(!out.stderr.is_empty(), "it says why");
     let out = trackout().arg("check").output().unwrap();
-    assert_eq!(out.status.code(), Some(2), "a missing argument is a usage error");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "a missing argument is a usage error"
+    );
 }

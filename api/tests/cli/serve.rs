@@ -22,7 +22,11 @@ impl Drop for Running {
 impl Running {
     /// SIGTERM, as a service manager stops it; the process must exit cleanly.
     fn terminate(mut self) {
-        let status = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status().unwrap();
+        let status = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
         assert!(status.success());
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
@@ -36,8 +40,29 @@ impl Running {
     }
 }
 
+/// `DATABASE_URL` for the processes: a fresh PostgreSQL database when
+/// `TRACKOUT_TEST_POSTGRES` names a server, else nothing (the embedded SQLite default).
+fn database_env() -> Vec<(&'static str, String)> {
+    let Some(server) = std::env::var("TRACKOUT_TEST_POSTGRES").ok().filter(|v| !v.is_empty()) else {
+        return Vec::new();
+    };
+    let server = server.trim_end_matches('/').to_owned();
+    let name = format!("trackout_test_cli_{}", std::process::id());
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sea_orm::ConnectionTrait;
+        let admin = sea_orm::Database::connect(format!("{server}/postgres")).await.unwrap();
+        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.unwrap();
+        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.unwrap();
+    });
+    vec![("DATABASE_URL", format!("{server}/{name}"))]
+}
+
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 /// The binary with a clean environment: nothing configured but what the test says.
@@ -54,7 +79,9 @@ fn start(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Running {
     for (k, v) in env {
         command.env(k, v);
     }
-    Running { child: command.spawn().unwrap() }
+    Running {
+        child: command.spawn().unwrap(),
+    }
 }
 
 fn wait_ready(client: &Client, base: &str) {
@@ -85,14 +112,24 @@ fn serve_runs_the_embedded_store_and_separate_workers_share_it() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let bind = [("TRACKOUT_BIND", format!("127.0.0.1:{port}"))];
+    let database = database_env();
+    let mut bind = database.clone();
+    bind.push(("TRACKOUT_BIND", format!("127.0.0.1:{port}")));
 
     // The API alone: uploads are accepted, but nothing processes them.
     let api = start(dir.path(), &["serve", "--no-worker"], &bind);
     let client = Client::new();
     wait_ready(&client, &base);
-    assert!(dir.path().join("data/trackout.db").is_file(), "SQLite in ./data/trackout.db");
-    assert!(dir.path().join("data/objects").is_dir(), "objects in ./data/objects");
+    if database.is_empty() {
+        assert!(
+            dir.path().join("data/trackout.db").is_file(),
+            "SQLite in ./data/trackout.db"
+        );
+    }
+    assert!(
+        dir.path().join("data/objects").is_dir(),
+        "objects in ./data/objects"
+    );
 
     let session: Value = client
         .post(format!("{base}/api/v1/auth/register"))
@@ -124,18 +161,24 @@ fn serve_runs_the_embedded_store_and_separate_workers_share_it() {
     assert_eq!(response.status(), 202);
     std::thread::sleep(Duration::from_millis(1500));
     let p = processing(&client, &base, &token, &beat);
-    assert_eq!(p["check"]["state"], "pending", "--no-worker runs no jobs: {p:#}");
+    assert_eq!(
+        p["check"]["state"], "pending",
+        "--no-worker runs no jobs: {p:#}"
+    );
     assert_eq!(p["jobs"][0]["state"], "queued");
 
     // A worker in another process, on the same database and objects, picks the job up.
-    let worker = start(dir.path(), &["worker"], &[]);
+    let worker = start(dir.path(), &["worker"], &database);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let p = processing(&client, &base, &token, &beat);
         if p["check"]["state"] == "passed" {
             break;
         }
-        assert!(Instant::now() < deadline, "the separate worker never ran the check: {p:#}");
+        assert!(
+            Instant::now() < deadline,
+            "the separate worker never ran the check: {p:#}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     worker.terminate();
@@ -144,8 +187,16 @@ fn serve_runs_the_embedded_store_and_separate_workers_share_it() {
     // The store keeps its data across restarts, and `serve` alone runs jobs too.
     let both = start(dir.path(), &["serve"], &bind);
     wait_ready(&client, &base);
-    let me = client.get(format!("{base}/api/v1/me")).bearer_auth(&token).send().unwrap();
-    assert_eq!(me.status(), 200, "sessions survive a restart (the signing key is kept in ./data)");
+    let me = client
+        .get(format!("{base}/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap();
+    assert_eq!(
+        me.status(),
+        200,
+        "sessions survive a restart (the signing key is kept in ./data)"
+    );
     let response = client
         .put(format!("{base}/api/v1/beats/{beat}/trackout"))
         .bearer_auth(&token)
@@ -157,12 +208,21 @@ fn serve_runs_the_embedded_store_and_separate_workers_share_it() {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let p = processing(&client, &base, &token, &beat);
-        let checked_id = p["uploads"].as_array().unwrap().iter().find(|u| u["kind"] == "trackout").unwrap()["id"].clone();
+        let checked_id = p["uploads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["kind"] == "trackout")
+            .unwrap()["id"]
+            .clone();
         if p["check"]["state"] == "passed" && p["jobs"][0]["state"] == "done" {
             assert!(checked_id.is_string());
             break;
         }
-        assert!(Instant::now() < deadline, "serve's own worker never ran the check: {p:#}");
+        assert!(
+            Instant::now() < deadline,
+            "serve's own worker never ran the check: {p:#}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     both.terminate();

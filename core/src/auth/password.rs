@@ -46,8 +46,20 @@ mod tests {
             .await
             .unwrap();
         assert!(hash.starts_with("$argon2id$"), "{hash}");
-        assert!(verify_password("a long enough password".into(), Some(hash.clone())).await.unwrap());
-        assert!(!verify_password("a wrong password here".into(), Some(hash)).await.unwrap());
-        assert!(!verify_password("anything at all".into(), None).await.unwrap());
+        assert!(
+            verify_password("a long enough password".into(), Some(hash.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("a wrong password here".into(), Some(hash))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password("anything at all".into(), None)
+                .await
+                .unwrap()
+        );
     }
 }

@@ -15,7 +15,9 @@ pub fn signing_secret(config: &Config) -> std::io::Result<SecretString> {
     }
     let path = config.data_dir.join("jwt-secret");
     match std::fs::read_to_string(&path) {
-        Ok(existing) if existing.trim().len() >= 32 => Ok(SecretString::from(existing.trim().to_owned())),
+        Ok(existing) if existing.trim().len() >= 32 => {
+            Ok(SecretString::from(existing.trim().to_owned()))
+        }
         Ok(_) => Err(std::io::Error::other(format!(
             "{} is too short to be a signing key; delete it to have a new one made",
             path.display()
@@ -44,9 +46,9 @@ fn create(path: &Path) -> std::io::Result<SecretString> {
             Ok(SecretString::from(secret))
         }
         // Another process (a second worker) created it first: use theirs.
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            Ok(SecretString::from(std::fs::read_to_string(path)?.trim().to_owned()))
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(SecretString::from(
+            std::fs::read_to_string(path)?.trim().to_owned(),
+        )),
         Err(e) => Err(e),
     }
 }

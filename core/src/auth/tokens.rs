@@ -109,19 +109,27 @@ impl Tokens {
         .expect("HS256 signing of serializable claims cannot fail")
     }
 
-    pub fn verify<C: DeserializeOwned>(&self, kind: TokenKind, token: &str) -> Result<C, TokenError> {
+    pub fn verify<C: DeserializeOwned>(
+        &self,
+        kind: TokenKind,
+        token: &str,
+    ) -> Result<C, TokenError> {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = LEEWAY_SECONDS;
         validation.validate_nbf = true;
         validation.set_issuer(&[ISSUER]);
         validation.set_audience(&[kind.audience()]);
         validation.set_required_spec_claims(&["exp", "iss", "aud"]);
-        decode::<C>(token, &DecodingKey::from_secret(&self.key(kind)), &validation)
-            .map(|data| data.claims)
-            .map_err(|e| match e.kind() {
-                jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
-                _ => TokenError::Invalid,
-            })
+        decode::<C>(
+            token,
+            &DecodingKey::from_secret(&self.key(kind)),
+            &validation,
+        )
+        .map(|data| data.claims)
+        .map_err(|e| match e.kind() {
+            jsonwebtoken::errors::ErrorKind::ExpiredSignature => TokenError::Expired,
+            _ => TokenError::Invalid,
+        })
     }
 
     pub fn audience(kind: TokenKind) -> &'static str {
@@ -158,20 +166,32 @@ mod tests {
         // The same claims signed as a download token are refused as a session, and vice versa.
         let claims = t.verify_session(&token).unwrap();
         let as_download = t.sign(TokenKind::Download, &claims);
-        assert_eq!(t.verify_session(&as_download).unwrap_err(), TokenError::Invalid);
-        assert!(t.verify::<SessionClaims>(TokenKind::Download, &token).is_err());
+        assert_eq!(
+            t.verify_session(&as_download).unwrap_err(),
+            TokenError::Invalid
+        );
+        assert!(
+            t.verify::<SessionClaims>(TokenKind::Download, &token)
+                .is_err()
+        );
     }
 
     #[test]
     fn another_secret_or_an_expired_token_is_refused() {
         let (token, _) = tokens().issue_session(Uuid::new_v4(), Role::Artist);
         let other = Tokens::new(SecretString::from("other"), Duration::from_secs(3600));
-        assert_eq!(other.verify_session(&token).unwrap_err(), TokenError::Invalid);
+        assert_eq!(
+            other.verify_session(&token).unwrap_err(),
+            TokenError::Invalid
+        );
 
         let expired = Tokens::new(SecretString::from("test secret"), Duration::ZERO);
         let mut claims = tokens().verify_session(&token).unwrap();
         claims.exp = now_seconds() - LEEWAY_SECONDS - 1;
         let stale = expired.sign(TokenKind::Session, &claims);
-        assert_eq!(tokens().verify_session(&stale).unwrap_err(), TokenError::Expired);
+        assert_eq!(
+            tokens().verify_session(&stale).unwrap_err(),
+            TokenError::Expired
+        );
     }
 }

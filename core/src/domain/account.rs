@@ -18,7 +18,11 @@ impl Email {
             && !domain.contains('@')
             && email.len() <= 254
             && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-        if well_formed { Ok(Email(email)) } else { Err(invalid()) }
+        if well_formed {
+            Ok(Email(email))
+        } else {
+            Err(invalid())
+        }
     }
 }
 string_type!(Email);
@@ -106,8 +110,19 @@ mod tests {
 
     #[test]
     fn email_is_normalized_and_checked() {
-        assert_eq!(Email::parse("  Metro@Boomin.COM ").unwrap().as_str(), "metro@boomin.com");
-        for bad in ["", "no-at", "a@b", "@x.com", "a@.com", "a b@x.com", "a@x.com."] {
+        assert_eq!(
+            Email::parse("  Metro@Boomin.COM ").unwrap().as_str(),
+            "metro@boomin.com"
+        );
+        for bad in [
+            "",
+            "no-at",
+            "a@b",
+            "@x.com",
+            "a@.com",
+            "a b@x.com",
+            "a@x.com.",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad} accepted");
         }
     }

@@ -216,7 +216,10 @@ mod tests {
         assert!(Bpm::parse(39).is_err());
         assert_eq!(Bpm::parse(140).unwrap().get(), 140);
         assert!(Bpm::parse(301).is_err());
-        assert_eq!(Isrc::parse("us-s1z-25-00001").unwrap().as_str(), "USS1Z2500001");
+        assert_eq!(
+            Isrc::parse("us-s1z-25-00001").unwrap().as_str(),
+            "USS1Z2500001"
+        );
         assert!(Isrc::parse("USS1Z25000").is_err());
     }
 

@@ -111,11 +111,7 @@ impl PriceCents {
         } else {
             Err(ParseError::new(
                 "price_cents",
-                format!(
-                    "price must be from {} to {} cents",
-                    Self::MIN,
-                    Self::MAX
-                ),
+                format!("price must be from {} to {} cents", Self::MIN, Self::MAX),
             ))
         }
     }

@@ -10,7 +10,11 @@ pub enum UploadKind {
 }
 
 impl UploadKind {
-    pub const ALL: [UploadKind; 3] = [UploadKind::Master, UploadKind::Trackout, UploadKind::VoiceTag];
+    pub const ALL: [UploadKind; 3] = [
+        UploadKind::Master,
+        UploadKind::Trackout,
+        UploadKind::VoiceTag,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

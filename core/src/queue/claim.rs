@@ -47,7 +47,12 @@ pub(super) async fn claim_next(
         DbBackend::Postgres => Statement::from_sql_and_values(
             backend,
             CLAIM_POSTGRES,
-            [worker_id.into(), until.into(), Utc::now().into(), now.into()],
+            [
+                worker_id.into(),
+                until.into(),
+                Utc::now().into(),
+                now.into(),
+            ],
         ),
         _ => Statement::from_sql_and_values(
             backend,
@@ -61,8 +66,5 @@ pub(super) async fn claim_next(
             ],
         ),
     };
-    Ok(job::Entity::find()
-        .from_raw_sql(statement)
-        .one(db)
-        .await?)
+    Ok(job::Entity::find().from_raw_sql(statement).one(db).await?)
 }

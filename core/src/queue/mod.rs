@@ -88,7 +88,12 @@ pub struct Queue {
 }
 
 impl Queue {
-    pub fn new(db: DatabaseConnection, worker_id: String, lease: Duration, backoff: Duration) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        worker_id: String,
+        lease: Duration,
+        backoff: Duration,
+    ) -> Self {
         Queue {
             db,
             worker_id,
@@ -144,7 +149,10 @@ impl Queue {
             Failure::Dead
         } else {
             let exponent = Ord::min(Ord::max(job.attempts, 1) - 1, 16) as u32;
-            let delay = self.backoff.saturating_mul(2u32.pow(exponent)).min(Duration::from_secs(3600));
+            let delay = self
+                .backoff
+                .saturating_mul(2u32.pow(exponent))
+                .min(Duration::from_secs(3600));
             Failure::RetryAt(now.timestamp_millis() + delay.as_millis() as i64)
         };
         let mut update = job::Entity::update_many()
@@ -168,7 +176,10 @@ impl Queue {
     pub async fn release(&self, id: Uuid) -> Result<()> {
         job::Entity::update_many()
             .col_expr(job::Column::State, Expr::value(JobState::Queued.as_str()))
-            .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).sub(1))
+            .col_expr(
+                job::Column::Attempts,
+                Expr::col(job::Column::Attempts).sub(1),
+            )
             .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
             .col_expr(job::Column::LockedUntilMs, Expr::value(Option::<i64>::None))
             .col_expr(job::Column::RunAtMs, Expr::value(now_ms()))

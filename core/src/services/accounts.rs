@@ -38,7 +38,11 @@ pub(crate) fn view(u: user::Model) -> Result<UserView> {
     })
 }
 
-pub async fn register(db: &DatabaseConnection, tokens: &Tokens, r: Registration) -> Result<SignedIn> {
+pub async fn register(
+    db: &DatabaseConnection,
+    tokens: &Tokens,
+    r: Registration,
+) -> Result<SignedIn> {
     let password_hash = hash_password(r.password).await?;
     let row = user::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -104,8 +108,6 @@ pub async fn me(db: &DatabaseConnection, actor: &Actor) -> Result<UserView> {
     let user = user::Entity::find_by_id(actor.user_id)
         .one(db)
         .await?
-        .ok_or_else(|| {
-            Error::unauthorized("account_gone", "this account no longer exists")
-        })?;
+        .ok_or_else(|| Error::unauthorized("account_gone", "this account no longer exists"))?;
     view(user)
 }

@@ -11,9 +11,7 @@ use uuid::Uuid;
 
 use super::tiers::{default_tiers, tier_view};
 use super::{Actor, BeatView, ProducerView};
-use crate::domain::{
-    BeatStatus, BeatTitle, Bpm, Description, Genre, Isrc, Label, MusicalKey,
-};
+use crate::domain::{BeatStatus, BeatTitle, Bpm, Description, Genre, Isrc, Label, MusicalKey};
 use crate::jobs::PurgeObject;
 use crate::queue;
 use crate::{Error, Result};
@@ -82,7 +80,10 @@ mod double_option {
 
 fn check_labels(moods: &[Label], tags: &[Label]) -> Result<()> {
     if moods.len() > MAX_MOODS {
-        return Err(Error::invalid("moods", format!("at most {MAX_MOODS} moods")));
+        return Err(Error::invalid(
+            "moods",
+            format!("at most {MAX_MOODS} moods"),
+        ));
     }
     if tags.len() > MAX_TAGS {
         return Err(Error::invalid("tags", format!("at most {MAX_TAGS} tags")));
@@ -258,7 +259,10 @@ pub async fn delete(
 }
 
 /// Builds full views for a page of beats in four queries, whatever the page size.
-pub(crate) async fn views(db: &DatabaseConnection, beats: Vec<beat::Model>) -> Result<Vec<BeatView>> {
+pub(crate) async fn views(
+    db: &DatabaseConnection,
+    beats: Vec<beat::Model>,
+) -> Result<Vec<BeatView>> {
     let ids: Vec<Uuid> = beats.iter().map(|b| b.id).collect();
     let producer_ids: Vec<Uuid> = beats.iter().map(|b| b.producer_id).collect();
     let mut labels: HashMap<Uuid, (Vec<String>, Vec<String>)> = HashMap::new();

@@ -128,8 +128,7 @@ const LOWEST_PRICE: &str = "(SELECT MIN(lease_tiers.price_cents) FROM lease_tier
      WHERE lease_tiers.beat_id = beats.id AND lease_tiers.enabled = TRUE)";
 
 pub async fn search(db: &DatabaseConnection, q: &CatalogQuery) -> Result<CatalogPage> {
-    let mut filter =
-        Condition::all().add(beat::Column::Status.eq(BeatStatus::Published.as_str()));
+    let mut filter = Condition::all().add(beat::Column::Status.eq(BeatStatus::Published.as_str()));
     if let Some(genre) = &q.genre {
         filter = filter.add(beat::Column::Genre.eq(genre.as_str()));
     }

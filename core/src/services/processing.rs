@@ -1,7 +1,10 @@
 //! What a producer sees while the worker processes a beat's uploads.
 
 use entity::{job, trackout_check, upload};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -83,14 +86,22 @@ pub async fn status(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Re
         .await?;
     let check = match check {
         Some(c) => CheckView {
-            state: if c.passes { CheckState::Passed } else { CheckState::Failed },
+            state: if c.passes {
+                CheckState::Passed
+            } else {
+                CheckState::Failed
+            },
             checked_at: Some(c.created_at),
             error_count: c.error_count,
             warning_count: c.warning_count,
             report: Some(c.report),
         },
         None => CheckView {
-            state: if has_trackout { CheckState::Pending } else { CheckState::Missing },
+            state: if has_trackout {
+                CheckState::Pending
+            } else {
+                CheckState::Missing
+            },
             checked_at: None,
             error_count: 0,
             warning_count: 0,

@@ -72,7 +72,11 @@ pub struct TierSetting {
     pub terms: LeaseTerms,
 }
 
-pub async fn list(db: &DatabaseConnection, actor: Option<&Actor>, beat_id: Uuid) -> Result<Vec<TierView>> {
+pub async fn list(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    beat_id: Uuid,
+) -> Result<Vec<TierView>> {
     Ok(super::beats::get(db, actor, beat_id).await?.tiers)
 }
 

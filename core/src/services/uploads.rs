@@ -96,15 +96,32 @@ where
         "beats/{beat_id}/uploads/{upload_id}/{}",
         kind.file_name()
     ))?;
-    let stored = ingest(storage, &key, incoming.body, limit, kind.canonical_content_type())
-        .await
-        .map_err(|e| match e {
-            IngestError::TooLarge { limit } => Error::TooLarge { what, limit },
-            IngestError::Interrupted(why) => Error::UploadInterrupted(why),
-            IngestError::Storage(e) => Error::Storage(e),
-        })?;
+    let stored = ingest(
+        storage,
+        &key,
+        incoming.body,
+        limit,
+        kind.canonical_content_type(),
+    )
+    .await
+    .map_err(|e| match e {
+        IngestError::TooLarge { limit } => Error::TooLarge { what, limit },
+        IngestError::Interrupted(why) => Error::UploadInterrupted(why),
+        IngestError::Storage(e) => Error::Storage(e),
+    })?;
 
-    let recorded = record(db, config, actor, beat_id, upload_id, kind, &key, stored, incoming.file_name).await;
+    let recorded = record(
+        db,
+        config,
+        actor,
+        beat_id,
+        upload_id,
+        kind,
+        &key,
+        stored,
+        incoming.file_name,
+    )
+    .await;
     if recorded.is_err() {
         // The row never committed, so nothing refers to the object: take it back out.
         if let Err(e) = storage.delete(&key).await {
@@ -137,7 +154,14 @@ async fn record(
         .await?;
     if let Some(previous) = previous {
         upload::Entity::delete_by_id(previous.id).exec(&txn).await?;
-        queue::enqueue(&txn, &PurgeObject { key: previous.storage_key }, attempts).await?;
+        queue::enqueue(
+            &txn,
+            &PurgeObject {
+                key: previous.storage_key,
+            },
+            attempts,
+        )
+        .await?;
     }
     let row = upload::ActiveModel {
         id: Set(upload_id),
@@ -171,9 +195,18 @@ mod tests {
 
     #[test]
     fn file_names_lose_their_folders_and_control_characters() {
-        assert_eq!(clean_file_name(Some("C:\\beats\\Night.wav".into())).as_deref(), Some("Night.wav"));
-        assert_eq!(clean_file_name(Some("../../etc/passwd".into())).as_deref(), Some("passwd"));
-        assert_eq!(clean_file_name(Some("a\nb.zip".into())).as_deref(), Some("ab.zip"));
+        assert_eq!(
+            clean_file_name(Some("C:\\beats\\Night.wav".into())).as_deref(),
+            Some("Night.wav")
+        );
+        assert_eq!(
+            clean_file_name(Some("../../etc/passwd".into())).as_deref(),
+            Some("passwd")
+        );
+        assert_eq!(
+            clean_file_name(Some("a\nb.zip".into())).as_deref(),
+            Some("ab.zip")
+        );
         assert_eq!(clean_file_name(Some("  ".into())), None);
     }
 }

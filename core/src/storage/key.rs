@@ -49,8 +49,7 @@ mod tests {
     fn keys_cannot_escape_or_hide() {
         assert!(ObjectKey::parse("beats/1/uploads/2/master.wav").is_ok());
         for bad in [
-            "", "/abs", "a//b", "../x", "a/../b", "a/./b", ".tmp/x", "a\\b", "a/b c", "a\0b",
-            "é",
+            "", "/abs", "a//b", "../x", "a/../b", "a/./b", ".tmp/x", "a\\b", "a/b c", "a\0b", "é",
         ] {
             assert!(ObjectKey::parse(bad).is_err(), "{bad:?} accepted");
         }

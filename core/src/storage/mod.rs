@@ -75,11 +75,18 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Stores the whole stream under `key`. Atomic: when it fails (the body errs, the disk
     /// fills, the bucket refuses) nothing is left under `key` and no earlier object is harmed.
-    async fn put(&self, key: &ObjectKey, body: ByteStream, content_type: &str)
-    -> Result<u64, StorageError>;
+    async fn put(
+        &self,
+        key: &ObjectKey,
+        body: ByteStream,
+        content_type: &str,
+    ) -> Result<u64, StorageError>;
 
-    async fn get(&self, key: &ObjectKey, range: Option<ByteRange>)
-    -> Result<ObjectBody, StorageError>;
+    async fn get(
+        &self,
+        key: &ObjectKey,
+        range: Option<ByteRange>,
+    ) -> Result<ObjectBody, StorageError>;
 
     async fn head(&self, key: &ObjectKey) -> Result<Option<ObjectMeta>, StorageError>;
 

@@ -35,7 +35,8 @@ impl S3Storage {
         let http = aws_smithy_http_client::Builder::new()
             .tls_provider(Provider::Rustls(CryptoMode::Ring))
             .build_https();
-        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http);
+        let mut loader =
+            aws_config::defaults(aws_config::BehaviorVersion::latest()).http_client(http);
         if let Some(region) = &config.region {
             loader = loader.region(aws_config::Region::new(region.clone()));
         }
@@ -64,7 +65,11 @@ impl S3Storage {
     }
 
     /// Fills a buffer of up to one part from the body; `None` when the body is done.
-    async fn next_part(&self, body: &mut ByteStream, carry: &mut BytesMut) -> Result<Option<Bytes>, StorageError> {
+    async fn next_part(
+        &self,
+        body: &mut ByteStream,
+        carry: &mut BytesMut,
+    ) -> Result<Option<Bytes>, StorageError> {
         while carry.len() < self.part_bytes {
             match body.try_next().await.map_err(StorageError::Body)? {
                 Some(chunk) => carry.extend_from_slice(&chunk),
@@ -203,7 +208,11 @@ impl Storage for S3Storage {
         key: &ObjectKey,
         range: Option<ByteRange>,
     ) -> Result<ObjectBody, StorageError> {
-        let mut request = self.client.get_object().bucket(&self.bucket).key(key.as_str());
+        let mut request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key.as_str());
         if let Some(r) = range {
             request = request.range(format!("bytes={}-{}", r.start, r.end));
         }

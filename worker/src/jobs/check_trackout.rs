@@ -23,7 +23,12 @@ impl RunJob for CheckTrackout {
         // disappears with this job, whatever happens.
         let dir = tempfile::tempdir().map_err(|e| JobError::Retry(format!("temp dir: {e}")))?;
         let trackout_path = dir.path().join("trackout.zip");
-        download_to(ctx.storage.as_ref(), &key(&inputs.trackout.storage_key)?, &trackout_path).await?;
+        download_to(
+            ctx.storage.as_ref(),
+            &key(&inputs.trackout.storage_key)?,
+            &trackout_path,
+        )
+        .await?;
         let master_path = match &inputs.master {
             Some(master) => {
                 let path = dir.path().join("master.wav");
@@ -41,7 +46,9 @@ impl RunJob for CheckTrackout {
             true_peak_ceiling_dbtp: c.true_peak_ceiling_dbtp,
         };
         let report = ctx
-            .blocking(move || check_path(&trackout_path, master_path.as_deref(), &limits, &NoProgress))
+            .blocking(move || {
+                check_path(&trackout_path, master_path.as_deref(), &limits, &NoProgress)
+            })
             .await?
             .map_err(|e| JobError::Permanent(format!("the trackout could not be checked: {e}")))?;
 
@@ -61,7 +68,12 @@ impl RunJob for CheckTrackout {
             outcome,
         )
         .await?;
-        info!(passes = report.passes, errors = error_count, stored, "trackout checked");
+        info!(
+            passes = report.passes,
+            errors = error_count,
+            stored,
+            "trackout checked"
+        );
         Ok(())
     }
 }

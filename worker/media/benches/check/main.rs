@@ -25,10 +25,12 @@ fn main() {
         child(&spec);
         return;
     }
+    // TRACKOUT_BENCH_DIR keeps the generated trackouts (about 4.4 GB) for other tools.
     let tmp = tempfile::Builder::new().prefix("trackout-bench-").tempdir().expect("temp dir");
+    let root = std::env::var_os("TRACKOUT_BENCH_DIR").map_or_else(|| tmp.path().to_path_buf(), Into::into);
     let mut rows = Vec::new();
     for seconds in [210, 420] {
-        let dir = tmp.path().join(format!("{seconds}s"));
+        let dir = root.join(format!("{seconds}s"));
         let started = Instant::now();
         let fx = fixture::write(&dir, seconds).expect("writing the bench trackout");
         eprintln!(
