@@ -2,6 +2,7 @@
 
 pub mod cli;
 mod error;
+mod files;
 mod openapi;
 mod routes;
 mod session;

@@ -112,6 +112,33 @@ impl Default for CheckConfig {
     }
 }
 
+/// How listeners hear a beat before they buy it.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct PreviewConfig {
+    pub bitrate_kbps: u32,
+    /// Cut the preview to this length; `None` plays the whole beat.
+    pub max_seconds: Option<f64>,
+    pub tag_offset_seconds: f64,
+    pub tag_interval_seconds: f64,
+    /// The voice tag's gain relative to its own level.
+    pub tag_gain_db: f64,
+    pub fade_out_seconds: f64,
+}
+
+impl Default for PreviewConfig {
+    fn default() -> Self {
+        PreviewConfig {
+            bitrate_kbps: 128,
+            max_seconds: None,
+            tag_offset_seconds: 0.0,
+            tag_interval_seconds: 20.0,
+            tag_gain_db: -3.0,
+            fade_out_seconds: 5.0,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default)]
 pub struct WorkerConfig {
@@ -170,6 +197,7 @@ pub struct Config {
     pub session_ttl_hours: u64,
     pub uploads: UploadLimits,
     pub check: CheckConfig,
+    pub preview: PreviewConfig,
     pub worker: WorkerConfig,
 }
 
@@ -191,6 +219,7 @@ impl Default for Config {
             session_ttl_hours: 24 * 7,
             uploads: UploadLimits::default(),
             check: CheckConfig::default(),
+            preview: PreviewConfig::default(),
             worker: WorkerConfig::default(),
         }
     }
@@ -295,6 +324,15 @@ impl Config {
             "TRACKOUT_CHECK_TRUE_PEAK_CEILING",
             &mut self.check.true_peak_ceiling_dbtp,
         )?;
+        env.parse("TRACKOUT_PREVIEW_BITRATE_KBPS", &mut self.preview.bitrate_kbps)?;
+        // 0 (or unset) plays the whole beat.
+        let mut max_seconds = self.preview.max_seconds.unwrap_or(0.0);
+        env.parse("TRACKOUT_PREVIEW_MAX_SECONDS", &mut max_seconds)?;
+        self.preview.max_seconds = (max_seconds > 0.0).then_some(max_seconds);
+        env.parse("TRACKOUT_PREVIEW_TAG_OFFSET_SECONDS", &mut self.preview.tag_offset_seconds)?;
+        env.parse("TRACKOUT_PREVIEW_TAG_INTERVAL_SECONDS", &mut self.preview.tag_interval_seconds)?;
+        env.parse("TRACKOUT_PREVIEW_TAG_GAIN_DB", &mut self.preview.tag_gain_db)?;
+        env.parse("TRACKOUT_PREVIEW_FADE_OUT_SECONDS", &mut self.preview.fade_out_seconds)?;
         env.parse("TRACKOUT_WORKER_CONCURRENCY", &mut self.worker.concurrency)?;
         env.parse("TRACKOUT_JOB_LEASE_SECONDS", &mut self.worker.lease_seconds)?;
         env.parse("TRACKOUT_JOB_MAX_ATTEMPTS", &mut self.worker.max_attempts)?;
@@ -316,6 +354,11 @@ impl Config {
         if self.worker.concurrency == 0 || self.worker.max_attempts < 1 {
             return Err(ConfigError::Invalid(
                 "the worker needs a concurrency and max attempts of at least 1".into(),
+            ));
+        }
+        if self.preview.tag_interval_seconds <= 0.0 || !(32..=320).contains(&self.preview.bitrate_kbps) {
+            return Err(ConfigError::Invalid(
+                "the preview needs a positive tag interval and a bitrate from 32 to 320 kbps".into(),
             ));
         }
         if self.worker.lease_seconds < 3 {

@@ -26,7 +26,7 @@ impl JobPayload for CheckTrackout {
     }
 }
 
-/// Renders the tagged preview once a voice tag (or master) changes.
+/// Renders the tagged preview and its waveform once the master or the voice tag changes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RenderPreview {
     pub beat_id: Uuid,
@@ -47,4 +47,17 @@ pub struct PurgeObject {
 
 impl JobPayload for PurgeObject {
     const KIND: &'static str = "purge_object";
+}
+
+/// Renders the MP3 lease, the WAV lease and the trackout bundle once the check has passed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RenderLeases {
+    pub beat_id: Uuid,
+}
+
+impl JobPayload for RenderLeases {
+    const KIND: &'static str = "render_leases";
+    fn beat_id(&self) -> Option<Uuid> {
+        Some(self.beat_id)
+    }
 }

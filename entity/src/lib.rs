@@ -3,6 +3,7 @@
 
 pub mod beat;
 pub mod beat_label;
+pub mod deliverable;
 pub mod job;
 pub mod lease_tier;
 pub mod trackout_check;
@@ -12,6 +13,7 @@ pub mod user;
 pub mod prelude {
     pub use super::beat::Entity as Beat;
     pub use super::beat_label::Entity as BeatLabel;
+    pub use super::deliverable::Entity as Deliverable;
     pub use super::job::Entity as Job;
     pub use super::lease_tier::Entity as LeaseTier;
     pub use super::trackout_check::Entity as TrackoutCheck;

@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_accounts_and_beats;
 mod m20261121_000002_uploads_and_jobs;
+mod m20261121_000003_deliverables;
 
 pub struct Migrator;
 
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_accounts_and_beats::Migration),
             Box::new(m20261121_000002_uploads_and_jobs::Migration),
+            Box::new(m20261121_000003_deliverables::Migration),
         ]
     }
 }

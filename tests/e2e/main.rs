@@ -5,6 +5,7 @@ mod accounts;
 mod beats;
 mod catalog;
 mod check;
+mod deliverables;
 mod health;
 mod migrations;
 mod queue;

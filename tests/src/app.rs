@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 use trackout_api::startup::open_state;
 use trackout_api::{AppState, Application};
 use trackout_core::config::Config;
+use trackout_core::storage::Storage;
 use trackout_worker::{JobContext, Registry, Worker};
 use uuid::Uuid;
 
@@ -26,7 +27,10 @@ pub struct TestApp {
     server: actix_web::dev::ServerHandle,
 }
 
+type StorageWrapper = Box<dyn FnOnce(Arc<dyn Storage>) -> Arc<dyn Storage> + Send>;
+
 pub struct TestAppBuilder {
+    wrap_storage: Option<StorageWrapper>,
     worker: bool,
     registry: Registry,
     tweak: Vec<Box<dyn FnOnce(&mut Config) + Send>>,
@@ -35,6 +39,12 @@ pub struct TestAppBuilder {
 impl TestAppBuilder {
     pub fn without_worker(mut self) -> Self {
         self.worker = false;
+        self
+    }
+
+    /// Puts a wrapper (fault injection, counting) around the configured storage backend.
+    pub fn wrap_storage(mut self, wrap: impl FnOnce(Arc<dyn Storage>) -> Arc<dyn Storage> + Send + 'static) -> Self {
+        self.wrap_storage = Some(Box::new(wrap));
         self
     }
 
@@ -68,7 +78,10 @@ impl TestAppBuilder {
         for tweak in self.tweak {
             tweak(&mut config);
         }
-        let state = open_state(config.clone()).await.expect("opening the store");
+        let mut state = open_state(config.clone()).await.expect("opening the store");
+        if let Some(wrap) = self.wrap_storage {
+            state.storage = wrap(state.storage);
+        }
         let app = Application::build(state.clone())
             .await
             .expect("building the app");
@@ -120,6 +133,7 @@ pub struct Account {
 impl TestApp {
     pub fn builder() -> TestAppBuilder {
         TestAppBuilder {
+            wrap_storage: None,
             worker: true,
             registry: Registry::store_jobs(),
             tweak: Vec::new(),

@@ -60,6 +60,12 @@ pub fn zip_of(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
 
 /// A trackout that passes the check: four named stems of equal length and rate.
 pub fn good_trackout() -> Vec<u8> {
+    good_trackout_of(0.5)
+}
+
+/// [`good_trackout`] with stems `seconds` long.
+pub fn good_trackout_of(seconds: f64) -> Vec<u8> {
+    let stem = |freq| sine_wav(44_100, 2, 24, seconds, freq, 0.5);
     zip_of(&[
         ("Midnight Run/Kick.wav", stem(55.0)),
         ("Midnight Run/808.wav", stem(41.2)),

@@ -64,6 +64,8 @@ impl Registry {
         let mut registry = Registry::new();
         registry
             .register::<trackout_core::jobs::CheckTrackout>()
+            .register::<trackout_core::jobs::RenderPreview>()
+            .register::<trackout_core::jobs::RenderLeases>()
             .register::<trackout_core::jobs::PurgeObject>();
         registry
     }

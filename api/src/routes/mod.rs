@@ -3,6 +3,7 @@
 mod auth;
 mod beats;
 pub mod health;
+mod previews;
 mod processing;
 mod tiers;
 mod uploads;
@@ -36,4 +37,6 @@ pub fn api() -> Scope<
         .service(uploads::trackout)
         .service(uploads::voice_tag)
         .service(processing::show)
+        .service(previews::preview)
+        .service(previews::peaks)
 }

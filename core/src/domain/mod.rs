@@ -3,10 +3,12 @@
 
 mod account;
 mod beat;
+mod deliverable;
 mod tier;
 mod upload;
 
 pub use account::{DisplayName, Email, Password, Role};
+pub use deliverable::DeliverableKind;
 pub use beat::{BeatStatus, BeatTitle, Bpm, Description, Genre, Isrc, Label, MusicalKey};
 pub use tier::{LeaseTerms, PriceCents, TierKind};
 pub use upload::UploadKind;

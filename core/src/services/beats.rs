@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use entity::{beat, beat_label, lease_tier, upload, user};
+use entity::{beat, beat_label, deliverable, lease_tier, upload, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set, TransactionTrait,
@@ -258,7 +258,7 @@ pub async fn delete(
     Ok(())
 }
 
-/// Builds full views for a page of beats in four queries, whatever the page size.
+/// Builds full views for a page of beats in five queries, whatever the page size.
 pub(crate) async fn views(
     db: &DatabaseConnection,
     beats: Vec<beat::Model>,
@@ -281,12 +281,20 @@ pub(crate) async fn views(
     }
     let mut tiers: HashMap<Uuid, Vec<lease_tier::Model>> = HashMap::new();
     for t in lease_tier::Entity::find()
-        .filter(lease_tier::Column::BeatId.is_in(ids))
+        .filter(lease_tier::Column::BeatId.is_in(ids.clone()))
         .all(db)
         .await?
     {
         tiers.entry(t.beat_id).or_default().push(t);
     }
+    let playable: std::collections::HashSet<(Uuid, String)> = deliverable::Entity::find()
+        .filter(deliverable::Column::BeatId.is_in(ids))
+        .filter(deliverable::Column::StorageKey.is_not_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.beat_id, d.kind))
+        .collect();
     let producers: HashMap<Uuid, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(producer_ids))
         .all(db)
@@ -310,7 +318,14 @@ pub(crate) async fn views(
                 .filter(|t| t.enabled)
                 .map(|t| t.price_cents)
                 .min();
+            let link = |kind: &str| {
+                playable
+                    .contains(&(b.id, kind.to_owned()))
+                    .then(|| format!("/api/v1/beats/{}/{kind}", b.id))
+            };
             Ok(BeatView {
+                preview_url: link("preview"),
+                peaks_url: link("peaks"),
                 producer: ProducerView {
                     id: b.producer_id,
                     display_name: producers.get(&b.producer_id).cloned().unwrap_or_default(),

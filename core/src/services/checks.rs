@@ -2,11 +2,17 @@
 
 use chrono::Utc;
 use entity::{trackout_check, upload};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
 use uuid::Uuid;
 
+use super::deliverables;
 use super::processing::current_check;
-use crate::Result;
+use crate::domain::DeliverableKind;
+use crate::jobs::RenderLeases;
+use crate::{Result, queue};
 
 /// What a check of the beat needs: its current trackout, and master if there is one.
 pub struct CheckInputs {
@@ -42,23 +48,26 @@ pub struct CheckOutcome {
     pub report: serde_json::Value,
 }
 
-/// Stores a report for the uploads it read. If the beat was deleted meanwhile, the foreign
-/// key refuses the row and we report that nothing was stored.
+/// Stores a report for the uploads it read; a passing report starts the lease renders in the
+/// same transaction. If the uploads were replaced meanwhile, nothing is stored.
 pub async fn record(
     db: &DatabaseConnection,
     beat_id: Uuid,
     trackout_upload_id: Uuid,
     master_upload_id: Option<Uuid>,
     outcome: CheckOutcome,
+    max_attempts: i32,
 ) -> Result<bool> {
+    let txn = db.begin().await?;
     let still_current = upload::Entity::find_by_id(trackout_upload_id)
         .filter(upload::Column::BeatId.eq(beat_id))
-        .one(db)
+        .one(&txn)
         .await?
         .is_some();
     if !still_current {
         return Ok(false);
     }
+    let passes = outcome.passes;
     trackout_check::ActiveModel {
         id: Set(Uuid::now_v7()),
         beat_id: Set(beat_id),
@@ -70,7 +79,12 @@ pub async fn record(
         report: Set(outcome.report),
         created_at: Set(Utc::now()),
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    if passes && master_upload_id.is_some() {
+        queue::enqueue(&txn, &RenderLeases { beat_id }, max_attempts).await?;
+        deliverables::set_state(&txn, beat_id, &DeliverableKind::LEASES, "queued", "", None).await?;
+    }
+    txn.commit().await?;
     Ok(true)
 }

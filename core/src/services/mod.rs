@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod beats;
 pub mod catalog;
 pub mod checks;
+pub mod deliverables;
 pub mod processing;
 pub mod publish;
 pub mod tiers;

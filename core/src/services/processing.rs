@@ -42,6 +42,8 @@ pub struct Processing {
     /// The beat's jobs, newest first.
     pub jobs: Vec<JobView>,
     pub check: CheckView,
+    /// Each rendered file and the state of its render.
+    pub deliverables: Vec<super::deliverables::DeliverableView>,
 }
 
 /// The check report for exactly the current trackout and master, if one has been made.
@@ -108,10 +110,12 @@ pub async fn status(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Re
             report: None,
         },
     };
+    let deliverables = super::deliverables::list(db, beat_id).await?;
     Ok(Processing {
         beat_id,
         uploads: uploads.into_iter().map(Into::into).collect(),
         jobs: jobs.into_iter().map(Into::into).collect(),
         check,
+        deliverables: deliverables.into_iter().map(Into::into).collect(),
     })
 }

@@ -54,6 +54,26 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> R
             details: Some(serde_json::json!({ "findings": errors })),
         });
     }
+    let rendered = super::deliverables::list(&txn, beat_id).await?;
+    let missing: Vec<&str> = crate::domain::DeliverableKind::ALL
+        .into_iter()
+        .filter(|kind| {
+            !rendered
+                .iter()
+                .any(|d| d.kind == kind.as_str() && d.state == "done")
+        })
+        .map(|kind| kind.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Conflict {
+            code: "deliverables_pending",
+            message: format!(
+                "still rendering: {}; publish once processing shows them done",
+                missing.join(", ")
+            ),
+            details: Some(serde_json::json!({ "pending": missing })),
+        });
+    }
     let for_sale = lease_tier::Entity::find()
         .filter(lease_tier::Column::BeatId.eq(beat_id))
         .filter(lease_tier::Column::Enabled.eq(true))

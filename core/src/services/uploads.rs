@@ -13,9 +13,9 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::beats::own_beat;
-use super::{Actor, JobView, UploadView};
+use super::{Actor, JobView, UploadView, deliverables};
 use crate::config::Config;
-use crate::domain::UploadKind;
+use crate::domain::{DeliverableKind, UploadKind};
 use crate::jobs::{CheckTrackout, PurgeObject, RenderPreview};
 use crate::queue;
 use crate::storage::{IngestError, ObjectKey, Storage, ingest};
@@ -176,12 +176,27 @@ async fn record(
     }
     .insert(&txn)
     .await?;
+    // The preview hangs off the master and the voice tag; the lease files wait for a
+    // passing check (see `checks::record`).
     let job = match kind {
         UploadKind::Master | UploadKind::Trackout => {
             queue::enqueue(&txn, &CheckTrackout { beat_id }, attempts).await?
         }
         UploadKind::VoiceTag => queue::enqueue(&txn, &RenderPreview { beat_id }, attempts).await?,
     };
+    if kind == UploadKind::Master {
+        queue::enqueue(&txn, &RenderPreview { beat_id }, attempts).await?;
+    }
+    let has_master = kind == UploadKind::Master
+        || upload::Entity::find()
+            .filter(upload::Column::BeatId.eq(beat_id))
+            .filter(upload::Column::Kind.eq(UploadKind::Master.as_str()))
+            .one(&txn)
+            .await?
+            .is_some();
+    if kind != UploadKind::Trackout && has_master {
+        deliverables::set_state(&txn, beat_id, &DeliverableKind::PREVIEW, "queued", "", None).await?;
+    }
     txn.commit().await?;
     Ok(UploadAccepted {
         upload: row.into(),

@@ -53,6 +53,10 @@ pub struct BeatView {
     /// The cheapest enabled tier, what a catalog card shows.
     pub lowest_price_cents: Option<i64>,
     pub tiers: Vec<TierView>,
+    /// The voice-tagged MP3 preview, once rendered (supports HTTP Range for seeking).
+    pub preview_url: Option<String>,
+    /// Waveform peaks of the preview in BBC audiowaveform JSON, for the player.
+    pub peaks_url: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,

@@ -4,13 +4,15 @@ use std::cmp::Reverse;
 use std::fs::{self, File};
 use std::path::Path;
 
+use crate::analysis::{MasterAnalysis, MasterPart};
 use crate::assemble::{add_master, add_stem};
+use crate::budget::exhausted_finding;
 use crate::error::CheckError;
 use crate::limits::CheckLimits;
 use crate::naming::master_name;
 use crate::progress::Progress;
 use crate::report::{Report, cross_stem_findings};
-use crate::run::{Job, JobKind, Outcome, cap_finding, run};
+use crate::run::{Job, JobKind, Outcome, run};
 use crate::trackout::{
     Archive, BytesArchive, Entry, FileArchive, Listing, Location, NoArchive, ZipTrackout,
     list_folder,
@@ -43,7 +45,9 @@ pub fn check_path(
             .map_err(|e| CheckError::io(trackout, e))?;
         check_listing(&zip, listing, name, external, limits, progress)
     } else {
-        Err(CheckError::NotATrackout { path: trackout.to_path_buf() })
+        Err(CheckError::NotATrackout {
+            path: trackout.to_path_buf(),
+        })
     }
 }
 
@@ -67,10 +71,22 @@ fn external_master(path: &Path) -> Result<Entry, CheckError> {
     match wav::read_header(&mut file) {
         Ok(_) => {}
         Err(WavError::Io(e)) => return Err(CheckError::io(path, e)),
-        Err(reason) => return Err(CheckError::MasterNotWav { path: path.to_path_buf(), reason }),
+        Err(reason) => {
+            return Err(CheckError::MasterNotWav {
+                path: path.to_path_buf(),
+                reason,
+            });
+        }
     }
-    let name = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
-    Ok(Entry { path: name, size, at: Location::File(path.to_path_buf()) })
+    let name = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    Ok(Entry {
+        path: name,
+        size,
+        at: Location::File(path.to_path_buf()),
+    })
 }
 
 /// Which entries are stems, which one is the master, and which are something else.
@@ -94,14 +110,24 @@ fn plan(entries: Vec<Entry>, external: Option<Entry>) -> Plan {
         }
     }
     // "Master" beats "Mix", the top folder beats a nested one, then path order.
-    masters.sort_by_key(|e| (Reverse(master_name(e.stem_name())), e.path.matches('/').count(), e.path.clone()));
+    masters.sort_by_key(|e| {
+        (
+            Reverse(master_name(e.stem_name())),
+            e.path.matches('/').count(),
+            e.path.clone(),
+        )
+    });
     let mut masters = masters.into_iter();
     let master = match external {
         Some(entry) => Some((entry, false)),
         None => masters.next().map(|entry| (entry, true)),
     };
     other.extend(masters.map(|e| e.path));
-    Plan { stems, master, other }
+    Plan {
+        stems,
+        master,
+        other,
+    }
 }
 
 fn check_listing<A: Archive>(
@@ -126,31 +152,57 @@ fn check_listing<A: Archive>(
     }
     let plan = plan(listing.entries, external);
     report.other_files.extend(plan.other);
-    // The master is the longest job (loudness and 8x true peak): start it first, then the
-    // biggest stems, so the threads finish together.
-    let mut jobs: Vec<Job<'_>> = plan.master.iter().map(|(e, _)| Job { entry: e, kind: JobKind::Master }).collect();
+    // The master is the longest job, so it is split in two passes (loudness; 8x true peak)
+    // that start first, one per thread; then the biggest stems, so the threads finish together.
+    let mut jobs: Vec<Job<'_>> = plan
+        .master
+        .iter()
+        .flat_map(|(e, _)| {
+            [MasterPart::Loudness, MasterPart::TruePeak].map(|part| Job {
+                entry: e,
+                kind: JobKind::Master(part),
+            })
+        })
+        .collect();
     let mut stems: Vec<&Entry> = plan.stems.iter().collect();
     stems.sort_by_key(|e| Reverse(e.size));
-    jobs.extend(stems.into_iter().map(|e| Job { entry: e, kind: JobKind::Stem }));
+    jobs.extend(stems.into_iter().map(|e| Job {
+        entry: e,
+        kind: JobKind::Stem,
+    }));
 
+    // The master counts twice: it is read twice.
     progress.start(jobs.iter().map(|j| j.entry.size).sum());
     let outcomes = run(archive, &jobs, limits, progress);
     progress.finish();
     let outcomes = outcomes?;
 
-    if outcomes.iter().any(|o| matches!(o, Some(Outcome::CapExceeded))) {
-        report.findings.push(cap_finding(limits));
+    if outcomes
+        .iter()
+        .any(|o| matches!(o, Some(Outcome::CapExceeded)))
+    {
+        report
+            .findings
+            .push(exhausted_finding(limits.max_inflated_bytes));
         report.finalise();
         return Ok(report);
     }
     let found_in_trackout = plan.master.as_ref().is_some_and(|(_, found)| *found);
+    let mut master: Option<Box<MasterAnalysis>> = None;
+    let mut true_peak = None;
     for (job, outcome) in jobs.iter().zip(outcomes) {
         match outcome {
+            Some(Outcome::Master(m, MasterPart::TruePeak)) => true_peak = Some(m.true_peak),
+            Some(Outcome::Master(m, _)) => master = Some(m),
             Some(Outcome::Stem(a)) => add_stem(job.entry, &a, &mut report),
-            Some(Outcome::Master(m)) => add_master(job.entry, found_in_trackout, &m, limits, &mut report),
             Some(Outcome::Refused(finding)) => report.findings.push(finding),
             Some(Outcome::CapExceeded) | None => {}
         }
+    }
+    // A master is reported only when both passes read it; otherwise its finding says why.
+    if let (Some(mut m), Some(true_peak), Some((entry, _))) = (master, true_peak, &plan.master) {
+        m.true_peak = true_peak;
+        add_master(entry, found_in_trackout, &m, limits, &mut report);
     }
     let candidates: Vec<String> = plan.stems.iter().map(|e| e.path.clone()).collect();
     cross_stem_findings(&candidates, &mut report);

@@ -5,8 +5,9 @@
 //! mixing engineer would notice: files that are not WAVs, stems that do not line up, silence,
 //! clipping, names that say nothing, and the master's loudness and true peak.
 
-mod assemble;
 pub mod analysis;
+mod assemble;
+mod budget;
 mod check;
 mod error;
 mod limits;

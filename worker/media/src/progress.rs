@@ -61,8 +61,17 @@ impl TerminalProgress {
         let total = self.total.load(Ordering::Relaxed).max(1);
         let done = self.done.load(Ordering::Relaxed).min(total);
         let filled = (done as u128 * BAR_WIDTH as u128 / total as u128) as usize;
-        let elapsed = self.started.lock().ok().and_then(|s| *s).map_or(0.0, |s| (now - s).as_secs_f64());
-        let rate = if elapsed > 0.0 { done as f64 / elapsed / 1e6 } else { 0.0 };
+        let elapsed = self
+            .started
+            .lock()
+            .ok()
+            .and_then(|s| *s)
+            .map_or(0.0, |s| (now - s).as_secs_f64());
+        let rate = if elapsed > 0.0 {
+            done as f64 / elapsed / 1e6
+        } else {
+            0.0
+        };
         let line = format!(
             "\rchecking [{}{}] {:>3}%  {} / {} MB  {rate:.0} MB/s",
             "=".repeat(filled),

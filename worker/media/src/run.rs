@@ -3,13 +3,14 @@
 
 use std::fs::File;
 use std::io::{self, Read};
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::analysis::{self, AnalyseError, MasterAnalysis, ScanOptions, StemAnalysis};
+use crate::analysis::{self, AnalyseError, MasterAnalysis, MasterPart, ScanOptions, StemAnalysis};
+use crate::budget::{Budget, is_exhausted};
 use crate::error::CheckError;
 use crate::limits::CheckLimits;
 use crate::progress::{NoProgress, Progress};
-use crate::report::numbers::{bytes, clock};
+use crate::report::numbers::clock;
 use crate::report::{Finding, FindingCode};
 use crate::trackout::{Archive, Entry, Location};
 use crate::wav::WavError;
@@ -20,7 +21,7 @@ const MAX_THREADS: usize = 8;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum JobKind {
     Stem,
-    Master,
+    Master(MasterPart),
 }
 
 pub(crate) struct Job<'a> {
@@ -30,7 +31,7 @@ pub(crate) struct Job<'a> {
 
 pub(crate) enum Outcome {
     Stem(StemAnalysis),
-    Master(Box<MasterAnalysis>),
+    Master(Box<MasterAnalysis>, MasterPart),
     /// The entry could not be analysed; the finding says why.
     Refused(Finding),
     /// The bytes inflated so far passed the cap: the whole check stops.
@@ -39,8 +40,7 @@ pub(crate) enum Outcome {
 
 struct Shared<'a> {
     limits: &'a CheckLimits,
-    progress: &'a dyn Progress,
-    inflated: AtomicU64,
+    budget: &'a Budget<'a>,
     stop: AtomicBool,
 }
 
@@ -52,7 +52,12 @@ pub(crate) fn run<A: Archive>(
     limits: &CheckLimits,
     progress: &dyn Progress,
 ) -> Result<Vec<Option<Outcome>>, CheckError> {
-    let shared = Shared { limits, progress, inflated: AtomicU64::new(0), stop: AtomicBool::new(false) };
+    let budget = Budget::new(limits.max_inflated_bytes, progress);
+    let shared = Shared {
+        limits,
+        budget: &budget,
+        stop: AtomicBool::new(false),
+    };
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -67,7 +72,10 @@ pub(crate) fn run<A: Archive>(
                 return Ok(done);
             }
             let outcome = run_job(archive, &mut handle, &jobs[i], &shared);
-            if !matches!(outcome, Ok(Outcome::Stem(_) | Outcome::Master(_) | Outcome::Refused(_))) {
+            if !matches!(
+                outcome,
+                Ok(Outcome::Stem(_) | Outcome::Master(..) | Outcome::Refused(_))
+            ) {
                 shared.stop.store(true, Ordering::Relaxed);
             }
             done.push((i, outcome?));
@@ -76,7 +84,11 @@ pub(crate) fn run<A: Archive>(
     let per_thread: Vec<Result<Vec<(usize, Outcome)>, CheckError>> = std::thread::scope(|s| {
         let spawned: Vec<_> = (1..threads).map(|_| s.spawn(worker)).collect();
         let mut all = vec![worker()];
-        all.extend(spawned.into_iter().map(|h| h.join().expect("a scan thread panicked")));
+        all.extend(
+            spawned
+                .into_iter()
+                .map(|h| h.join().expect("a scan thread panicked")),
+        );
         all
     });
     let mut outcomes: Vec<Option<Outcome>> = jobs.iter().map(|_| None).collect();
@@ -95,29 +107,48 @@ fn run_job<A: Archive>(
     shared: &Shared<'_>,
 ) -> Result<Outcome, CheckError> {
     let entry = job.entry;
-    let refuse = |code, message: String| Ok(Outcome::Refused(Finding::new(code, Some(&entry.path), message)));
+    let refuse = |code, message: String| {
+        Ok(Outcome::Refused(Finding::new(
+            code,
+            Some(&entry.path),
+            message,
+        )))
+    };
     let reader: Box<dyn Read> = match &entry.at {
         Location::File(path) => Box::new(File::open(path).map_err(|e| CheckError::io(path, e))?),
         Location::Zip(index) => {
             if handle.is_none() {
-                *handle = Some(archive.handle().map_err(|e| CheckError::io("the trackout zip", e))?);
+                *handle = Some(
+                    archive
+                        .handle()
+                        .map_err(|e| CheckError::io("the trackout zip", e))?,
+                );
             }
             let handle = handle.as_mut().expect("opened above");
             match archive.open(handle, *index) {
                 Ok(reader) => reader,
                 Err(why) => {
-                    return refuse(FindingCode::CorruptArchive, format!("{} cannot be read from the zip: {why}", entry.path));
+                    return refuse(
+                        FindingCode::CorruptArchive,
+                        format!("{} cannot be read from the zip: {why}", entry.path),
+                    );
                 }
             }
         }
     };
     let from_zip = matches!(entry.at, Location::Zip(_));
-    let mut counted = Counted { inner: reader, read: 0, shared };
-    let options = ScanOptions { max_seconds: shared.limits.max_stem_seconds, stream_len: Some(entry.size) };
+    let mut counted = shared.budget.reader(reader);
+    let options = ScanOptions {
+        max_seconds: shared.limits.max_stem_seconds,
+        stream_len: Some(entry.size),
+    };
     let result = match job.kind {
-        JobKind::Stem => analysis::analyse_stem(&mut counted, &options, &NoProgress).map(Outcome::Stem),
-        JobKind::Master => {
-            analysis::analyse_master(&mut counted, &options, &NoProgress).map(|m| Outcome::Master(Box::new(m)))
+        JobKind::Stem => {
+            analysis::analyse_stem(&mut counted, &options, &NoProgress).map(Outcome::Stem)
+        }
+        JobKind::Master(part) => {
+            analysis::analyse_master_part(&mut counted, part, &options, &NoProgress)
+                .map(|m| Outcome::Master(Box::new(m), part))
         }
     };
     let file = entry.file_name();
@@ -131,10 +162,13 @@ fn run_job<A: Archive>(
             ),
         ),
         Err(AnalyseError::Wav(WavError::Io(e))) => {
-            if is_cap(&e) {
+            if is_exhausted(&e) {
                 Ok(Outcome::CapExceeded)
             } else if from_zip {
-                refuse(FindingCode::CorruptArchive, format!("{file} cannot be inflated: {e}; zip the stems again"))
+                refuse(
+                    FindingCode::CorruptArchive,
+                    format!("{file} cannot be inflated: {e}; zip the stems again"),
+                )
             } else {
                 Err(CheckError::io(entry.at_path(), e))
             }
@@ -143,10 +177,13 @@ fn run_job<A: Archive>(
             if from_zip {
                 // Read the entry to its end so the zip reader checks its size and CRC.
                 if let Err(e) = io::copy(&mut counted, &mut io::sink()) {
-                    return if is_cap(&e) {
+                    return if is_exhausted(&e) {
                         Ok(Outcome::CapExceeded)
                     } else {
-                        refuse(FindingCode::CorruptArchive, format!("{file} is damaged in the zip ({e}); zip the stems again"))
+                        refuse(
+                            FindingCode::CorruptArchive,
+                            format!("{file} is damaged in the zip ({e}); zip the stems again"),
+                        )
                     };
                 }
                 if counted.read != entry.size {
@@ -173,65 +210,58 @@ fn wav_finding(entry: &Entry, e: &WavError) -> Finding {
     let (code, message) = match e {
         WavError::NotWav(why) => (
             FindingCode::NotWav,
-            format!("{file} is not a WAV file: {why}; export the stem as WAV (24-bit or 32-bit float)"),
+            format!(
+                "{file} is not a WAV file: {why}; export the stem as WAV (24-bit or 32-bit float)"
+            ),
         ),
-        WavError::Truncated(why) => {
-            (FindingCode::Truncated, format!("{file} is cut short: {why}; export or copy it again"))
-        }
+        WavError::Truncated(why) => (
+            FindingCode::Truncated,
+            format!("{file} is cut short: {why}; export or copy it again"),
+        ),
         WavError::BadFormat(why) => (
             FindingCode::BadFormat,
-            format!("{file} has a format a DAW cannot use: {why}; re-export it as 24-bit or 32-bit float WAV"),
+            format!(
+                "{file} has a format a DAW cannot use: {why}; re-export it as 24-bit or 32-bit float WAV"
+            ),
         ),
-        WavError::Io(e) => (FindingCode::CorruptArchive, format!("{file} cannot be read: {e}")),
+        WavError::Io(e) => (
+            FindingCode::CorruptArchive,
+            format!("{file} cannot be read: {e}"),
+        ),
     };
     Finding::new(code, Some(&entry.path), message)
 }
 
-/// Counts every byte read from an entry against the trackout's cap on inflated bytes, so a
-/// zip whose headers understate its content is stopped by what it actually inflates to.
-struct Counted<'a, R> {
-    inner: R,
-    read: u64,
-    shared: &'a Shared<'a>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trackout::NoArchive;
 
-#[derive(Debug)]
-struct CapExceeded;
-
-impl std::fmt::Display for CapExceeded {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("the trackout inflates past the configured cap")
+    /// The listing refuses a trackout whose files add up past the cap; the scan counts again,
+    /// for files that grow after they were listed, or headers that understate.
+    #[test]
+    fn reading_past_the_cap_stops_the_check() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("Kick.wav");
+        let mut wav = crate::wav::tests_support::header(44_100, 2, 16, 400_000);
+        wav.resize(wav.len() + 400_000, 0);
+        std::fs::write(&path, &wav).expect("write");
+        let entry = Entry {
+            path: "Kick.wav".into(),
+            size: wav.len() as u64,
+            at: Location::File(path),
+        };
+        let limits = CheckLimits {
+            max_inflated_bytes: 100_000,
+            ..CheckLimits::default()
+        };
+        let jobs = [Job {
+            entry: &entry,
+            kind: JobKind::Stem,
+        }];
+        let outcomes = run(&NoArchive, &jobs, &limits, &NoProgress).expect("runs");
+        assert!(matches!(outcomes[0], Some(Outcome::CapExceeded)));
+        let finding = crate::budget::exhausted_finding(limits.max_inflated_bytes);
+        assert!(finding.message.contains("97.7 KiB"));
     }
-}
-
-impl std::error::Error for CapExceeded {}
-
-fn is_cap(e: &io::Error) -> bool {
-    e.get_ref().is_some_and(|inner| inner.is::<CapExceeded>())
-}
-
-impl<R: Read> Read for Counted<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        self.shared.progress.advance(n as u64);
-        let total = self.shared.inflated.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
-        if total > self.shared.limits.max_inflated_bytes {
-            return Err(io::Error::other(CapExceeded));
-        }
-        Ok(n)
-    }
-}
-
-/// The finding for a trackout that inflated past the cap.
-pub(crate) fn cap_finding(limits: &CheckLimits) -> Finding {
-    Finding::new(
-        FindingCode::ArchiveTooLarge,
-        None,
-        format!(
-            "the trackout inflated past {}, the limit, while it was read (its headers claimed \
-             less); it was not read further",
-            bytes(limits.max_inflated_bytes)
-        ),
-    )
 }

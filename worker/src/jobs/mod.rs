@@ -2,3 +2,6 @@
 
 mod check_trackout;
 mod purge_object;
+mod render_leases;
+mod render_preview;
+mod workspace;

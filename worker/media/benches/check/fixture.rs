@@ -25,7 +25,10 @@ pub fn write(dir: &Path, seconds: u64) -> io::Result<Fixture> {
     let frames = seconds * u64::from(RATE);
     let folder = dir.join(FOLDER);
     fs::create_dir_all(&folder)?;
-    let stem_files: Vec<PathBuf> = STEMS.iter().map(|n| folder.join(format!("{n}.wav"))).collect();
+    let stem_files: Vec<PathBuf> = STEMS
+        .iter()
+        .map(|n| folder.join(format!("{n}.wav")))
+        .collect();
     let master = dir.join("Night Drive (Master).wav");
 
     let mut stems: Vec<BufWriter<File>> = stem_files
@@ -70,8 +73,18 @@ pub fn write(dir: &Path, seconds: u64) -> io::Result<Fixture> {
     }
     let zip = dir.join("Night Drive Stems.zip");
     write_stored_zip(&stem_files, &zip)?;
-    let total_bytes = stem_files.iter().chain([&master]).map(|p| fs::metadata(p).map(|m| m.len())).sum::<io::Result<u64>>()?;
-    Ok(Fixture { folder, zip, master, stem_files, total_bytes })
+    let total_bytes = stem_files
+        .iter()
+        .chain([&master])
+        .map(|p| fs::metadata(p).map(|m| m.len()))
+        .sum::<io::Result<u64>>()?;
+    Ok(Fixture {
+        folder,
+        zip,
+        master,
+        stem_files,
+        total_bytes,
+    })
 }
 
 /// WAV barely compresses, so trackout zips are stored; the bench reads one like it.
@@ -79,7 +92,10 @@ fn write_stored_zip(files: &[PathBuf], out: &Path) -> io::Result<()> {
     let mut zip = zip::ZipWriter::new(BufWriter::with_capacity(1 << 20, File::create(out)?));
     let options = SimpleFileOptions::default().compression_method(CompressionMethod::Stored);
     for file in files {
-        let name = format!("{FOLDER}/{}", file.file_name().unwrap_or_default().to_string_lossy());
+        let name = format!(
+            "{FOLDER}/{}",
+            file.file_name().unwrap_or_default().to_string_lossy()
+        );
         zip.start_file(name, options).map_err(io::Error::other)?;
         io::copy(&mut File::open(file)?, &mut zip)?;
     }

@@ -26,8 +26,12 @@ fn main() {
         return;
     }
     // TRACKOUT_BENCH_DIR keeps the generated trackouts (about 4.4 GB) for other tools.
-    let tmp = tempfile::Builder::new().prefix("trackout-bench-").tempdir().expect("temp dir");
-    let root = std::env::var_os("TRACKOUT_BENCH_DIR").map_or_else(|| tmp.path().to_path_buf(), Into::into);
+    let tmp = tempfile::Builder::new()
+        .prefix("trackout-bench-")
+        .tempdir()
+        .expect("temp dir");
+    let root =
+        std::env::var_os("TRACKOUT_BENCH_DIR").map_or_else(|| tmp.path().to_path_buf(), Into::into);
     let mut rows = Vec::new();
     for seconds in [210, 420] {
         let dir = root.join(format!("{seconds}s"));
@@ -57,11 +61,26 @@ struct Row {
 }
 
 fn measure(seconds: u64, fx: &fixture::Fixture) -> Row {
+    // Other work on the machine skews every figure; say how busy it was.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    eprintln!(
+        "load average before measuring: {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
     let limits = CheckLimits::default();
-    let all_files: Vec<&Path> = fx.stem_files.iter().map(|p| p.as_path()).chain([fx.master.as_path()]).collect();
+    let all_files: Vec<&Path> = fx
+        .stem_files
+        .iter()
+        .map(|p| p.as_path())
+        .chain([fx.master.as_path()])
+        .collect();
     // Warm the page cache and check the report before timing anything.
     read_all(&all_files);
-    let report = check_path(&fx.folder, Some(&fx.master), &limits, &NoProgress).expect("check runs");
+    let report =
+        check_path(&fx.folder, Some(&fx.master), &limits, &NoProgress).expect("check runs");
     let master = report.master.as_ref().expect("master measured");
     eprintln!(
         "{} stems, {} findings; master {:.2} LUFS, LRA {:.2} LU, true peak {:.2} dBTP (sample peak {:.2})",
@@ -73,7 +92,12 @@ fn measure(seconds: u64, fx: &fixture::Fixture) -> Row {
         master.sample_peak_dbfs
     );
     for f in &report.findings {
-        eprintln!("  {} {}: {}", f.code.as_str(), f.stem.as_deref().unwrap_or("-"), f.message);
+        eprintln!(
+            "  {} {}: {}",
+            f.code.as_str(),
+            f.stem.as_deref().unwrap_or("-"),
+            f.message
+        );
     }
     let read_floor = median(RUNS, || read_all(&all_files));
     let check_folder = median(RUNS, || {
@@ -121,12 +145,19 @@ fn median(runs: usize, mut f: impl FnMut()) -> f64 {
 fn child_hwm(what: &str, trackout: &Path, master: &Path) -> f64 {
     let exe = std::env::current_exe().expect("bench executable");
     let out = Command::new(exe)
-        .env(CHILD_ENV, format!("{what}\n{}\n{}", trackout.display(), master.display()))
+        .env(
+            CHILD_ENV,
+            format!("{what}\n{}\n{}", trackout.display(), master.display()),
+        )
         .stderr(Stdio::inherit())
         .output()
         .expect("child runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    let kb: f64 = text.trim().strip_prefix("vmhwm_kb=").and_then(|v| v.parse().ok()).expect("child reports VmHWM");
+    let kb: f64 = text
+        .trim()
+        .strip_prefix("vmhwm_kb=")
+        .and_then(|v| v.parse().ok())
+        .expect("child reports VmHWM");
     kb / 1024.0
 }
 
@@ -134,8 +165,12 @@ fn child(spec: &str) {
     let mut parts = spec.lines();
     let (what, trackout, master) = (parts.next(), parts.next(), parts.next());
     if what == Some("check") {
-        let (trackout, master) = (Path::new(trackout.expect("path")), Path::new(master.expect("path")));
-        check_path(trackout, Some(master), &CheckLimits::default(), &NoProgress).expect("check runs");
+        let (trackout, master) = (
+            Path::new(trackout.expect("path")),
+            Path::new(master.expect("path")),
+        );
+        check_path(trackout, Some(master), &CheckLimits::default(), &NoProgress)
+            .expect("check runs");
     }
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb = status
@@ -147,7 +182,12 @@ fn child(spec: &str) {
 }
 
 fn on_path(tool: &str) -> bool {
-    Command::new(tool).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok()
+    Command::new(tool)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok()
 }
 
 /// `sox --i` and `sox stats` over every stem, then `ffmpeg ebur128` with true peak on the
@@ -158,7 +198,11 @@ fn sox_and_ffmpeg(fx: &fixture::Fixture) -> Option<f64> {
         return None;
     }
     let run = |cmd: &mut Command| {
-        let ok = cmd.stdout(Stdio::null()).stderr(Stdio::null()).status().map(|s| s.success());
+        let ok = cmd
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map(|s| s.success());
         assert!(matches!(ok, Ok(true)), "{cmd:?} failed");
     };
     Some(median(3, || {
@@ -175,11 +219,15 @@ fn sox_and_ffmpeg(fx: &fixture::Fixture) -> Option<f64> {
 
 fn print_rows(rows: &[Row]) {
     println!();
-    println!("| length | stems + master | read every byte | check (folder) | check (zip) | MB/s (folder) | sox + ffmpeg | speed-up | peak memory (folder / zip; idle process) |");
+    println!(
+        "| length | stems + master | read every byte | check (folder) | check (zip) | MB/s (folder) | sox + ffmpeg | speed-up | peak memory (folder / zip; idle process) |"
+    );
     println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for r in rows {
         let tools = r.tools.map_or("n/a".into(), |t| format!("{t:.2} s"));
-        let speedup = r.tools.map_or("n/a".into(), |t| format!("{:.1}x", t / r.check_folder));
+        let speedup = r
+            .tools
+            .map_or("n/a".into(), |t| format!("{:.1}x", t / r.check_folder));
         println!(
             "| {}:{:02} | {:.0} MB | {:.3} s | {:.3} s | {:.3} s | {:.0} | {} | {} | {:.1} MB / {:.1} MB; {:.1} MB |",
             r.seconds / 60,

@@ -7,8 +7,18 @@ pub const RATE: u32 = 44_100;
 const BPM: f32 = 140.0;
 
 pub const STEMS: [&str; 12] = [
-    "Kick", "808", "Snare", "Hi Hat", "Open Hat", "Perc Shaker", "Piano Chords", "Pad",
-    "Lead Synth", "Bells", "Vox Chops", "FX Riser",
+    "Kick",
+    "808",
+    "Snare",
+    "Hi Hat",
+    "Open Hat",
+    "Perc Shaker",
+    "Piano Chords",
+    "Pad",
+    "Lead Synth",
+    "Bells",
+    "Vox Chops",
+    "FX Riser",
 ];
 
 /// Deterministic white noise (xorshift), in −1..1.
@@ -42,7 +52,13 @@ const MELODY: [f32; 8] = [440.0, 523.25, 587.33, 659.25, 587.33, 523.25, 493.88,
 
 impl Voice {
     pub fn new(kind: usize, total_frames: u64) -> Self {
-        Voice { kind, noise: Noise(0x9E37_79B9 ^ (kind as u32 + 1) * 7919), phase: [0.0; 4], lp: 0.0, total_frames }
+        Voice {
+            kind,
+            noise: Noise(0x9E37_79B9 ^ ((kind as u32 + 1) * 7919)),
+            phase: [0.0; 4],
+            lp: 0.0,
+            total_frames,
+        }
     }
 
     /// Frame `n` of the stem: (left, right).
@@ -73,7 +89,11 @@ impl Voice {
                 let on = (beat as usize) % 2 == 1;
                 self.phase[0] = (self.phase[0] + 190.0 * dt).fract();
                 let body = (self.phase[0] * TAU).sin() * 0.3;
-                if on { (self.noise.next() * 0.5 + body) * (-in_beat * 18.0).exp() } else { 0.0 }
+                if on {
+                    (self.noise.next() * 0.5 + body) * (-in_beat * 18.0).exp()
+                } else {
+                    0.0
+                }
             }
             3 => {
                 // Closed hats on 16ths: high-passed noise, short.
@@ -131,7 +151,11 @@ impl Voice {
             }
             10 => {
                 // Vox chops: band-limited noise gated on a rhythm.
-                let gate = if (beat * 2.0) as usize % 3 == 0 { 1.0 } else { 0.0 };
+                let gate = if ((beat * 2.0) as usize).is_multiple_of(3) {
+                    1.0
+                } else {
+                    0.0
+                };
                 self.lp += (self.noise.next() - self.lp) * 0.08;
                 self.phase[0] = (self.phase[0] + 300.0 * dt).fract();
                 self.lp * (self.phase[0] * TAU).sin() * gate * 1.5
@@ -139,7 +163,11 @@ impl Voice {
             _ => {
                 // FX: silent until a riser over the last 8 seconds.
                 let left = (self.total_frames - n) as f32 / RATE as f32;
-                if left > 8.0 { 0.0 } else { self.noise.next() * (1.0 - left / 8.0) * 0.3 }
+                if left > 8.0 {
+                    0.0
+                } else {
+                    self.noise.next() * (1.0 - left / 8.0) * 0.3
+                }
             }
         };
         let pan = (self.kind as f32 / 11.0 - 0.5) * 0.6;

@@ -17,7 +17,14 @@ pub(crate) struct ClipRuns {
 
 impl ClipRuns {
     pub fn new(channels: usize, (lo, hi): (f32, f32)) -> Self {
-        ClipRuns { lo, hi, run: vec![0; channels], runs: 0, longest: 0, first_frame: None }
+        ClipRuns {
+            lo,
+            hi,
+            run: vec![0; channels],
+            runs: 0,
+            longest: 0,
+            first_frame: None,
+        }
     }
 
     /// Whether a block whose extremes are `lo`/`hi` needs the per-sample scan.

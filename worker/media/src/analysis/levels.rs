@@ -20,12 +20,12 @@ pub(crate) struct Levels {
 }
 
 /// What a stem's samples add up to. Amplitudes are linear, full scale 1.0.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct LevelSummary {
     pub frames: u64,
     pub peak: f64,
     pub rms: f64,
-    /// The largest per-channel mean, absolute.
+    /// The largest per-channel mean, absolute (what sox and Audition call DC offset).
     pub dc_offset: f64,
     pub clipped_runs: u64,
     pub longest_clip: u64,
@@ -46,7 +46,7 @@ impl Levels {
 
     /// Adds a block of whole, finite, interleaved frames.
     pub fn add(&mut self, block: &[f32]) {
-        let (lo, hi) = if LANES % self.channels == 0 {
+        let (lo, hi) = if LANES.is_multiple_of(self.channels) {
             self.add_lanes(block)
         } else {
             self.add_frames(block)
@@ -82,8 +82,9 @@ impl Levels {
             sum[i] += x;
             sq[i] += x * x;
         }
+        let sums = &mut self.sums;
         for i in 0..LANES {
-            self.sums[i % self.channels] += f64::from(sum[i]);
+            sums[i % self.channels] += f64::from(sum[i]);
             self.sum_squares += f64::from(sq[i]);
         }
         let lo = lo.iter().copied().fold(0f32, f32::min);
@@ -93,11 +94,12 @@ impl Levels {
 
     fn add_frames(&mut self, block: &[f32]) -> (f32, f32) {
         let (mut lo, mut hi) = (0f32, 0f32);
+        let sums = &mut self.sums;
         for frame in block.chunks_exact(self.channels) {
             for (c, &x) in frame.iter().enumerate() {
                 lo = lo.min(x);
                 hi = hi.max(x);
-                self.sums[c] += f64::from(x);
+                sums[c] += f64::from(x);
                 self.sum_squares += f64::from(x) * f64::from(x);
             }
         }
@@ -141,16 +143,26 @@ mod tests {
     #[test]
     fn lanes_and_frames_agree_with_a_plain_sum() {
         for channels in [1usize, 2, 3, 6] {
-            let samples: Vec<f32> =
-                (0..channels * 1000).map(|i| ((i as f32) * 0.37).sin() * 0.5 + 0.01).collect();
+            let samples: Vec<f32> = (0..channels * 1000)
+                .map(|i| ((i as f32) * 0.37).sin() * 0.5 + 0.01)
+                .collect();
             let s = summary(channels, &samples);
             let n = samples.len() as f64;
-            let rms = (samples.iter().map(|&x| f64::from(x) * f64::from(x)).sum::<f64>() / n).sqrt();
+            let rms = (samples
+                .iter()
+                .map(|&x| f64::from(x) * f64::from(x))
+                .sum::<f64>()
+                / n)
+                .sqrt();
             let peak = samples.iter().map(|x| x.abs()).fold(0f32, f32::max);
             assert_eq!(s.frames, 1000);
             assert!((s.rms - rms).abs() < 1e-6, "{channels}: {} vs {rms}", s.rms);
             assert_eq!(s.peak, f64::from(peak));
-            assert!((s.dc_offset - 0.01).abs() < 2e-3, "{channels}: {}", s.dc_offset);
+            assert!(
+                (s.dc_offset - 0.01).abs() < 2e-3,
+                "{channels}: {}",
+                s.dc_offset
+            );
         }
     }
 }

@@ -12,7 +12,9 @@ impl Loudness {
     /// levels) instead of a list that grows with the master's length: memory stays flat.
     pub fn new(channels: u16, sample_rate: u32) -> Self {
         let mode = Mode::I | Mode::LRA | Mode::HISTOGRAM;
-        Loudness { meter: EbuR128::new(u32::from(channels), sample_rate, mode).ok() }
+        Loudness {
+            meter: EbuR128::new(u32::from(channels), sample_rate, mode).ok(),
+        }
     }
 
     pub fn add(&mut self, block: &[f32]) {
@@ -23,7 +25,7 @@ impl Loudness {
     }
 
     /// (integrated LUFS, loudness range LU). Silence reads −∞ LUFS and 0 LU.
-    pub fn finish(&self) -> (f64, f64) {
+    pub fn finish(self) -> (f64, f64) {
         let Some(meter) = &self.meter else {
             return (f64::NEG_INFINITY, 0.0);
         };

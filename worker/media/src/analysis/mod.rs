@@ -22,6 +22,10 @@ use true_peak::TruePeak;
 const READ_BYTES: usize = 1 << 20;
 /// Samples decoded at a time, so the decoded block stays in L1/L2 for every meter.
 const BLOCK_SAMPLES: usize = 16 * 1024;
+/// The loudness meter keeps 3 s of audio per channel for the loudness range; these caps keep
+/// that under 40 MB whatever a header claims (a master is stereo, or at most 7.1).
+const MASTER_MAX_CHANNELS: u16 = 8;
+const MASTER_MAX_RATE: u32 = 192_000;
 
 #[derive(Clone, Copy, Debug)]
 pub struct ScanOptions {
@@ -36,7 +40,7 @@ pub struct ScanOptions {
 pub struct StemAnalysis {
     pub info: WavInfo,
     pub levels: LevelSummary,
-    /// Float samples that were NaN or infinite (counted as silence in the levels).
+    /// Float samples that were NaN, infinite or absurdly loud (counted as silence).
     pub non_finite: u64,
 }
 
@@ -72,30 +76,70 @@ pub fn analyse_stem<R: Read>(
     progress: &dyn Progress,
 ) -> Result<StemAnalysis, AnalyseError> {
     let (info, levels, non_finite) = scan(&mut r, options, progress, |format| {
-        Levels::new(usize::from(format.channels), wav::full_scale(format))
+        Ok(Levels::new(
+            usize::from(format.channels),
+            wav::full_scale(format),
+        ))
     })?;
-    Ok(StemAnalysis { info, levels: levels.finish(), non_finite })
+    Ok(StemAnalysis {
+        info,
+        levels: levels.finish(),
+        non_finite,
+    })
 }
 
 /// Like [`analyse_stem`], plus integrated loudness, loudness range and true peak.
 pub fn analyse_master<R: Read>(
-    mut r: R,
+    r: R,
     options: &ScanOptions,
     progress: &dyn Progress,
 ) -> Result<MasterAnalysis, AnalyseError> {
-    let (info, meters, non_finite) = scan(&mut r, options, progress, |format| MasterMeters {
-        levels: Levels::new(usize::from(format.channels), wav::full_scale(format)),
-        loudness: Loudness::new(format.channels, format.sample_rate),
-        true_peak: TruePeak::new(usize::from(format.channels)),
+    analyse_master_part(r, MasterPart::All, options, progress)
+}
+
+/// The master's measurements split in two passes of similar cost, so two threads can share
+/// the longest job of a check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MasterPart {
+    All,
+    /// Levels, integrated loudness and loudness range; `true_peak` is left at 0.
+    Loudness,
+    /// Only `true_peak`; the other fields are left empty.
+    TruePeak,
+}
+
+pub(crate) fn analyse_master_part<R: Read>(
+    mut r: R,
+    part: MasterPart,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<MasterAnalysis, AnalyseError> {
+    let (info, meters, non_finite) = scan(&mut r, options, progress, |format| {
+        if format.channels > MASTER_MAX_CHANNELS || format.sample_rate > MASTER_MAX_RATE {
+            return Err(WavError::BadFormat(format!(
+                "a master of {} channels at {} Hz cannot be measured; export the stereo master \
+                 at the project's rate",
+                format.channels, format.sample_rate
+            )));
+        }
+        let channels = usize::from(format.channels);
+        let loudness = part != MasterPart::TruePeak;
+        Ok(MasterMeters {
+            levels: loudness.then(|| Levels::new(channels, wav::full_scale(format))),
+            loudness: loudness.then(|| Loudness::new(format.channels, format.sample_rate)),
+            true_peak: (part != MasterPart::Loudness).then(|| TruePeak::new(channels)),
+        })
     })?;
-    let (integrated_lufs, loudness_range_lu) = meters.loudness.finish();
+    let (integrated_lufs, loudness_range_lu) = meters
+        .loudness
+        .map_or((f64::NEG_INFINITY, 0.0), |l| l.finish());
     Ok(MasterAnalysis {
         info,
-        levels: meters.levels.finish(),
+        levels: meters.levels.map(Levels::finish).unwrap_or_default(),
         non_finite,
         integrated_lufs,
         loudness_range_lu,
-        true_peak: meters.true_peak.finish(),
+        true_peak: meters.true_peak.map_or(0.0, TruePeak::finish),
     })
 }
 
@@ -110,16 +154,22 @@ impl Meter for Levels {
 }
 
 struct MasterMeters {
-    levels: Levels,
-    loudness: Loudness,
-    true_peak: TruePeak,
+    levels: Option<Levels>,
+    loudness: Option<Loudness>,
+    true_peak: Option<TruePeak>,
 }
 
 impl Meter for MasterMeters {
     fn add(&mut self, block: &[f32]) {
-        self.levels.add(block);
-        self.loudness.add(block);
-        self.true_peak.add(block);
+        if let Some(levels) = &mut self.levels {
+            levels.add(block);
+        }
+        if let Some(loudness) = &mut self.loudness {
+            loudness.add(block);
+        }
+        if let Some(true_peak) = &mut self.true_peak {
+            true_peak.add(block);
+        }
     }
 }
 
@@ -127,7 +177,7 @@ fn scan<R: Read, M: Meter>(
     r: &mut R,
     options: &ScanOptions,
     progress: &dyn Progress,
-    meter: impl FnOnce(&WavFormat) -> M,
+    meter: impl FnOnce(&WavFormat) -> Result<M, WavError>,
 ) -> Result<(WavInfo, M, u64), AnalyseError> {
     let info = wav::read_header_stream(r)?;
     let format = info.format;
@@ -141,14 +191,16 @@ fn scan<R: Read, M: Meter>(
             .into());
         }
     }
-    let limit_frames = options.max_seconds.saturating_mul(u64::from(format.sample_rate));
+    let limit_frames = options
+        .max_seconds
+        .saturating_mul(u64::from(format.sample_rate));
     if info.frames > limit_frames {
         return Err(AnalyseError::TooLong {
             seconds: info.duration_seconds(),
             limit: options.max_seconds,
         });
     }
-    let mut meter = meter(&format);
+    let mut meter = meter(&format)?;
     let align = usize::from(format.block_align);
     let mut bytes = vec![0u8; READ_BYTES - READ_BYTES % align];
     let block_frames = BLOCK_SAMPLES / usize::from(format.channels);
@@ -157,14 +209,16 @@ fn scan<R: Read, M: Meter>(
     let mut bytes_left = info.data_len;
     let mut frames_left = info.frames;
     while bytes_left > 0 {
-        let want = bytes.len().min(usize::try_from(bytes_left).unwrap_or(usize::MAX));
+        let want = bytes
+            .len()
+            .min(usize::try_from(bytes_left).unwrap_or(usize::MAX));
         let got = wav::read_full(r, &mut bytes[..want])?;
         progress.advance(got as u64);
         let frames = ((got / align) as u64).min(frames_left) as usize;
         for chunk in bytes[..frames * align].chunks(block_frames * align) {
             let n = wav::decode_f32(&format, chunk, &mut samples);
             if format.sample_format == SampleFormat::Float {
-                non_finite += silence_non_finite(&mut samples[..n]);
+                non_finite += silence_garbage(&mut samples[..n]);
             }
             meter.add(&samples[..n]);
         }
@@ -184,13 +238,19 @@ fn scan<R: Read, M: Meter>(
     Ok((info, meter, non_finite))
 }
 
-/// A NaN would poison every sum after it; a float file holding one is broken, and reported.
-fn silence_non_finite(samples: &mut [f32]) -> u64 {
-    if samples.iter().all(|x| x.is_finite()) {
+/// Float samples louder than this (+120 dBFS) are not audio but garbage, and would overflow
+/// the sums of squares.
+const FLOAT_GARBAGE: f32 = 1_048_576.0;
+
+/// A NaN or an absurd value would poison every sum after it; a float file holding one is
+/// broken, and reported.
+fn silence_garbage(samples: &mut [f32]) -> u64 {
+    let garbage = |x: &f32| !x.is_finite() || x.abs() > FLOAT_GARBAGE;
+    if !samples.iter().any(garbage) {
         return 0;
     }
     let mut count = 0;
-    for x in samples.iter_mut().filter(|x| !x.is_finite()) {
+    for x in samples.iter_mut().filter(|x| garbage(x)) {
         *x = 0.0;
         count += 1;
     }

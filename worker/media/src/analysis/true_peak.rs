@@ -29,7 +29,11 @@ fn design() -> Coefs {
     let prototype: Vec<f64> = (0..n)
         .map(|i| {
             let x = (i as f64 - centre) / PHASES as f64;
-            let sinc = if x == 0.0 { 1.0 } else { (std::f64::consts::PI * x).sin() / (std::f64::consts::PI * x) };
+            let sinc = if x == 0.0 {
+                1.0
+            } else {
+                (std::f64::consts::PI * x).sin() / (std::f64::consts::PI * x)
+            };
             let r = (i as f64 - centre) / (centre + 0.5);
             sinc * bessel_i0(KAISER_BETA * (1.0 - r * r).max(0.0).sqrt()) / bessel_i0(KAISER_BETA)
         })
@@ -66,7 +70,11 @@ pub(crate) struct TruePeak {
 
 impl TruePeak {
     pub fn new(channels: usize) -> Self {
-        TruePeak { channels, lines: vec![vec![0.0; TAPS - 1 + BLOCK]; channels], peak: 0.0 }
+        TruePeak {
+            channels,
+            lines: vec![vec![0.0; TAPS - 1 + BLOCK]; channels],
+            peak: 0.0,
+        }
     }
 
     /// Adds interleaved frames.
@@ -75,7 +83,10 @@ impl TruePeak {
             let n = frames.len() / self.channels;
             for c in 0..self.channels {
                 let line = &mut self.lines[c];
-                for (dst, frame) in line[TAPS - 1..].iter_mut().zip(frames.chunks_exact(self.channels)) {
+                for (dst, frame) in line[TAPS - 1..]
+                    .iter_mut()
+                    .zip(frames.chunks_exact(self.channels))
+                {
                     *dst = frame[c];
                 }
                 self.peak = self.peak.max(oversampled_peak(&line[..TAPS - 1 + n]));
@@ -97,7 +108,8 @@ impl TruePeak {
 fn oversampled_peak(line: &[f32]) -> f32 {
     #[cfg(target_arch = "x86_64")]
     {
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
             // SAFETY: the CPU supports the features the function was compiled for.
             return unsafe { peak_avx2_fma(line, coefs()) };
         }
@@ -125,7 +137,11 @@ fn peak_kernel<const FMA: bool>(line: &[f32], w: &Coefs) -> f32 {
             for (q, acc) in acc.iter_mut().enumerate() {
                 let s = x[q + t];
                 for p in 0..PHASES {
-                    acc[p] = if FMA { w[t][p].mul_add(s, acc[p]) } else { acc[p] + w[t][p] * s };
+                    acc[p] = if FMA {
+                        w[t][p].mul_add(s, acc[p])
+                    } else {
+                        acc[p] + w[t][p] * s
+                    };
                 }
             }
         }
@@ -163,11 +179,15 @@ mod tests {
         // A sine at a quarter of the rate sampled 45° off its crests: +½, +½, −½, −½… The
         // waveform between them peaks at ½·√2. Faded in and out: an abrupt start rings.
         let fade = |i: usize| ((i.min(4799 - i) as f32) / 400.0).min(1.0);
-        let samples: Vec<f32> =
-            (0..4800).map(|i| if i % 4 < 2 { 0.5 } else { -0.5 } * fade(i)).collect();
+        let samples: Vec<f32> = (0..4800)
+            .map(|i| if i % 4 < 2 { 0.5 } else { -0.5 } * fade(i))
+            .collect();
         let tp = true_peak(1, &samples);
         let db = 20.0 * (tp / 0.5).log10();
-        assert!((db - 3.01).abs() < 0.05, "true peak {db:.3} dB over the sample peak");
+        assert!(
+            (db - 3.01).abs() < 0.05,
+            "true peak {db:.3} dB over the sample peak"
+        );
     }
 
     #[test]

@@ -4,7 +4,11 @@
 use serde::{Deserialize, Deserializer, Serializer};
 
 pub fn serialize<S: Serializer>(value: &f64, s: S) -> Result<S::Ok, S::Error> {
-    if value.is_finite() { s.serialize_f64(*value) } else { s.serialize_none() }
+    if value.is_finite() {
+        s.serialize_f64(*value)
+    } else {
+        s.serialize_none()
+    }
 }
 
 pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {

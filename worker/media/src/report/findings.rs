@@ -28,7 +28,10 @@ fn file_name(path: &str) -> &str {
 
 fn no_stems(candidates: &[String], report: &mut Report) {
     let not_wav = |path: &String| {
-        report.findings.iter().any(|f| f.code == FindingCode::NotWav && f.stem.as_ref() == Some(path))
+        report
+            .findings
+            .iter()
+            .any(|f| f.code == FindingCode::NotWav && f.stem.as_ref() == Some(path))
     };
     if !report.stems.is_empty() || !candidates.iter().all(not_wav) {
         return;
@@ -45,7 +48,9 @@ fn no_stems(candidates: &[String], report: &mut Report) {
          WAV per instrument"
             .to_owned()
     };
-    report.findings.push(Finding::new(FindingCode::NoStems, None, message));
+    report
+        .findings
+        .push(Finding::new(FindingCode::NoStems, None, message));
 }
 
 /// The most common value; ties go to the highest (a higher rate or depth is the likelier
@@ -55,7 +60,10 @@ fn majority<T: Ord + Copy>(stems: &[StemReport], key: impl Fn(&StemReport) -> T)
     for s in stems {
         *counts.entry(key(s)).or_default() += 1;
     }
-    counts.into_iter().max_by_key(|&(value, n)| (n, value)).map(|(value, _)| value)
+    counts
+        .into_iter()
+        .max_by_key(|&(value, n)| (n, value))
+        .map(|(value, _)| value)
 }
 
 fn sample_rates(stems: &[StemReport], rate: u32, found: &mut Vec<Finding>) {
@@ -67,7 +75,11 @@ fn sample_rates(stems: &[StemReport], rate: u32, found: &mut Vec<Finding>) {
             thousands(u64::from(s.sample_rate)),
             thousands(u64::from(rate))
         );
-        found.push(Finding::new(FindingCode::SampleRateMismatch, Some(&s.path), message));
+        found.push(Finding::new(
+            FindingCode::SampleRateMismatch,
+            Some(&s.path),
+            message,
+        ));
     }
 }
 
@@ -75,7 +87,11 @@ fn sample_rates(stems: &[StemReport], rate: u32, found: &mut Vec<Finding>) {
 /// their finding, and their frame counts mean another duration.
 fn lengths(stems: &[StemReport], rate: u32, found: &mut Vec<Finding>) {
     let same_rate: Vec<&StemReport> = stems.iter().filter(|s| s.sample_rate == rate).collect();
-    let Some(longest) = same_rate.iter().copied().reduce(|a, b| if b.frames > a.frames { b } else { a }) else {
+    let Some(longest) = same_rate
+        .iter()
+        .copied()
+        .reduce(|a, b| if b.frames > a.frames { b } else { a })
+    else {
         return;
     };
     for s in same_rate.iter().filter(|s| s.frames < longest.frames) {
@@ -88,7 +104,11 @@ fn lengths(stems: &[StemReport], rate: u32, found: &mut Vec<Finding>) {
             span(short as f64 / f64::from(rate)),
             file_name(&longest.path)
         );
-        found.push(Finding::new(FindingCode::LengthMismatch, Some(&s.path), message));
+        found.push(Finding::new(
+            FindingCode::LengthMismatch,
+            Some(&s.path),
+            message,
+        ));
     }
 }
 
@@ -105,7 +125,11 @@ fn bit_depths(stems: &[StemReport], found: &mut Vec<Finding>) {
             s.bit_depth,
             s.sample_format.as_str()
         );
-        found.push(Finding::new(FindingCode::BitDepthMismatch, Some(&s.path), message));
+        found.push(Finding::new(
+            FindingCode::BitDepthMismatch,
+            Some(&s.path),
+            message,
+        ));
     }
 }
 
@@ -113,7 +137,10 @@ fn bit_depths(stems: &[StemReport], found: &mut Vec<Finding>) {
 fn duplicates(candidates: &[String], found: &mut Vec<Finding>) {
     let mut by_name: BTreeMap<String, Vec<&String>> = BTreeMap::new();
     for path in candidates {
-        by_name.entry(file_name(path).to_lowercase()).or_default().push(path);
+        by_name
+            .entry(file_name(path).to_lowercase())
+            .or_default()
+            .push(path);
     }
     for paths in by_name.values().filter(|p| p.len() > 1) {
         let mut paths = paths.clone();
@@ -124,7 +151,11 @@ fn duplicates(candidates: &[String], found: &mut Vec<Finding>) {
                  would replace the other. Rename one of them",
                 paths[0]
             );
-            found.push(Finding::new(FindingCode::DuplicateName, Some(path), message));
+            found.push(Finding::new(
+                FindingCode::DuplicateName,
+                Some(path),
+                message,
+            ));
         }
     }
 }

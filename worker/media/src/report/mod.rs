@@ -89,7 +89,12 @@ pub struct Finding {
 
 impl Finding {
     pub fn new(code: FindingCode, stem: Option<&str>, message: impl Into<String>) -> Self {
-        Finding { code, level: code.level(), stem: stem.map(str::to_owned), message: message.into() }
+        Finding {
+            code,
+            level: code.level(),
+            stem: stem.map(str::to_owned),
+            message: message.into(),
+        }
     }
 }
 

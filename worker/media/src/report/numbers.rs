@@ -5,7 +5,7 @@ pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -17,7 +17,11 @@ pub(crate) fn thousands(n: u64) -> String {
 pub(crate) fn clock(seconds: f64) -> String {
     let ms = (seconds.max(0.0) * 1000.0).round() as u64;
     let (h, m, s, ms) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-    if h > 0 { format!("{h}:{m:02}:{s:02}.{ms:03}") } else { format!("{m:02}:{s:02}.{ms:03}") }
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}.{ms:03}")
+    } else {
+        format!("{m:02}:{s:02}.{ms:03}")
+    }
 }
 
 /// A short span in the unit that reads best: "28 ms", "1.250 s", "02:03.456".
@@ -33,7 +37,11 @@ pub(crate) fn span(seconds: f64) -> String {
 
 /// A linear amplitude in decibels, to 0.01 dB; −∞ for zero.
 pub(crate) fn to_db(linear: f64) -> f64 {
-    if linear > 0.0 { round(20.0 * linear.log10(), 2) } else { f64::NEG_INFINITY }
+    if linear > 0.0 {
+        round(20.0 * linear.log10(), 2)
+    } else {
+        f64::NEG_INFINITY
+    }
 }
 
 pub(crate) fn round(x: f64, decimals: i32) -> f64 {
@@ -46,7 +54,11 @@ pub(crate) fn round(x: f64, decimals: i32) -> f64 {
 
 /// "-0.30" or "-inf", for text columns.
 pub(crate) fn db_text(db: f64) -> String {
-    if db.is_finite() { format!("{db:.2}") } else { "-inf".into() }
+    if db.is_finite() {
+        format!("{db:.2}")
+    } else {
+        "-inf".into()
+    }
 }
 
 /// Bytes in binary units, for limits: "8 GiB", "512 MiB".
@@ -67,7 +79,11 @@ pub(crate) fn bytes(n: u64) -> String {
 
 /// "44.1 kHz", "48 kHz".
 pub(crate) fn rate(hz: u32) -> String {
-    if hz % 1000 == 0 { format!("{} kHz", hz / 1000) } else { format!("{:.1} kHz", f64::from(hz) / 1000.0) }
+    if hz.is_multiple_of(1000) {
+        format!("{} kHz", hz / 1000)
+    } else {
+        format!("{:.1} kHz", f64::from(hz) / 1000.0)
+    }
 }
 
 #[cfg(test)]

@@ -65,14 +65,24 @@ pub(super) fn render(report: &Report) -> String {
     if !report.findings.is_empty() {
         out.push('\n');
     }
-    let code_width = report.findings.iter().map(|f| f.code.as_str().len()).max().unwrap_or(0);
+    let code_width = report
+        .findings
+        .iter()
+        .map(|f| f.code.as_str().len())
+        .max()
+        .unwrap_or(0);
     // `findings` is already ordered errors first.
     for f in &report.findings {
         let level = match f.level {
             Level::Error => "error",
             Level::Warning => "warning",
         };
-        let _ = writeln!(out, "{level:<7}  {:<code_width$}  {}", f.code.as_str(), f.message);
+        let _ = writeln!(
+            out,
+            "{level:<7}  {:<code_width$}  {}",
+            f.code.as_str(),
+            f.message
+        );
     }
     let errors = report.errors().count();
     let warnings = report.warnings().count();
@@ -84,7 +94,11 @@ pub(super) fn render(report: &Report) -> String {
         plural(errors, "error"),
         plural(warnings, "warning"),
         plural(report.stems.len(), "stem"),
-        if report.master.is_some() { " and the master" } else { "" },
+        if report.master.is_some() {
+            " and the master"
+        } else {
+            ""
+        },
     );
     out
 }

@@ -5,9 +5,9 @@ use std::fs::File;
 use std::io::{self, Cursor, Read, Seek};
 use std::path::PathBuf;
 
+use zip::CompressionMethod;
 use zip::read::{Config, OwnedZipFileEntry, ZipReadOptions};
 use zip::unstable::read::ZipIterable;
-use zip::CompressionMethod;
 
 use super::entry_name::{EntryName, classify};
 use super::{Archive, Entry, Listing, Location};
@@ -50,30 +50,39 @@ impl<O: OpenArchive> ZipTrackout<O> {
     /// every name before anything is inflated. Fails only when the zip cannot be opened.
     pub fn list(source: O, limits: &CheckLimits) -> io::Result<(Self, Listing)> {
         let reader = source.open()?;
-        let mut zip = ZipTrackout { source, entries: Vec::new() };
-        let corrupt = |message: String| Listing::fatal(Finding::new(FindingCode::CorruptArchive, None, message));
-        let iterable = match ZipIterable::try_new(reader, Config::default()) {
+        let mut zip = ZipTrackout {
+            source,
+            entries: Vec::new(),
+        };
+        let corrupt = |message: String| {
+            Listing::fatal(Finding::new(FindingCode::CorruptArchive, None, message))
+        };
+        let mut iterable = match ZipIterable::try_new(reader, Config::default()) {
             Ok(iterable) => iterable.enforce_header_consistency(true),
             Err(e) => {
-                let message = format!(
-                    "the trackout is not a readable zip ({e}); it may be truncated or damaged, \
-                     so zip the stem folder again and re-upload it"
-                );
+                let message = unreadable_message(&zip.source, &e);
                 return Ok((zip, corrupt(message)));
             }
         };
-        let mut iterable = iterable;
         if iterable.len() as u64 > limits.max_entries {
             let message = format!(
                 "the zip holds {} entries; the limit is {}. Zip only the stems",
                 thousands(iterable.len() as u64),
                 thousands(limits.max_entries)
             );
-            return Ok((zip, Listing::fatal(Finding::new(FindingCode::ArchiveTooLarge, None, message))));
+            return Ok((
+                zip,
+                Listing::fatal(Finding::new(FindingCode::ArchiveTooLarge, None, message)),
+            ));
         }
         let files = match iterable.files() {
             Ok(files) => files,
-            Err(e) => return Ok((zip, corrupt(format!("the zip's central directory cannot be read: {e}")))),
+            Err(e) => {
+                return Ok((
+                    zip,
+                    corrupt(format!("the zip's central directory cannot be read: {e}")),
+                ));
+            }
         };
         let mut listing = Listing::default();
         for (i, item) in files.enumerate() {
@@ -93,17 +102,43 @@ impl<O: OpenArchive> ZipTrackout<O> {
             }
             zip.entries.push(entry);
         }
-        let declared: u64 = listing.entries.iter().map(|e| e.size).fold(0, u64::saturating_add);
+        let declared: u64 = listing
+            .entries
+            .iter()
+            .map(|e| e.size)
+            .fold(0, u64::saturating_add);
         if declared > limits.max_inflated_bytes {
             let message = format!(
                 "the zip would inflate to {} by its headers; the limit is {}",
                 bytes(declared),
                 bytes(limits.max_inflated_bytes)
             );
-            return Ok((zip, Listing::fatal(Finding::new(FindingCode::ArchiveTooLarge, None, message))));
+            return Ok((
+                zip,
+                Listing::fatal(Finding::new(FindingCode::ArchiveTooLarge, None, message)),
+            ));
         }
         Ok((zip, listing))
     }
+}
+
+/// Why a trackout file is not a zip, in the producer's terms: a single WAV given where the
+/// stem folder was expected is a different mistake from a damaged download.
+fn unreadable_message<O: OpenArchive>(source: &O, e: &zip::result::ZipError) -> String {
+    let mut head = [0u8; 12];
+    let n = source
+        .open()
+        .and_then(|mut r| crate::wav::read_full(&mut r, &mut head))
+        .unwrap_or(0);
+    if n == 12 && &head[0..4] == b"RIFF" && &head[8..12] == b"WAVE" {
+        return "the trackout is a single WAV file; a trackout is a folder or a zip holding \
+                one WAV per instrument"
+            .into();
+    }
+    format!(
+        "the trackout is not a readable zip ({e}); it may be truncated or damaged, so zip the \
+         stem folder again and re-upload it"
+    )
 }
 
 /// Decides what an entry is; refused entries become findings and are never opened.
@@ -116,33 +151,50 @@ fn judge(entry: &OwnedZipFileEntry, index: usize, listing: &mut Listing) -> Opti
     let path = match classify(entry.name_raw(), &decoded) {
         EntryName::Dir | EntryName::Ignored => return None,
         EntryName::Unsafe(why) => {
-            let message = format!("\"{shown}\" was refused: {why}; it was neither extracted nor read");
-            listing.findings.push(Finding::new(FindingCode::UnsafePath, Some(&shown), message));
+            let message =
+                format!("\"{shown}\" was refused: {why}; it was neither extracted nor read");
+            listing
+                .findings
+                .push(Finding::new(FindingCode::UnsafePath, Some(&shown), message));
             return None;
         }
         EntryName::File(path) => path,
     };
     let refuse = |code, message: String| Finding::new(code, Some(&path), message);
     if entry.is_symlink() {
-        let message = format!("{path} is a symbolic link; links are never followed, zip the file itself");
-        listing.findings.push(refuse(FindingCode::UnsafePath, message));
+        let message =
+            format!("{path} is a symbolic link; links are never followed, zip the file itself");
+        listing
+            .findings
+            .push(refuse(FindingCode::UnsafePath, message));
         return None;
     }
     if entry.encrypted() {
         let message = format!("{path} is encrypted; zip the stems without a password");
-        listing.findings.push(refuse(FindingCode::CorruptArchive, message));
+        listing
+            .findings
+            .push(refuse(FindingCode::CorruptArchive, message));
         return None;
     }
-    if !matches!(entry.compression(), CompressionMethod::Stored | CompressionMethod::Deflated) {
+    if !matches!(
+        entry.compression(),
+        CompressionMethod::Stored | CompressionMethod::Deflated
+    ) {
         let message = format!(
             "{path} is compressed with {:?}, which the check cannot read; zip with the standard \
              Deflate method, or store it",
             entry.compression()
         );
-        listing.findings.push(refuse(FindingCode::CorruptArchive, message));
+        listing
+            .findings
+            .push(refuse(FindingCode::CorruptArchive, message));
         return None;
     }
-    Some(Entry { path, size: entry.size(), at: Location::Zip(index) })
+    Some(Entry {
+        path,
+        size: entry.size(),
+        at: Location::Zip(index),
+    })
 }
 
 impl<O: OpenArchive> Archive for ZipTrackout<O> {
@@ -152,7 +204,11 @@ impl<O: OpenArchive> Archive for ZipTrackout<O> {
         self.source.open()
     }
 
-    fn open<'h>(&'h self, handle: &'h mut O::Reader, index: usize) -> Result<Box<dyn Read + 'h>, String> {
+    fn open<'h>(
+        &'h self,
+        handle: &'h mut O::Reader,
+        index: usize,
+    ) -> Result<Box<dyn Read + 'h>, String> {
         let entry = self.entries.get(index).ok_or("no such entry")?;
         match entry.as_ref().with_reader(handle, ZipReadOptions::new()) {
             Ok(file) => Ok(Box::new(file)),

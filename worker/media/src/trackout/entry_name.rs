@@ -30,7 +30,10 @@ pub(crate) fn classify(raw: &[u8], decoded: &str) -> EntryName {
     if bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' {
         return EntryName::Unsafe("it starts with a drive letter");
     }
-    let parts: Vec<&str> = name.split('/').filter(|p| !p.is_empty() && *p != ".").collect();
+    let parts: Vec<&str> = name
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
     if parts.contains(&"..") {
         return EntryName::Unsafe("its path climbs out of the trackout with '..'");
     }
@@ -42,14 +45,21 @@ pub(crate) fn classify(raw: &[u8], decoded: &str) -> EntryName {
         return EntryName::Dir;
     }
     let path = parts.join("/");
-    if is_ignored(&path) { EntryName::Ignored } else { EntryName::File(path) }
+    if is_ignored(&path) {
+        EntryName::Ignored
+    } else {
+        EntryName::File(path)
+    }
 }
 
 /// Finder and Explorer litter that is never part of a trackout.
 pub(crate) fn is_ignored(path: &str) -> bool {
     path.split('/').any(|p| p == "__MACOSX") || {
         let file = path.rsplit('/').next().unwrap_or(path);
-        file == ".DS_Store" || file.starts_with("._") || file == "Thumbs.db" || file == "desktop.ini"
+        file == ".DS_Store"
+            || file.starts_with("._")
+            || file == "Thumbs.db"
+            || file == "desktop.ini"
     }
 }
 
@@ -63,19 +73,36 @@ mod tests {
 
     #[test]
     fn escapes_of_every_kind_are_refused() {
-        for name in ["../evil.wav", "stems/../../evil.wav", "/etc/passwd", "C:\\evil.wav",
-            "c:evil.wav", "..\\..\\evil.wav", "stems\\..\\..\\evil.wav", "\\\\server\\share\\x.wav",
-            "Kick.wav:hidden", "nul\0.wav"]
-        {
+        for name in [
+            "../evil.wav",
+            "stems/../../evil.wav",
+            "/etc/passwd",
+            "C:\\evil.wav",
+            "c:evil.wav",
+            "..\\..\\evil.wav",
+            "stems\\..\\..\\evil.wav",
+            "\\\\server\\share\\x.wav",
+            "Kick.wav:hidden",
+            "nul\0.wav",
+        ] {
             assert!(matches!(class(name), EntryName::Unsafe(_)), "{name:?}");
         }
     }
 
     #[test]
     fn ordinary_names_are_normalised() {
-        assert_eq!(class("Stems/Kick.wav"), EntryName::File("Stems/Kick.wav".into()));
-        assert_eq!(class("./Stems//Kick.wav"), EntryName::File("Stems/Kick.wav".into()));
-        assert_eq!(class("Stems\\Kick.wav"), EntryName::File("Stems/Kick.wav".into()));
+        assert_eq!(
+            class("Stems/Kick.wav"),
+            EntryName::File("Stems/Kick.wav".into())
+        );
+        assert_eq!(
+            class("./Stems//Kick.wav"),
+            EntryName::File("Stems/Kick.wav".into())
+        );
+        assert_eq!(
+            class("Stems\\Kick.wav"),
+            EntryName::File("Stems/Kick.wav".into())
+        );
         assert_eq!(class("Stems/"), EntryName::Dir);
         assert_eq!(class("__MACOSX/Stems/._Kick.wav"), EntryName::Ignored);
         assert_eq!(class("Stems/.DS_Store"), EntryName::Ignored);

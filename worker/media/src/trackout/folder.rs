@@ -31,23 +31,40 @@ pub(crate) fn list_folder(root: &Path, limits: &CheckLimits) -> Result<Listing, 
                     thousands(limits.max_entries),
                     thousands(limits.max_entries)
                 );
-                return Ok(Listing::fatal(Finding::new(FindingCode::ArchiveTooLarge, None, message)));
+                return Ok(Listing::fatal(Finding::new(
+                    FindingCode::ArchiveTooLarge,
+                    None,
+                    message,
+                )));
             }
             let name = child.file_name().to_string_lossy().into_owned();
             let path = format!("{prefix}{name}");
             if is_ignored(&path) {
                 continue;
             }
-            let kind = child.file_type().map_err(|e| CheckError::io(child.path(), e))?;
+            let kind = child
+                .file_type()
+                .map_err(|e| CheckError::io(child.path(), e))?;
             if kind.is_symlink() {
-                let message = format!("{path} is a symbolic link; it was not followed. Put the file itself in the trackout");
-                listing.findings.push(Finding::new(FindingCode::UnsafePath, Some(&path), message));
+                let message = format!(
+                    "{path} is a symbolic link; it was not followed. Put the file itself in the trackout"
+                );
+                listing
+                    .findings
+                    .push(Finding::new(FindingCode::UnsafePath, Some(&path), message));
             } else if kind.is_dir() {
                 pending.push((child.path(), format!("{path}/")));
             } else if kind.is_file() {
-                let size = child.metadata().map_err(|e| CheckError::io(child.path(), e))?.len();
+                let size = child
+                    .metadata()
+                    .map_err(|e| CheckError::io(child.path(), e))?
+                    .len();
                 total = total.saturating_add(size);
-                listing.entries.push(Entry { path, size, at: Location::File(child.path()) });
+                listing.entries.push(Entry {
+                    path,
+                    size,
+                    at: Location::File(child.path()),
+                });
             } else {
                 listing.other.push(path);
             }
@@ -59,7 +76,11 @@ pub(crate) fn list_folder(root: &Path, limits: &CheckLimits) -> Result<Listing, 
             bytes(total),
             bytes(limits.max_inflated_bytes)
         );
-        return Ok(Listing::fatal(Finding::new(FindingCode::ArchiveTooLarge, None, message)));
+        return Ok(Listing::fatal(Finding::new(
+            FindingCode::ArchiveTooLarge,
+            None,
+            message,
+        )));
     }
     listing.entries.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(listing)

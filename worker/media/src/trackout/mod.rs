@@ -55,7 +55,9 @@ impl Entry {
 
     fn extension(&self) -> String {
         let file = self.file_name();
-        file.rfind('.').map(|i| file[i + 1..].to_ascii_lowercase()).unwrap_or_default()
+        file.rfind('.')
+            .map(|i| file[i + 1..].to_ascii_lowercase())
+            .unwrap_or_default()
     }
 
     /// Named like a WAV: checked as a stem.
@@ -68,8 +70,20 @@ impl Entry {
         self.is_wav_named()
             || matches!(
                 self.extension().as_str(),
-                "mp3" | "aif" | "aiff" | "aifc" | "flac" | "ogg" | "oga" | "opus" | "m4a" | "aac"
-                    | "wma" | "alac" | "caf" | "mp2"
+                "mp3"
+                    | "aif"
+                    | "aiff"
+                    | "aifc"
+                    | "flac"
+                    | "ogg"
+                    | "oga"
+                    | "opus"
+                    | "m4a"
+                    | "aac"
+                    | "wma"
+                    | "alac"
+                    | "caf"
+                    | "mp2"
             )
     }
 }
@@ -89,7 +103,11 @@ pub(crate) struct Listing {
 
 impl Listing {
     pub fn fatal(finding: Finding) -> Self {
-        Listing { findings: vec![finding], fatal: true, ..Listing::default() }
+        Listing {
+            findings: vec![finding],
+            fatal: true,
+            ..Listing::default()
+        }
     }
 }
 
@@ -100,8 +118,11 @@ pub(crate) trait Archive: Sync {
     fn handle(&self) -> io::Result<Self::Handle>;
     /// A reader over the entry's inflated bytes, or why it cannot be read (a message for a
     /// `corrupt_archive` finding).
-    fn open<'h>(&'h self, handle: &'h mut Self::Handle, index: usize)
-    -> Result<Box<dyn Read + 'h>, String>;
+    fn open<'h>(
+        &'h self,
+        handle: &'h mut Self::Handle,
+        index: usize,
+    ) -> Result<Box<dyn Read + 'h>, String>;
 }
 
 /// A folder has no archive; every entry is a `Location::File`.

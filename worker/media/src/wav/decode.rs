@@ -61,7 +61,10 @@ pub fn decode_i32(format: &WavFormat, bytes: &[u8], out: &mut [i32]) -> Option<u
     let n = (bytes.len() / width).min(out.len());
     let (bytes, out) = (&bytes[..n * width], &mut out[..n]);
     match width {
-        1 => out.iter_mut().zip(bytes).for_each(|(o, &b)| *o = i32::from(b) - 128),
+        1 => out
+            .iter_mut()
+            .zip(bytes)
+            .for_each(|(o, &b)| *o = i32::from(b) - 128),
         2 => out
             .iter_mut()
             .zip(bytes.chunks_exact(2))

@@ -2,18 +2,8 @@
 
 use std::io::{self, Read, Seek, SeekFrom};
 
-use super::{Chunk, MAX_LISTED_CHUNKS, SampleFormat, WavError, WavFormat, WavInfo};
-
-pub(crate) const WAVE_FORMAT_PCM: u16 = 0x0001;
-pub(crate) const WAVE_FORMAT_IEEE_FLOAT: u16 = 0x0003;
-pub(crate) const WAVE_FORMAT_EXTENSIBLE: u16 = 0xFFFE;
-/// Bytes 2..16 of every `KSDATAFORMAT_SUBTYPE_*` GUID; bytes 0..2 carry the format tag.
-const SUBTYPE_GUID_TAIL: [u8; 14] = [
-    0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71,
-];
-const MAX_CHANNELS: u16 = 64;
-const MIN_RATE: u32 = 1_000;
-const MAX_RATE: u32 = 768_000;
+use super::format_chunk::parse_fmt;
+use super::{Chunk, MAX_LISTED_CHUNKS, WavError, WavFormat, WavInfo};
 
 /// Reads the header of a WAV file from the start of `r` and checks it against the file's
 /// length: a `data` chunk claiming more than the file holds is `Truncated`. Chunks after
@@ -22,7 +12,11 @@ const MAX_RATE: u32 = 768_000;
 pub fn read_header<R: Read + Seek>(r: &mut R) -> Result<WavInfo, WavError> {
     let file_len = r.seek(SeekFrom::End(0))?;
     r.seek(SeekFrom::Start(0))?;
-    let mut source = Seekable { inner: r, pos: 0, len: file_len };
+    let mut source = Seekable {
+        inner: r,
+        pos: 0,
+        len: file_len,
+    };
     let mut info = walk_to_data(&mut source)?;
     let held = file_len - info.data_offset;
     if info.data_len > held {
@@ -105,22 +99,41 @@ fn walk_to_data<S: Source>(s: &mut S) -> Result<WavInfo, WavError> {
     check_riff_header(&riff[..n])?;
     let mut format: Option<WavFormat> = None;
     let mut chunks = Vec::new();
+    // After an odd-sized chunk the pad byte is not skipped blindly: some writers leave it
+    // out, and the next header tells which kind of file this is.
+    let mut maybe_pad = false;
     loop {
         let mut header = [0u8; 8];
-        let n = read_full(s, &mut header)?;
+        let mut n = read_full(s, &mut header)?;
+        if maybe_pad && n == 8 && !plausible_id(&header[..4]) {
+            header.copy_within(1.., 0);
+            n = 7 + read_full(s, &mut header[7..])?;
+        }
         if n < 8 {
-            let missing = if format.is_some() { "data chunk" } else { "fmt and data chunks" };
-            return Err(WavError::Truncated(format!("the file ends before its {missing}")));
+            let missing = if format.is_some() {
+                "data chunk"
+            } else {
+                "fmt and data chunks"
+            };
+            return Err(WavError::Truncated(format!(
+                "the file ends before its {missing}"
+            )));
         }
         let id = [header[0], header[1], header[2], header[3]];
         let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
-        let chunk = Chunk { id, offset: s.pos(), len };
+        let chunk = Chunk {
+            id,
+            offset: s.pos(),
+            len,
+        };
         if chunks.len() < MAX_LISTED_CHUNKS {
             chunks.push(chunk);
         }
         if &id == b"data" {
             let Some(format) = format else {
-                return Err(WavError::BadFormat("the data chunk comes before the fmt chunk".into()));
+                return Err(WavError::BadFormat(
+                    "the data chunk comes before the fmt chunk".into(),
+                ));
             };
             let data_len = u64::from(len);
             return Ok(WavInfo {
@@ -131,7 +144,8 @@ fn walk_to_data<S: Source>(s: &mut S) -> Result<WavInfo, WavError> {
                 chunks,
             });
         }
-        let mut payload_left = u64::from(len) + u64::from(len % 2);
+        let mut payload_left = u64::from(len);
+        maybe_pad = len % 2 == 1;
         if &id == b"fmt " && format.is_none() {
             if len < 16 {
                 return Err(WavError::BadFormat(format!(
@@ -141,7 +155,9 @@ fn walk_to_data<S: Source>(s: &mut S) -> Result<WavInfo, WavError> {
             let mut buf = [0u8; 40];
             let want = (len as usize).min(buf.len());
             if read_full(s, &mut buf[..want])? < want {
-                return Err(WavError::Truncated("the file ends inside its fmt chunk".into()));
+                return Err(WavError::Truncated(
+                    "the file ends inside its fmt chunk".into(),
+                ));
             }
             format = Some(parse_fmt(&buf[..want])?);
             payload_left -= want as u64;
@@ -155,108 +171,34 @@ fn walk_to_data<S: Source>(s: &mut S) -> Result<WavInfo, WavError> {
     }
 }
 
+/// A chunk id as writers make them: four printable ASCII characters ("fmt ", "LIST"). A pad
+/// byte is zero, so it never starts one.
+fn plausible_id(id: &[u8]) -> bool {
+    id.iter().all(|&c| c.is_ascii_graphic() || c == b' ') && id[0] != b' '
+}
+
 fn check_riff_header(head: &[u8]) -> Result<(), WavError> {
     if head.len() >= 12 && &head[0..4] == b"RIFF" && &head[8..12] == b"WAVE" {
         return Ok(());
     }
     if head.len() >= 4 && &head[0..4] == b"RIFF" {
         if head.len() < 12 {
-            return Err(WavError::Truncated("the file ends inside its RIFF header".into()));
+            return Err(WavError::Truncated(
+                "the file ends inside its RIFF header".into(),
+            ));
         }
         let kind = String::from_utf8_lossy(&head[8..12]).into_owned();
-        return Err(WavError::NotWav(format!("it is a RIFF '{}' file, not WAVE", kind.trim())));
+        return Err(WavError::NotWav(format!(
+            "it is a RIFF '{}' file, not WAVE",
+            kind.trim()
+        )));
     }
     if !head.is_empty() && b"RIFF".starts_with(head) {
-        return Err(WavError::Truncated("the file ends inside its RIFF header".into()));
+        return Err(WavError::Truncated(
+            "the file ends inside its RIFF header".into(),
+        ));
     }
     Err(WavError::NotWav(super::sniff::describe(head)))
-}
-
-fn parse_fmt(b: &[u8]) -> Result<WavFormat, WavError> {
-    let u16_at = |i: usize| u16::from_le_bytes([b[i], b[i + 1]]);
-    let u32_at = |i: usize| u32::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
-    let format_tag = u16_at(0);
-    let channels = u16_at(2);
-    let sample_rate = u32_at(4);
-    let block_align = u16_at(12);
-    let bits_per_sample = u16_at(14);
-    let bad = |s: String| Err(WavError::BadFormat(s));
-
-    let (sample_format, valid_bits, channel_mask) = match format_tag {
-        WAVE_FORMAT_PCM => (SampleFormat::Int, bits_per_sample, None),
-        WAVE_FORMAT_IEEE_FLOAT => (SampleFormat::Float, bits_per_sample, None),
-        WAVE_FORMAT_EXTENSIBLE => {
-            if b.len() < 40 || u16_at(16) < 22 {
-                return bad("its WAVE_FORMAT_EXTENSIBLE fmt chunk is too short".into());
-            }
-            if b[26..40] != SUBTYPE_GUID_TAIL {
-                return bad("its WAVE_FORMAT_EXTENSIBLE sub-format is not a standard one".into());
-            }
-            let sample_format = match u16_at(24) {
-                WAVE_FORMAT_PCM => SampleFormat::Int,
-                WAVE_FORMAT_IEEE_FLOAT => SampleFormat::Float,
-                other => return bad(unsupported_tag(other)),
-            };
-            let valid = match u16_at(18) {
-                0 => bits_per_sample,
-                v => v,
-            };
-            (sample_format, valid, Some(u32_at(20)))
-        }
-        other => return bad(unsupported_tag(other)),
-    };
-    if channels == 0 {
-        return bad("the fmt chunk says 0 channels".into());
-    }
-    if channels > MAX_CHANNELS {
-        return bad(format!("{channels} channels; at most {MAX_CHANNELS} are supported"));
-    }
-    if sample_rate == 0 {
-        return bad("the fmt chunk says 0 Hz".into());
-    }
-    if !(MIN_RATE..=MAX_RATE).contains(&sample_rate) {
-        return bad(format!("a sample rate of {sample_rate} Hz is not a real audio rate"));
-    }
-    let supported = match sample_format {
-        SampleFormat::Int => matches!(bits_per_sample, 8 | 16 | 24 | 32),
-        SampleFormat::Float => matches!(bits_per_sample, 32 | 64),
-    };
-    if !supported {
-        return bad(format!("{bits_per_sample}-bit {sample_format} samples are not supported"));
-    }
-    if valid_bits > bits_per_sample {
-        return bad(format!(
-            "{valid_bits} valid bits do not fit in {bits_per_sample}-bit samples"
-        ));
-    }
-    let expected_align = u32::from(channels) * u32::from(bits_per_sample / 8);
-    if u32::from(block_align) != expected_align {
-        return bad(format!(
-            "block align is {block_align} bytes but {channels} channel(s) of {bits_per_sample}-bit \
-             samples need {expected_align}"
-        ));
-    }
-    Ok(WavFormat {
-        sample_format,
-        format_tag,
-        channels,
-        sample_rate,
-        bits_per_sample,
-        valid_bits,
-        block_align,
-        channel_mask,
-    })
-}
-
-fn unsupported_tag(tag: u16) -> String {
-    let name = match tag {
-        0x0002 | 0x0011 => "ADPCM-compressed audio".to_string(),
-        0x0006 => "A-law audio".to_string(),
-        0x0007 => "µ-law audio".to_string(),
-        0x0050 | 0x0055 => "MPEG/MP3 audio inside a WAV".to_string(),
-        other => format!("format tag 0x{other:04X}"),
-    };
-    format!("{name} is not supported; export as PCM or float WAV")
 }
 
 /// Lists chunks after `data` without judging them: a damaged trailing `LIST` does not make
@@ -266,21 +208,28 @@ fn list_trailing_chunks<R: Read + Seek>(
     info: &mut WavInfo,
     file_len: u64,
 ) -> io::Result<()> {
-    let mut pos = info.data_offset + info.data_len + info.data_len % 2;
+    let mut pos = info.data_offset + info.data_len;
+    let mut maybe_pad = info.data_len % 2 == 1;
     while pos + 8 <= file_len && info.chunks.len() < MAX_LISTED_CHUNKS {
         r.seek(SeekFrom::Start(pos))?;
-        let mut header = [0u8; 8];
-        if read_full(r, &mut header)? < 8 {
-            break;
+        let mut header = [0u8; 9];
+        let n = read_full(r, &mut header)?;
+        if maybe_pad && n == 9 && !plausible_id(&header[..4]) {
+            header.copy_within(1.., 0);
+            pos += 1;
         }
         let id = [header[0], header[1], header[2], header[3]];
         let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
-        let fits = pos + 8 + u64::from(len) <= file_len;
-        if !id.iter().all(|c| c.is_ascii_graphic() || *c == b' ') || !fits {
+        if !plausible_id(&id) || pos + 8 + u64::from(len) > file_len {
             break;
         }
-        info.chunks.push(Chunk { id, offset: pos + 8, len });
-        pos += 8 + u64::from(len) + u64::from(len % 2);
+        info.chunks.push(Chunk {
+            id,
+            offset: pos + 8,
+            len,
+        });
+        pos += 8 + u64::from(len);
+        maybe_pad = len % 2 == 1;
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 //! refuses what a DAW could not import. It never allocates from a size the file claims.
 
 mod decode;
+mod format_chunk;
 mod header;
 mod sniff;
 
@@ -60,7 +61,7 @@ impl WavFormat {
     }
 
     pub fn is_extensible(&self) -> bool {
-        self.format_tag == header::WAVE_FORMAT_EXTENSIBLE
+        self.format_tag == format_chunk::WAVE_FORMAT_EXTENSIBLE
     }
 }
 
@@ -144,5 +145,24 @@ impl WavError {
 impl fmt::Display for SampleFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    /// A canonical 44-byte PCM header announcing `data_len` bytes of samples.
+    pub fn header(rate: u32, channels: u16, bits: u16, data_len: u32) -> Vec<u8> {
+        let align = channels * bits / 8;
+        let mut h = b"RIFF".to_vec();
+        h.extend_from_slice(&(36 + data_len).to_le_bytes());
+        h.extend_from_slice(b"WAVEfmt \x10\0\0\0\x01\0");
+        h.extend_from_slice(&channels.to_le_bytes());
+        h.extend_from_slice(&rate.to_le_bytes());
+        h.extend_from_slice(&(rate * u32::from(align)).to_le_bytes());
+        h.extend_from_slice(&align.to_le_bytes());
+        h.extend_from_slice(&bits.to_le_bytes());
+        h.extend_from_slice(b"data");
+        h.extend_from_slice(&data_len.to_le_bytes());
+        h
     }
 }

@@ -13,7 +13,10 @@ pub(crate) fn describe(head: &[u8]) -> String {
         "a big-endian RIFX file"
     } else if starts(b"ID3") || (head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0) {
         "an MP3 file"
-    } else if starts(b"FORM") && head.len() >= 12 && (&head[8..12] == b"AIFF" || &head[8..12] == b"AIFC") {
+    } else if starts(b"FORM")
+        && head.len() >= 12
+        && (&head[8..12] == b"AIFF" || &head[8..12] == b"AIFC")
+    {
         "an AIFF file"
     } else if starts(b"fLaC") {
         "a FLAC file"
@@ -34,5 +37,6 @@ pub(crate) fn describe(head: &[u8]) -> String {
 }
 
 fn looks_like_text(head: &[u8]) -> bool {
-    head.iter().all(|&b| b.is_ascii_graphic() || b.is_ascii_whitespace() || b >= 0x80)
+    head.iter()
+        .all(|&b| b.is_ascii_graphic() || b.is_ascii_whitespace() || b >= 0x80)
 }

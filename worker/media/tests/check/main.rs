@@ -1,1 +1,17 @@
-// placeholder: the media helper replaces this
+//! The trackout check, end to end: generated stems and trackouts, hostile archives, the
+//! decoder against hound, true peak against an independent reference, and flat memory.
+
+mod alloc;
+mod codes;
+mod decoder;
+mod fixtures;
+mod hostile;
+mod master;
+mod memory;
+mod regressions;
+mod report;
+mod true_peak;
+mod valid;
+
+#[global_allocator]
+static ALLOCATOR: alloc::Counting = alloc::Counting;

@@ -1,0 +1,192 @@
+//! The listener's preview: the master with the voice tag mixed in at an offset and then
+//! every interval, faded out at the end, optionally cut short, limited, and encoded to MP3.
+
+mod schedule;
+mod voice_tag;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::audio::{Limiter, OUTPUT_RATE, Stereo44k, db_to_gain};
+use crate::error::RenderError;
+use crate::mp3::Mp3File;
+use crate::mp3::bitrate;
+pub use voice_tag::MAX_TAG_SECONDS;
+use voice_tag::VoiceTag;
+
+/// The limiter's ceiling: −1 dBFS, the headroom lossy encoding needs (AES TD1008, EBU R 128
+/// s1), so the decoded MP3 does not clip either.
+pub const PREVIEW_CEILING_DBFS: f64 = -1.0;
+const LOOKAHEAD_MS: f64 = 5.0;
+const RELEASE_MS: f64 = 80.0;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PreviewSettings {
+    pub bitrate_kbps: u32,
+    /// Cut the preview to this length (the fade applies to the cut end).
+    pub max_seconds: Option<f64>,
+    /// Where the first tag starts; at most `tag_interval_seconds`, so no stretch before it
+    /// goes untagged for longer than the interval.
+    pub tag_offset_seconds: f64,
+    pub tag_interval_seconds: f64,
+    /// Relative to the tag's own level.
+    pub tag_gain_db: f64,
+    pub fade_out_seconds: f64,
+}
+
+impl Default for PreviewSettings {
+    fn default() -> Self {
+        PreviewSettings {
+            bitrate_kbps: 128,
+            max_seconds: None,
+            tag_offset_seconds: 0.0,
+            tag_interval_seconds: 20.0,
+            tag_gain_db: -3.0,
+            fade_out_seconds: 3.0,
+        }
+    }
+}
+
+impl PreviewSettings {
+    fn validate(&self) -> Result<(), RenderError> {
+        let bad = |s: String| Err(RenderError::Invalid(s));
+        bitrate(self.bitrate_kbps)?;
+        if let Some(max) = self.max_seconds
+            && !(max.is_finite() && max > 0.0)
+        {
+            return bad(format!(
+                "the preview's maximum length must be positive, not {max} s"
+            ));
+        }
+        if !(self.tag_interval_seconds.is_finite() && self.tag_interval_seconds >= 1.0) {
+            return bad(format!(
+                "the tag interval must be at least 1 s, not {} s",
+                self.tag_interval_seconds
+            ));
+        }
+        if !(self.tag_offset_seconds.is_finite() && self.tag_offset_seconds >= 0.0) {
+            return bad(format!(
+                "the tag offset must be 0 s or more, not {} s",
+                self.tag_offset_seconds
+            ));
+        }
+        if self.tag_offset_seconds > self.tag_interval_seconds {
+            return bad(format!(
+                "the first tag at {} s would leave the start untagged for longer than the {} s interval",
+                self.tag_offset_seconds, self.tag_interval_seconds
+            ));
+        }
+        if !(self.tag_gain_db.is_finite() && self.tag_gain_db <= 24.0) {
+            return bad(format!(
+                "a tag gain of {} dB is not usable",
+                self.tag_gain_db
+            ));
+        }
+        if !(self.fade_out_seconds.is_finite() && self.fade_out_seconds >= 0.0) {
+            return bad(format!(
+                "the fade-out must be 0 s or more, not {} s",
+                self.fade_out_seconds
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PreviewReport {
+    pub duration_seconds: f64,
+    pub bitrate_kbps: u32,
+    /// Where each tag starts, in seconds from the start of the preview.
+    pub tag_offsets_seconds: Vec<f64>,
+    pub tag_seconds: f64,
+    /// No voice tag was given: the built-in one was used (tell the producer).
+    pub default_tag_used: bool,
+    /// The limiter had to reduce the gain somewhere (master plus tag passed −1 dBFS).
+    pub limited: bool,
+    /// The deepest gain reduction, in dB (0 when `limited` is false).
+    pub max_gain_reduction_db: f64,
+}
+
+/// Renders the preview of `master` to `out` (MP3, 44.1 kHz stereo). `voice_tag` is a WAV or
+/// an MP3 of at most [`MAX_TAG_SECONDS`]; without it the built-in tag is used.
+pub fn render_preview(
+    master: &Path,
+    voice_tag: Option<&Path>,
+    settings: &PreviewSettings,
+    out: &Path,
+) -> Result<PreviewReport, RenderError> {
+    settings.validate()?;
+    let gain = db_to_gain(settings.tag_gain_db) as f32;
+    let tag = match voice_tag {
+        Some(path) => VoiceTag::load(path, gain)?,
+        None => VoiceTag::default_tag(gain)?,
+    };
+    let mut audio = Stereo44k::open(master, "the master")?;
+    let rate = f64::from(OUTPUT_RATE);
+    let mut length = audio.total_frames();
+    if let Some(max) = settings.max_seconds {
+        length = length.min((max * rate).round() as u64);
+    }
+    if length == 0 {
+        return Err(RenderError::Unsupported("the master holds no audio".into()));
+    }
+    let starts = schedule::tag_starts(
+        settings.tag_offset_seconds,
+        settings.tag_interval_seconds,
+        length,
+        OUTPUT_RATE,
+    );
+    let fade = ((settings.fade_out_seconds * rate).round() as u64).min(length);
+
+    let mut mp3 = Mp3File::create(out, settings.bitrate_kbps, &[])?;
+    let ceiling = db_to_gain(PREVIEW_CEILING_DBFS) as f32;
+    let mut limiter = Limiter::new(OUTPUT_RATE, ceiling, LOOKAHEAD_MS, RELEASE_MS);
+    let (mut block, mut limited) = (Vec::new(), Vec::new());
+    let mut pos = 0u64;
+    while pos < length && audio.next_block(&mut block)? {
+        let frames = ((block.len() / 2) as u64).min(length - pos);
+        block.truncate(frames as usize * 2);
+        mix_tags(&mut block, pos, &starts, &tag);
+        for (i, frame) in block.chunks_exact_mut(2).enumerate() {
+            let g = schedule::fade_gain(pos + i as u64, length, fade);
+            frame[0] *= g;
+            frame[1] *= g;
+        }
+        limited.clear();
+        limiter.process(&block, &mut limited);
+        mp3.write(&limited)?;
+        pos += frames;
+    }
+    limited.clear();
+    limiter.finish(&mut limited);
+    mp3.write(&limited)?;
+    mp3.finish()?;
+    Ok(PreviewReport {
+        duration_seconds: pos as f64 / rate,
+        bitrate_kbps: settings.bitrate_kbps,
+        tag_offsets_seconds: starts.iter().map(|&s| s as f64 / rate).collect(),
+        tag_seconds: tag.frames() as f64 / rate,
+        default_tag_used: voice_tag.is_none(),
+        limited: limiter.acted(),
+        max_gain_reduction_db: limiter.max_reduction_db(),
+    })
+}
+
+/// Adds every tag that overlaps the block starting at frame `pos`.
+fn mix_tags(block: &mut [f32], pos: u64, starts: &[u64], tag: &VoiceTag) {
+    let frames = (block.len() / 2) as u64;
+    for &start in starts {
+        let end = start + tag.frames();
+        if end <= pos || start >= pos + frames {
+            continue;
+        }
+        let from = start.max(pos);
+        let to = end.min(pos + frames);
+        let dst = &mut block[((from - pos) * 2) as usize..((to - pos) * 2) as usize];
+        let src = &tag.samples[((from - start) * 2) as usize..((to - start) * 2) as usize];
+        for (d, s) in dst.iter_mut().zip(src) {
+            *d += s;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+use std::sync::Arc;
+
+use tracing::info;
+use trackout_core::domain::DeliverableKind;
+use trackout_core::jobs::RenderPreview;
+use trackout_core::services::deliverables;
+use trackout_render::{PreviewSettings, render_preview, waveform_peaks};
+
+use super::workspace::{Workspace, failed, render_error, store, up_to_date};
+use crate::{JobContext, JobError, RunJob};
+
+const KINDS: [DeliverableKind; 2] = DeliverableKind::PREVIEW;
+
+impl RunJob for RenderPreview {
+    async fn run(self, ctx: Arc<JobContext>) -> Result<(), JobError> {
+        let Some(inputs) = deliverables::inputs(&ctx.db, self.beat_id).await? else {
+            info!("the beat is gone");
+            return Ok(());
+        };
+        let Some(master) = inputs.master.clone() else {
+            info!("no master yet; the preview renders once one is uploaded");
+            return Ok(());
+        };
+        let p = ctx.config.preview.clone();
+        let fingerprint = inputs.fingerprint(&KINDS, &format!("{p:?}"));
+        if up_to_date(&ctx, self.beat_id, &KINDS, &fingerprint).await? {
+            info!("the preview is already rendered from these inputs");
+            return Ok(());
+        }
+        deliverables::set_state(&ctx.db, self.beat_id, &KINDS, "running", &fingerprint, None).await?;
+        let rendered = async {
+            let ws = Workspace::new()?;
+            let master_path = ws.fetch(&ctx, &master.storage_key, "master.wav").await?;
+            let tag_path = match &inputs.voice_tag {
+                Some(tag) => Some(ws.fetch(&ctx, &tag.storage_key, "voice-tag.wav").await?),
+                None => None,
+            };
+            let (preview, peaks) = (ws.path("preview.mp3"), ws.path("peaks.json"));
+            let settings = PreviewSettings {
+                bitrate_kbps: p.bitrate_kbps,
+                max_seconds: p.max_seconds,
+                tag_offset_seconds: p.tag_offset_seconds,
+                tag_interval_seconds: p.tag_interval_seconds,
+                tag_gain_db: p.tag_gain_db,
+                fade_out_seconds: p.fade_out_seconds,
+            };
+            let (out, peaks_out) = (preview.clone(), peaks.clone());
+            let report = ctx
+                .blocking(move || {
+                    let report = render_preview(&master_path, tag_path.as_deref(), &settings, &out)?;
+                    waveform_peaks(&out, &peaks_out)?;
+                    Ok::<_, trackout_render::RenderError>(report)
+                })
+                .await?
+                .map_err(render_error)?;
+            let details = serde_json::to_value(&report).ok();
+            store(&ctx, self.beat_id, DeliverableKind::Preview, &fingerprint, preview, details).await?;
+            store(&ctx, self.beat_id, DeliverableKind::Peaks, &fingerprint, peaks, None).await?;
+            Ok::<_, JobError>(())
+        }
+        .await;
+        match rendered {
+            Ok(()) => Ok(()),
+            Err(e) => Err(failed(&ctx, self.beat_id, &KINDS, &fingerprint, e).await),
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Shared steps of the render jobs: inputs come down into a private temp folder, outputs go
+//! up under deterministic keys and are recorded.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use sha2::{Digest, Sha256};
+use trackout_core::domain::DeliverableKind;
+use trackout_core::services::deliverables::{self, RenderInputs, Rendered};
+use trackout_core::storage::{ObjectKey, download_to, put_file};
+use trackout_render::{BeatMeta, Writer};
+use uuid::Uuid;
+
+use crate::{JobContext, JobError};
+
+/// A temporary folder that disappears with the job, however it ends.
+pub(crate) struct Workspace {
+    dir: tempfile::TempDir,
+}
+
+impl Workspace {
+    pub fn new() -> Result<Workspace, JobError> {
+        tempfile::tempdir()
+            .map(|dir| Workspace { dir })
+            .map_err(|e| JobError::Retry(format!("creating a temp folder: {e}")))
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub async fn fetch(&self, ctx: &JobContext, storage_key: &str, name: &str) -> Result<PathBuf, JobError> {
+        let key = ObjectKey::parse(storage_key).map_err(|e| JobError::Permanent(e.to_string()))?;
+        let path = self.path(name);
+        download_to(ctx.storage.as_ref(), &key, &path).await?;
+        Ok(path)
+    }
+}
+
+fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
+    let mut file = std::fs::File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((size, hex::encode(hasher.finalize())))
+}
+
+/// Uploads a rendered file under its deterministic key and records it as done. Uploading the
+/// same bytes to the same key twice is harmless, which is what makes a rerun safe.
+pub(crate) async fn store(
+    ctx: &Arc<JobContext>,
+    beat_id: Uuid,
+    kind: DeliverableKind,
+    fingerprint: &str,
+    path: PathBuf,
+    details: Option<serde_json::Value>,
+) -> Result<(), JobError> {
+    let key = deliverables::key_for(beat_id, kind, fingerprint);
+    let hashed = path.clone();
+    let (size, sha256) = ctx
+        .blocking(move || sha256_file(&hashed))
+        .await?
+        .map_err(|e| JobError::Retry(format!("hashing {}: {e}", kind.as_str())))?;
+    put_file(ctx.storage.as_ref(), &key, &path, kind.content_type()).await?;
+    let rendered = Rendered { kind, key, size, sha256, details };
+    deliverables::record_done(&ctx.db, beat_id, fingerprint, rendered, ctx.config.worker.max_attempts).await?;
+    Ok(())
+}
+
+/// Marks `kinds` failed with the reason, then hands the error back to the runner (which
+/// retries or buries the job).
+pub(crate) async fn failed(
+    ctx: &JobContext,
+    beat_id: Uuid,
+    kinds: &[DeliverableKind],
+    fingerprint: &str,
+    error: JobError,
+) -> JobError {
+    let reason = error.to_string();
+    if let Err(e) = deliverables::set_state(&ctx.db, beat_id, kinds, "failed", fingerprint, Some(&reason)).await {
+        tracing::error!(error = %e, "recording a failed render");
+    }
+    error
+}
+
+/// Whether every one of `kinds` is already rendered from exactly these inputs.
+pub(crate) async fn up_to_date(
+    ctx: &JobContext,
+    beat_id: Uuid,
+    kinds: &[DeliverableKind],
+    fingerprint: &str,
+) -> Result<bool, JobError> {
+    for kind in kinds {
+        let row = deliverables::current(&ctx.db, beat_id, *kind).await?;
+        if !row.is_some_and(|d| d.state == "done" && d.fingerprint == fingerprint) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+pub(crate) fn meta(inputs: &RenderInputs) -> BeatMeta {
+    BeatMeta {
+        title: inputs.beat.title.clone(),
+        producer: inputs.producer_name.clone(),
+        bpm: u16::try_from(inputs.beat.bpm).unwrap_or_default(),
+        key: inputs.beat.musical_key.clone(),
+        genre: inputs.beat.genre.clone(),
+        isrc: inputs.beat.isrc.clone(),
+        year: Some(chrono::Datelike::year(&inputs.beat.created_at) as u16),
+        license_note: "Licensed through Trackout: see the license that came with your purchase".into(),
+        writers: vec![Writer {
+            name: inputs.producer_name.clone(),
+            role: Some("producer".into()),
+            split_percent: None,
+        }],
+    }
+}
+
+pub(crate) fn render_error(e: impl std::fmt::Display) -> JobError {
+    // Renders are deterministic: an input that fails once fails every time.
+    JobError::Permanent(e.to_string())
+}
