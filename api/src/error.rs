@@ -42,6 +42,7 @@ impl ApiError {
                 Error::TooLarge { .. } => "payload_too_large",
                 Error::UnsupportedMediaType { .. } => "unsupported_media_type",
                 Error::UploadInterrupted(_) => "upload_interrupted",
+                Error::Unavailable(_) => "unavailable",
                 Error::Database(_) | Error::Storage(_) | Error::Internal(_) => "internal",
             },
         }
@@ -62,6 +63,7 @@ impl ResponseError for ApiError {
                 Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
                 Error::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 Error::UploadInterrupted(_) => StatusCode::BAD_REQUEST,
+                Error::Unavailable(_) => StatusCode::BAD_GATEWAY,
                 Error::Database(_) | Error::Storage(_) | Error::Internal(_) => {
                     StatusCode::INTERNAL_SERVER_ERROR
                 }
@@ -71,9 +73,15 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        let detail = if status.is_server_error() {
-            // The cause goes to the log, whole; the client learns only that it was us.
+        if status.is_server_error() {
             tracing::error!(error = %chain(self), "request failed");
+        }
+        let hidden = matches!(
+            self,
+            ApiError::Core(Error::Database(_) | Error::Storage(_) | Error::Internal(_))
+        );
+        let detail = if hidden {
+            // The cause went to the log, whole; the client learns only that it was us.
             "something went wrong on our side; it has been logged".to_owned()
         } else {
             self.to_string()

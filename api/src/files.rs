@@ -1,24 +1,58 @@
 //! Answers a request for a stored file: a redirect to a presigned URL when the backend has
-//! them, otherwise the bytes, with `Range`, `ETag` and conditional requests handled.
+//! them and the file is one object, otherwise the bytes, with `Range`, `ETag` and conditional
+//! requests handled. A file may also be a slice of an object (a stem inside a bundle) or two
+//! objects end to end (a personalized bundle).
 
 use std::time::Duration;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
-use trackout_core::storage::{ByteRange, ObjectKey, Storage};
+use futures_util::StreamExt;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use trackout_core::services::downloads::Source;
+use trackout_core::storage::{ByteRange, ByteStream, ObjectKey, Storage};
 
 use crate::ApiError;
 
 pub struct StoredFile {
-    pub key: ObjectKey,
+    pub source: Source,
     pub size: u64,
-    /// SHA-256 of the bytes: a strong validator.
+    /// A strong validator of the bytes.
     pub sha256: String,
     pub content_type: &'static str,
-    pub disposition: Option<String>,
+    /// Sent as an attachment under this name; `None` serves it inline.
+    pub download_name: Option<String>,
     /// How long a presigned redirect may live.
     pub link_lifetime: Duration,
     pub cache_control: &'static str,
+}
+
+impl StoredFile {
+    pub fn object(key: ObjectKey, size: u64, sha256: String, content_type: &'static str) -> Self {
+        StoredFile {
+            source: Source::Whole(key),
+            size,
+            sha256,
+            content_type,
+            download_name: None,
+            link_lifetime: Duration::from_secs(300),
+            cache_control: "public, no-cache",
+        }
+    }
+}
+
+/// `attachment` with an ASCII fallback and the exact UTF-8 name (RFC 6266, RFC 8187), so any
+/// title survives and none can break out of the header.
+pub fn content_disposition(name: &str) -> String {
+    const ATTR: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    let fallback: String = name
+        .chars()
+        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .collect();
+    format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(name, ATTR)
+    )
 }
 
 /// A single byte range from a `Range` header; several ranges or a malformed header mean "the
@@ -47,21 +81,51 @@ fn parse_range(header: &str, size: u64) -> Option<Result<ByteRange, ()>> {
     Some(Ok(range))
 }
 
+/// The bytes `range` of the file, wherever they live.
+async fn read(storage: &dyn Storage, source: &Source, range: ByteRange) -> Result<ByteStream, ApiError> {
+    let get = |key: &ObjectKey, start: u64, end: u64| {
+        let key = key.clone();
+        async move {
+            storage
+                .get(&key, Some(ByteRange { start, end }))
+                .await
+                .map(|body| body.stream)
+                .map_err(|e| ApiError::from(trackout_core::Error::from(e)))
+        }
+    };
+    Ok(match source {
+        Source::Whole(key) => get(key, range.start, range.end).await?,
+        Source::Slice { key, start } => get(key, start + range.start, start + range.end).await?,
+        Source::Joined { prefix, prefix_len, tail } => {
+            let p = *prefix_len;
+            if range.end < p {
+                get(prefix, range.start, range.end).await?
+            } else if range.start >= p {
+                get(tail, range.start - p, range.end - p).await?
+            } else {
+                let head = get(prefix, range.start, p - 1).await?;
+                let rest = get(tail, 0, range.end - p).await?;
+                head.chain(rest).boxed()
+            }
+        }
+    })
+}
+
 pub async fn serve(storage: &dyn Storage, req: &HttpRequest, file: StoredFile) -> Result<HttpResponse, ApiError> {
     let etag = format!("\"{}\"", file.sha256);
     let headers = req.headers();
     let header_str = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
+    let disposition = file.download_name.as_deref().map(content_disposition);
 
     if header_str(header::IF_NONE_MATCH).is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish());
+        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish());
     }
 
-    if let Some(url) = storage
-        .presigned_get(&file.key, file.link_lifetime, file.disposition.as_deref())
-        .await
-        .map_err(trackout_core::Error::from)?
+    if let Source::Whole(key) = &file.source
+        && let Some(url) = storage
+            .presigned_get(key, file.link_lifetime, disposition.as_deref())
+            .await
+            .map_err(trackout_core::Error::from)?
     {
         return Ok(HttpResponse::Found()
             .insert_header((header::LOCATION, url))
@@ -71,46 +135,38 @@ pub async fn serve(storage: &dyn Storage, req: &HttpRequest, file: StoredFile) -
 
     // If-Range: only honour the range when the client's copy is still this one.
     let range_allowed = header_str(header::IF_RANGE).is_none_or(|v| v.trim() == etag);
-    let range = match header_str(header::RANGE).filter(|_| range_allowed) {
+    let requested = match header_str(header::RANGE).filter(|_| range_allowed) {
         Some(h) => parse_range(h, file.size),
         None => None,
     };
-    let range = match range {
-        Some(Ok(range)) => Some(range),
+    let (status, range) = match requested {
+        Some(Ok(range)) => (StatusCode::PARTIAL_CONTENT, Some(range)),
         Some(Err(())) => {
             return Ok(HttpResponse::build(StatusCode::RANGE_NOT_SATISFIABLE)
                 .insert_header((header::CONTENT_RANGE, format!("bytes */{}", file.size)))
                 .finish());
         }
-        None => None,
+        None => (StatusCode::OK, None),
     };
-
-    let body = storage
-        .get(&file.key, range)
-        .await
-        .map_err(trackout_core::Error::from)?;
-    let mut response = match range {
-        Some(r) => {
-            let mut builder = HttpResponse::build(StatusCode::PARTIAL_CONTENT);
-            builder.insert_header((header::CONTENT_RANGE, format!("bytes {}-{}/{}", r.start, r.end, file.size)));
-            builder.no_chunking(r.len());
-            builder
-        }
-        None => {
-            let mut builder = HttpResponse::Ok();
-            builder.no_chunking(file.size);
-            builder
-        }
-    };
+    let mut response = HttpResponse::build(status);
     response
         .content_type(file.content_type)
         .insert_header((header::ACCEPT_RANGES, "bytes"))
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, file.cache_control));
-    if let Some(disposition) = file.disposition {
+    if let Some(disposition) = disposition {
         response.insert_header((header::CONTENT_DISPOSITION, disposition));
     }
-    Ok(response.streaming(body.stream))
+    if file.size == 0 {
+        return Ok(response.finish());
+    }
+    let span = range.unwrap_or(ByteRange { start: 0, end: file.size - 1 });
+    if let Some(r) = range {
+        response.insert_header((header::CONTENT_RANGE, format!("bytes {}-{}/{}", r.start, r.end, file.size)));
+    }
+    let body = read(storage, &file.source, span).await?;
+    response.no_chunking(span.len());
+    Ok(response.streaming(body))
 }
 
 #[cfg(test)]
@@ -129,5 +185,17 @@ mod tests {
         assert_eq!(r("bytes=0-1,5-6"), None);
         assert_eq!(r("items=0-1"), None);
         assert_eq!(r("bytes=x-"), None);
+    }
+
+    #[test]
+    fn any_title_makes_a_safe_disposition() {
+        assert_eq!(
+            content_disposition("Midnight Run.mp3"),
+            "attachment; filename=\"Midnight Run.mp3\"; filename*=UTF-8''Midnight%20Run.mp3"
+        );
+        let tricky = content_disposition("Zoë \"Bad\"\r\nX-Evil: 1; ñ.wav");
+        assert!(!tricky.contains('\r') && !tricky.contains('\n'));
+        assert!(tricky.starts_with("attachment; filename=\"Zo_ _Bad___X-Evil: 1; _.wav\""), "{tricky}");
+        assert!(tricky.contains("filename*=UTF-8''Zo%C3%AB%20%22Bad%22%0D%0AX-Evil%3A%201%3B%20%C3%B1.wav"), "{tricky}");
     }
 }

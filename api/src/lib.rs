@@ -3,6 +3,7 @@
 pub mod cli;
 mod error;
 mod files;
+mod html;
 mod openapi;
 mod routes;
 mod session;

@@ -23,11 +23,13 @@ pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
         .context("opening object storage")?;
     let secret = signing_secret(&config).context("loading the token signing key")?;
     let tokens = Tokens::new(secret, Duration::from_secs(config.session_ttl_hours * 3600));
+    let payments = trackout_core::payments::from_config(&config).context("setting up payments")?;
     Ok(AppState {
         db,
         storage,
         config: Arc::new(config),
         tokens,
+        payments,
     })
 }
 
@@ -57,6 +59,12 @@ impl Application {
     pub async fn build(state: AppState) -> anyhow::Result<Application> {
         let listener = TcpListener::bind(state.config.bind)
             .with_context(|| format!("binding {}", state.config.bind))?;
+        Application::with_listener(state, listener)
+    }
+
+    /// For callers that bind first to learn the port (tests asking for port 0), so that the
+    /// configuration already names the real address.
+    pub fn with_listener(state: AppState, listener: TcpListener) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
         let server = HttpServer::new(move || {
@@ -70,6 +78,10 @@ impl Application {
                 .service(routes::health::healthz)
                 .service(routes::health::readyz)
                 .service(routes::api())
+                .service(routes::downloads::download)
+                .service(routes::downloads::share_page)
+                .service(routes::dev_pay::page)
+                .service(routes::dev_pay::pay)
                 .split_for_parts();
             let api = web::Data::new(api);
             app.app_data(api)

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 use trackout_core::auth::Tokens;
 use trackout_core::config::Config;
+use trackout_core::payments::PaymentProvider;
 use trackout_core::storage::Storage;
 
 /// What every handler can reach. Backends are chosen once, at start-up.
@@ -12,4 +13,17 @@ pub struct AppState {
     pub storage: Arc<dyn Storage>,
     pub config: Arc<Config>,
     pub tokens: Tokens,
+    pub payments: Arc<dyn PaymentProvider>,
+}
+
+impl AppState {
+    /// Whether the development payment page may be served: never with Stripe configured; on
+    /// loopback, or anywhere when enabled explicitly.
+    pub fn dev_payments_allowed(&self) -> bool {
+        !self.config.uses_stripe() && (self.config.bind.ip().is_loopback() || self.config.commerce.dev_payments)
+    }
+
+    pub fn link_seconds(&self) -> u64 {
+        self.config.commerce.download_link_seconds.max(1)
+    }
 }

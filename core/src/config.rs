@@ -176,6 +176,40 @@ impl WorkerConfig {
     }
 }
 
+/// Selling: Stripe when `STRIPE_SECRET_KEY` is set, otherwise the development provider.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct CommerceConfig {
+    #[serde(skip)]
+    pub stripe_secret_key: Option<SecretString>,
+    /// One or more webhook signing secrets (comma-separated in the environment) so that a
+    /// secret can be rolled without refusing events signed with the old one.
+    #[serde(skip)]
+    pub stripe_webhook_secrets: Vec<SecretString>,
+    /// Where the Stripe API is; tests point it at a local server.
+    pub stripe_api_base: Option<String>,
+    /// ISO 4217, lower case, as Stripe wants it.
+    pub currency: String,
+    /// Allows the development payment provider on a non-loopback address.
+    pub dev_payments: bool,
+    pub exclusive_hold_minutes: u64,
+    pub download_link_seconds: u64,
+}
+
+impl Default for CommerceConfig {
+    fn default() -> Self {
+        CommerceConfig {
+            stripe_secret_key: None,
+            stripe_webhook_secrets: Vec::new(),
+            stripe_api_base: None,
+            currency: "usd".into(),
+            dev_payments: false,
+            exclusive_hold_minutes: 30,
+            download_link_seconds: 15 * 60,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default)]
 pub struct Config {
@@ -198,6 +232,7 @@ pub struct Config {
     pub uploads: UploadLimits,
     pub check: CheckConfig,
     pub preview: PreviewConfig,
+    pub commerce: CommerceConfig,
     pub worker: WorkerConfig,
 }
 
@@ -220,6 +255,7 @@ impl Default for Config {
             uploads: UploadLimits::default(),
             check: CheckConfig::default(),
             preview: PreviewConfig::default(),
+            commerce: CommerceConfig::default(),
             worker: WorkerConfig::default(),
         }
     }
@@ -333,6 +369,24 @@ impl Config {
         env.parse("TRACKOUT_PREVIEW_TAG_INTERVAL_SECONDS", &mut self.preview.tag_interval_seconds)?;
         env.parse("TRACKOUT_PREVIEW_TAG_GAIN_DB", &mut self.preview.tag_gain_db)?;
         env.parse("TRACKOUT_PREVIEW_FADE_OUT_SECONDS", &mut self.preview.fade_out_seconds)?;
+        if let Some(key) = get("STRIPE_SECRET_KEY").filter(|v| !v.is_empty()) {
+            self.commerce.stripe_secret_key = Some(SecretString::from(key));
+        }
+        if let Some(secrets) = get("STRIPE_WEBHOOK_SECRET").filter(|v| !v.is_empty()) {
+            self.commerce.stripe_webhook_secrets = secrets
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| SecretString::from(s.to_owned()))
+                .collect();
+        }
+        env.string("TRACKOUT_STRIPE_API_BASE", &mut self.commerce.stripe_api_base);
+        if let Some(currency) = get("TRACKOUT_CURRENCY").filter(|v| !v.is_empty()) {
+            self.commerce.currency = currency.to_lowercase();
+        }
+        env.parse("TRACKOUT_DEV_PAYMENTS", &mut self.commerce.dev_payments)?;
+        env.parse("TRACKOUT_EXCLUSIVE_HOLD_MINUTES", &mut self.commerce.exclusive_hold_minutes)?;
+        env.parse("TRACKOUT_DOWNLOAD_LINK_SECONDS", &mut self.commerce.download_link_seconds)?;
         env.parse("TRACKOUT_WORKER_CONCURRENCY", &mut self.worker.concurrency)?;
         env.parse("TRACKOUT_JOB_LEASE_SECONDS", &mut self.worker.lease_seconds)?;
         env.parse("TRACKOUT_JOB_MAX_ATTEMPTS", &mut self.worker.max_attempts)?;
@@ -349,6 +403,16 @@ impl Config {
         if self.storage == StorageKind::S3 && self.s3.bucket.is_none() {
             return Err(ConfigError::Invalid(
                 "TRACKOUT_STORAGE=s3 needs TRACKOUT_S3_BUCKET".into(),
+            ));
+        }
+        if self.commerce.stripe_secret_key.is_some() && self.commerce.stripe_webhook_secrets.is_empty() {
+            return Err(ConfigError::Invalid(
+                "STRIPE_SECRET_KEY needs STRIPE_WEBHOOK_SECRET: without it no payment could complete".into(),
+            ));
+        }
+        if self.commerce.exclusive_hold_minutes < 30 && self.commerce.stripe_secret_key.is_some() {
+            return Err(ConfigError::Invalid(
+                "TRACKOUT_EXCLUSIVE_HOLD_MINUTES must be at least 30 with Stripe (its shortest checkout)".into(),
             ));
         }
         if self.worker.concurrency == 0 || self.worker.max_attempts < 1 {
@@ -382,6 +446,11 @@ impl Config {
         self.objects_dir
             .clone()
             .unwrap_or_else(|| self.data_dir.join("objects"))
+    }
+
+    /// Whether payments go to Stripe (else to the development provider).
+    pub fn uses_stripe(&self) -> bool {
+        self.commerce.stripe_secret_key.is_some()
     }
 
     pub fn public_url(&self) -> String {

@@ -32,6 +32,9 @@ pub enum Error {
     UnsupportedMediaType { expected: &'static str },
     #[error("the upload was interrupted: {0}")]
     UploadInterrupted(String),
+    /// Something we depend on (the payment provider) is down; the request may be retried.
+    #[error("{0}")]
+    Unavailable(String),
     #[error("database error")]
     Database(#[source] DbErr),
     #[error("storage error")]

@@ -61,3 +61,14 @@ impl JobPayload for RenderLeases {
         Some(self.beat_id)
     }
 }
+
+/// Makes what a paid purchase delivers: its license (PDF and text) and, for the trackout and
+/// exclusive tiers, the bundle personalized with that license.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FulfillPurchase {
+    pub purchase_id: Uuid,
+}
+
+impl JobPayload for FulfillPurchase {
+    const KIND: &'static str = "fulfill_purchase";
+}

@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod jobs;
+pub mod license;
 pub mod payments;
 pub mod queue;
 pub mod services;

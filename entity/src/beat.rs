@@ -13,11 +13,14 @@ pub struct Model {
     pub genre: String,
     pub description: String,
     pub isrc: Option<String>,
-    /// `draft` or `published`.
+    /// `draft`, `published`, or `sold` once its exclusive rights are sold.
     pub status: String,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub published_at: Option<DateTimeUtc>,
+    /// The pending exclusive purchase holding the beat while its buyer is in checkout.
+    pub exclusive_hold_purchase_id: Option<Uuid>,
+    pub exclusive_hold_until_ms: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

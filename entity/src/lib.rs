@@ -4,8 +4,14 @@
 pub mod beat;
 pub mod beat_label;
 pub mod deliverable;
+pub mod download;
 pub mod job;
 pub mod lease_tier;
+pub mod purchase;
+pub mod purchase_file;
+pub mod revoked_payment;
+pub mod share;
+pub mod stripe_event;
 pub mod trackout_check;
 pub mod upload;
 pub mod user;
@@ -15,7 +21,13 @@ pub mod prelude {
     pub use super::beat_label::Entity as BeatLabel;
     pub use super::deliverable::Entity as Deliverable;
     pub use super::job::Entity as Job;
+    pub use super::download::Entity as Download;
     pub use super::lease_tier::Entity as LeaseTier;
+    pub use super::purchase::Entity as Purchase;
+    pub use super::purchase_file::Entity as PurchaseFile;
+    pub use super::revoked_payment::Entity as RevokedPayment;
+    pub use super::share::Entity as Share;
+    pub use super::stripe_event::Entity as StripeEvent;
     pub use super::trackout_check::Entity as TrackoutCheck;
     pub use super::upload::Entity as Upload;
     pub use super::user::Entity as User;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261121_000001_accounts_and_beats;
 mod m20261121_000002_uploads_and_jobs;
 mod m20261121_000003_deliverables;
+mod m20261121_000004_commerce;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_accounts_and_beats::Migration),
             Box::new(m20261121_000002_uploads_and_jobs::Migration),
             Box::new(m20261121_000003_deliverables::Migration),
+            Box::new(m20261121_000004_commerce::Migration),
         ]
     }
 }

@@ -4,6 +4,7 @@
 mod accounts;
 mod beats;
 mod catalog;
+mod commerce;
 mod check;
 mod deliverables;
 mod health;

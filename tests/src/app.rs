@@ -65,8 +65,10 @@ impl TestAppBuilder {
             .try_init();
         let dir = tempfile::tempdir().expect("temp dir");
         let database = TestDatabase::create(dir.path()).await;
+        // Bind first, so that the configuration (and every link the store makes) has the port.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding a port");
         let mut config = Config {
-            bind: "127.0.0.1:0".parse().unwrap(),
+            bind: listener.local_addr().unwrap(),
             data_dir: dir.path().to_owned(),
             database_url: Some(database.url),
             jwt_secret: Some(SecretString::from("a test secret that is long enough")),
@@ -82,9 +84,7 @@ impl TestAppBuilder {
         if let Some(wrap) = self.wrap_storage {
             state.storage = wrap(state.storage);
         }
-        let app = Application::build(state.clone())
-            .await
-            .expect("building the app");
+        let app = Application::with_listener(state.clone(), listener).expect("building the app");
         let address = format!("http://127.0.0.1:{}", app.port());
         let server = app.into_server();
         let handle = server.handle();

@@ -66,6 +66,7 @@ impl Registry {
             .register::<trackout_core::jobs::CheckTrackout>()
             .register::<trackout_core::jobs::RenderPreview>()
             .register::<trackout_core::jobs::RenderLeases>()
+            .register::<trackout_core::jobs::FulfillPurchase>()
             .register::<trackout_core::jobs::PurgeObject>();
         registry
     }

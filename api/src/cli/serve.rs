@@ -46,6 +46,19 @@ pub async fn serve(with_worker: bool, bind: Option<std::net::SocketAddr>) -> any
         config.bind = bind;
     }
     let state = open_state(config).await?;
+    if !state.config.uses_stripe() {
+        if state.dev_payments_allowed() {
+            tracing::warn!(
+                "payments use the DEVELOPMENT provider: checkouts show a test Pay button and no money moves; \
+                 set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to sell for real"
+            );
+        } else {
+            tracing::warn!(
+                "no Stripe keys and not listening on loopback: checkout is off \
+                 (set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or TRACKOUT_DEV_PAYMENTS=true for a test store)"
+            );
+        }
+    }
     let app = Application::build(state.clone()).await?;
     info!(
         url = %format!("http://{}:{}", state.config.bind.ip(), app.port()),

@@ -2,9 +2,14 @@
 
 mod auth;
 mod beats;
+mod checkout;
+pub mod dev_pay;
+pub mod downloads;
 pub mod health;
 mod previews;
 mod processing;
+mod purchases;
+mod sales;
 mod tiers;
 mod uploads;
 
@@ -39,4 +44,13 @@ pub fn api() -> Scope<
         .service(processing::show)
         .service(previews::preview)
         .service(previews::peaks)
+        .service(checkout::start)
+        .service(checkout::stripe_webhook)
+        .service(checkout::license)
+        .service(purchases::list)
+        .service(purchases::show)
+        .service(purchases::create_share)
+        .service(purchases::list_shares)
+        .service(purchases::revoke_share)
+        .service(sales::show)
 }

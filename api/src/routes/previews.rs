@@ -1,5 +1,3 @@
-use std::time::Duration;
-
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use tracing::instrument;
 use trackout_core::domain::DeliverableKind;
@@ -18,16 +16,8 @@ async fn answer(
     kind: DeliverableKind,
 ) -> Result<HttpResponse, ApiError> {
     let file = public_file(&state.db, session.0.as_ref(), beat, kind).await?;
-    let stored = StoredFile {
-        key: file.key,
-        size: file.size,
-        sha256: file.sha256,
-        content_type: file.content_type,
-        disposition: None,
-        link_lifetime: Duration::from_secs(300),
-        // The URL stays while a re-render changes the file: revalidate with the ETag.
-        cache_control: "public, no-cache",
-    };
+    // The URL stays while a re-render changes the file: revalidate with the ETag.
+    let stored = StoredFile::object(file.key, file.size, file.sha256, file.content_type);
     serve(state.storage.as_ref(), req, stored).await
 }
 

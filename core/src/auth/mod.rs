@@ -6,4 +6,4 @@ mod tokens;
 
 pub use password::{hash_password, verify_password};
 pub use secret::signing_secret;
-pub use tokens::{SessionClaims, TokenError, TokenKind, Tokens};
+pub use tokens::{SessionClaims, TokenError, TokenKind, Tokens, now_seconds};

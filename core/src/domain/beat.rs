@@ -177,6 +177,8 @@ string_type!(Isrc);
 pub enum BeatStatus {
     Draft,
     Published,
+    /// Its exclusive rights are sold: out of the catalog, no more sales.
+    Sold,
 }
 
 impl BeatStatus {
@@ -184,6 +186,7 @@ impl BeatStatus {
         match self {
             BeatStatus::Draft => "draft",
             BeatStatus::Published => "published",
+            BeatStatus::Sold => "sold",
         }
     }
 }

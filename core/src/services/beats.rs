@@ -139,6 +139,8 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewBeat) -> Res
         created_at: Set(now),
         updated_at: Set(now),
         published_at: Set(None),
+        exclusive_hold_purchase_id: Set(None),
+        exclusive_hold_until_ms: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -198,7 +198,15 @@ pub async fn record_done(
     if let Some(old) = existing.storage_key.as_deref()
         && old != rendered.key.as_str()
     {
-        queue::enqueue(&txn, &PurgeObject { key: old.to_owned() }, max_attempts).await?;
+        // Personalized bundles sold earlier start with the old base bundle's bytes: it stays.
+        let still_sold = entity::purchase_file::Entity::find()
+            .filter(entity::purchase_file::Column::PrefixKey.eq(old))
+            .one(&txn)
+            .await?
+            .is_some();
+        if !still_sold {
+            queue::enqueue(&txn, &PurgeObject { key: old.to_owned() }, max_attempts).await?;
+        }
     }
     let mut row: deliverable::ActiveModel = existing.into();
     row.state = Set("done".into());

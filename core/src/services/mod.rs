@@ -3,10 +3,18 @@
 pub mod accounts;
 pub mod beats;
 pub mod catalog;
+pub mod checkout;
 pub mod checks;
 pub mod deliverables;
+pub mod downloads;
+pub mod fulfillment;
+pub mod library;
+pub mod licenses;
+pub mod payment_events;
 pub mod processing;
 pub mod publish;
+pub mod sales;
+pub mod shares;
 pub mod tiers;
 pub mod uploads;
 mod views;

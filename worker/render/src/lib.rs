@@ -36,6 +36,7 @@ pub use mp3_lease::{LEASE_KBPS, Mp3Report, render_mp3_lease};
 pub use naming::bundle_folder_name;
 pub use preview::{
     MAX_TAG_SECONDS, PREVIEW_CEILING_DBFS, PreviewReport, PreviewSettings, render_preview,
+    render_preview_with_peaks,
 };
 pub use stem::{TaggedStem, tag_stem};
 pub use wav_lease::{WavLeaseReport, render_wav_lease};

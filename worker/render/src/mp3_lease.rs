@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::audio::{OUTPUT_RATE, Stereo44k};
 use crate::error::RenderError;
 use crate::meta::BeatMeta;
-use crate::mp3::{Mp3File, lease_tag};
+use crate::mp3::{LAME_DEFAULT_QUALITY, Mp3File, lease_tag};
 
 pub const LEASE_KBPS: u32 = 320;
 
@@ -34,7 +34,8 @@ pub fn render_mp3_lease(
     let tag = lease_tag(meta)?;
     let mut audio = Stereo44k::open(master, "the master")?;
     let format = audio.source().info().format;
-    let mut mp3 = Mp3File::create(out, LEASE_KBPS, &tag)?;
+    // LAME's default quality, as `lame -b 320`: what a buyer pays for gets the full search.
+    let mut mp3 = Mp3File::create(out, LEASE_KBPS, LAME_DEFAULT_QUALITY, &tag)?;
     let mut block = Vec::new();
     let mut frames = 0u64;
     while audio.next_block(&mut block)? {

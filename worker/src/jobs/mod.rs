@@ -1,7 +1,9 @@
 //! The `run` of each job the store enqueues.
 
 mod check_trackout;
+mod fulfill_purchase;
 mod purge_object;
+mod ranged_reader;
 mod render_leases;
 mod render_preview;
 mod workspace;

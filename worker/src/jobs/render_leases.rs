@@ -54,11 +54,22 @@ impl RunJob for RenderLeases {
             let (mp3_report, rest) = tokio::join!(encode, copy);
             let mp3_report = mp3_report?.map_err(render_error)?;
             let (wav_report, bundle_report) = rest?.map_err(render_error)?;
+            let mut bundle_details = serde_json::to_value(&bundle_report).ok();
+            let located = bundle.clone();
+            let offsets = ctx.blocking(move || stem_offsets(&located)).await?.map_err(render_error)?;
+            if let Some(stems) = bundle_details.as_mut().and_then(|d| d.get_mut("stems")).and_then(|s| s.as_array_mut()) {
+                for stem in stems {
+                    let offset = stem.get("path").and_then(|p| p.as_str()).and_then(|p| offsets.get(p)).copied();
+                    if let (Some(offset), Some(fields)) = (offset, stem.as_object_mut()) {
+                        fields.insert("data_offset".into(), offset.into());
+                    }
+                }
+            }
 
             let details = |v: serde_json::Result<serde_json::Value>| v.ok();
             store(&ctx, self.beat_id, DeliverableKind::Mp3Lease, &fingerprint, mp3, details(serde_json::to_value(&mp3_report))).await?;
             store(&ctx, self.beat_id, DeliverableKind::WavLease, &fingerprint, wav, details(serde_json::to_value(&wav_report))).await?;
-            store(&ctx, self.beat_id, DeliverableKind::Bundle, &fingerprint, bundle, details(serde_json::to_value(&bundle_report))).await?;
+            store(&ctx, self.beat_id, DeliverableKind::Bundle, &fingerprint, bundle, bundle_details).await?;
             Ok::<_, JobError>(())
         }
         .await;
@@ -67,4 +78,20 @@ impl RunJob for RenderLeases {
             Err(e) => Err(failed(&ctx, self.beat_id, &KINDS, &fingerprint, e).await),
         }
     }
+}
+
+/// Where each stored entry's bytes start in the bundle: a stem can then be downloaded on its
+/// own as a byte range of the bundle, with nothing copied.
+fn stem_offsets(bundle: &std::path::Path) -> zip::result::ZipResult<std::collections::HashMap<String, u64>> {
+    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(std::fs::File::open(bundle)?))?;
+    let mut offsets = std::collections::HashMap::new();
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i)?;
+        if entry.compression() == zip::CompressionMethod::Stored
+            && let Some(start) = entry.data_start()
+        {
+            offsets.insert(entry.name()?.into_owned(), start);
+        }
+    }
+    Ok(offsets)
 }

@@ -43,6 +43,7 @@ impl RunJob for RenderPreview {
                 tag_interval_seconds: p.tag_interval_seconds,
                 tag_gain_db: p.tag_gain_db,
                 fade_out_seconds: p.fade_out_seconds,
+                ..PreviewSettings::default()
             };
             let (out, peaks_out) = (preview.clone(), peaks.clone());
             let report = ctx

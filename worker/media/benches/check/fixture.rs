@@ -21,21 +21,49 @@ pub struct Fixture {
 
 const FOLDER: &str = "Night Drive Stems";
 
+/// Writes the trackout under `dir`, or reuses one a previous run completed there.
 pub fn write(dir: &Path, seconds: u64) -> io::Result<Fixture> {
-    let frames = seconds * u64::from(RATE);
     let folder = dir.join(FOLDER);
-    fs::create_dir_all(&folder)?;
     let stem_files: Vec<PathBuf> = STEMS
         .iter()
         .map(|n| folder.join(format!("{n}.wav")))
         .collect();
     let master = dir.join("Night Drive (Master).wav");
+    let zip = dir.join("Night Drive Stems.zip");
+    let done = dir.join(".complete");
+    if !done.exists() {
+        generate(&folder, &stem_files, &master, &zip, seconds)?;
+        fs::write(&done, b"")?;
+    }
+    let total_bytes = stem_files
+        .iter()
+        .chain([&master])
+        .map(|p| fs::metadata(p).map(|m| m.len()))
+        .sum::<io::Result<u64>>()?;
+    Ok(Fixture {
+        folder,
+        zip,
+        master,
+        stem_files,
+        total_bytes,
+    })
+}
+
+fn generate(
+    folder: &Path,
+    stem_files: &[PathBuf],
+    master: &Path,
+    zip: &Path,
+    seconds: u64,
+) -> io::Result<()> {
+    let frames = seconds * u64::from(RATE);
+    fs::create_dir_all(folder)?;
 
     let mut stems: Vec<BufWriter<File>> = stem_files
         .iter()
         .map(|p| File::create(p).map(|f| BufWriter::with_capacity(1 << 20, f)))
         .collect::<io::Result<_>>()?;
-    let mut master_out = BufWriter::with_capacity(1 << 20, File::create(&master)?);
+    let mut master_out = BufWriter::with_capacity(1 << 20, File::create(master)?);
     for w in stems.iter_mut().chain([&mut master_out]) {
         w.write_all(&wav_header(frames))?;
     }
@@ -71,20 +99,7 @@ pub fn write(dir: &Path, seconds: u64) -> io::Result<Fixture> {
         w.flush()?;
         w.get_ref().sync_all()?;
     }
-    let zip = dir.join("Night Drive Stems.zip");
-    write_stored_zip(&stem_files, &zip)?;
-    let total_bytes = stem_files
-        .iter()
-        .chain([&master])
-        .map(|p| fs::metadata(p).map(|m| m.len()))
-        .sum::<io::Result<u64>>()?;
-    Ok(Fixture {
-        folder,
-        zip,
-        master,
-        stem_files,
-        total_bytes,
-    })
+    write_stored_zip(stem_files, zip)
 }
 
 /// WAV barely compresses, so trackout zips are stored; the bench reads one like it.

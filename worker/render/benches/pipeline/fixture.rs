@@ -85,6 +85,5 @@ pub fn write(dir: &Path, seconds: u64) -> io::Result<Fixture> {
         w.flush()?;
         w.get_ref().sync_all()?;
     }
-    drop(master);
     open(dir, seconds)
 }

@@ -2,19 +2,19 @@
 //!
 //! Generates a 12-stem, 24-bit, 44.1 kHz stereo trackout of 3:30 (~670 MB) and its master,
 //! then measures in one run:
-//! - the whole pipeline: the trackout check, the preview (+ waveform), the MP3 lease, the WAV
-//!   lease and the base bundle, with the 320 kbps encode on one thread and everything else
-//!   on the other (median of 3);
-//! - each step alone, and the sequential shell equivalent when the tools are installed
-//!   (`sox stats`, `ffmpeg ebur128`, `sox` mix + `lame -b 128`, `lame -b 320`, `cp`,
-//!   `zip -0 -r`);
-//! - our encoders against `lame` on the same input;
+//! - the whole pipeline of one beat (the trackout check, the preview with its peaks, the MP3
+//!   lease, the WAV lease, the base bundle) on two threads, split as the issue sketched it
+//!   (the 320 kbps encode alone on one) and split by length (median of 3 each);
+//! - each step alone, and the sequential shell equivalent when the tools are installed;
+//! - our encoders against `lame` with the same settings on the same input;
 //! - personalizing one purchase's bundle against building the base, at 3:30 and at 7:00;
 //! - peak memory (VmHWM) of a child process running the whole pipeline, at both lengths.
 //!
-//! TRACKOUT_BENCH_DIR keeps the generated files (about 4 GB) instead of a temporary folder.
+//! TRACKOUT_BENCH_DIR keeps the generated files (about 4 GB) instead of a temporary folder;
+//! with TRACKOUT_BENCH_REUSE set, files already there are used as they are.
 
 mod fixture;
+mod report;
 mod shell;
 mod synth;
 
@@ -25,14 +25,14 @@ use std::time::{Duration, Instant};
 use trackout_media::{CheckLimits, NoProgress, check_path};
 use trackout_render::{
     BeatMeta, BundleFile, PreviewSettings, Writer, build_bundle, personalize_bundle,
-    render_mp3_lease, render_preview, render_wav_lease, waveform_peaks,
+    render_mp3_lease, render_preview_with_peaks, render_wav_lease, waveform_peaks,
 };
 
 use fixture::Fixture;
 
 const CHILD_ENV: &str = "TRACKOUT_RENDER_BENCH_CHILD";
 
-fn meta() -> BeatMeta {
+pub fn meta() -> BeatMeta {
     BeatMeta {
         title: "Night Drive".into(),
         producer: "Kato".into(),
@@ -61,52 +61,82 @@ fn main() {
         .expect("temp dir");
     let root = std::env::var_os("TRACKOUT_BENCH_DIR")
         .map_or_else(|| tmp.path().to_path_buf(), PathBuf::from);
+    let reuse = std::env::var_os("TRACKOUT_BENCH_REUSE").is_some();
     let mut lengths = Vec::new();
     for seconds in [210, 420] {
         let dir = root.join(format!("{seconds}s"));
         let t = Instant::now();
-        let fx = fixture::write(&dir, seconds).expect("writing the fixture");
+        let fx = match fixture::open(&dir, seconds) {
+            Ok(fx) if reuse => fx,
+            _ => fixture::write(&dir, seconds).expect("writing the fixture"),
+        };
         eprintln!(
-            "generated {seconds} s trackout ({:.0} MB of stems) in {:.1} s",
+            "{seconds} s trackout ready ({:.0} MB of stems) in {:.1} s",
             fx.stems_bytes as f64 / 1e6,
             t.elapsed().as_secs_f64()
         );
-        lengths.push((fx, dir.join("out")));
+        let out = dir.join("out");
+        std::fs::create_dir_all(&out).expect("output folder");
+        lengths.push((fx, out));
     }
     let (fx, out) = &lengths[0];
-    std::fs::create_dir_all(out).expect("output folder");
     warm(fx);
+    let load_before = load_average();
 
-    let pipeline_runs: Vec<Pipeline> = (0..3).map(|_| pipeline(fx, out)).collect();
-    let whole = median(pipeline_runs.iter().map(|p| p.wall).collect());
-    let steps = alone(fx, out);
-    let tools = shell::available();
-    let chain = tools.then(|| shell::chain(fx, out));
-    let lame = tools.then(|| shell::lame_alone(fx, out));
-
-    let mut personal = Vec::new();
-    for (fx, out) in &lengths {
-        std::fs::create_dir_all(out).expect("output folder");
-        warm(fx);
-        personal.push(personalization(fx, out));
+    let preview_q3 = PreviewSettings {
+        encoder_quality: 3,
+        ..PreviewSettings::default()
+    };
+    let mut runs = Vec::new();
+    for (split, settings) in [
+        (Split::AsSketched, PreviewSettings::default()),
+        (Split::ByLength, PreviewSettings::default()),
+        (Split::ByLength, preview_q3.clone()),
+    ] {
+        let times: Vec<Pipeline> = (0..3)
+            .map(|_| pipeline(fx, out, split, &settings))
+            .collect();
+        runs.push((split, settings.encoder_quality, times));
     }
+    let steps = alone(fx, out);
+    let chain = shell::available().then(|| shell::chain(fx, out));
+    let lame = chain.is_some().then(|| shell::lame_alone(fx, out));
+
+    let personal: Vec<Personal> = lengths
+        .iter()
+        .map(|(fx, out)| {
+            warm(fx);
+            personalization(fx, out)
+        })
+        .collect();
     let memory: Vec<(u64, f64)> = lengths
         .iter()
         .map(|(fx, out)| (fx.seconds, child_hwm("pipeline", fx, out)))
         .collect();
     let idle = child_hwm("idle", &lengths[0].0, &lengths[0].1);
+    let load_after = load_average();
 
-    report(
+    report::print(&report::Results {
         fx,
-        &pipeline_runs,
-        whole,
-        &steps,
-        chain.as_ref(),
-        lame.as_ref(),
-        &personal,
-        &memory,
+        runs: &runs,
+        steps: &steps,
+        chain: chain.as_ref(),
+        lame: lame.as_ref(),
+        personal: &personal,
+        memory: &memory,
         idle,
-    );
+        load: (load_before, load_after),
+    });
+}
+
+/// The 1-minute load average: other work on the machine skews every figure, so it is printed.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .next()
+        .unwrap_or("?")
+        .to_string()
 }
 
 /// Reads every input once so the page cache holds them, as it does for a worker that just
@@ -117,7 +147,7 @@ fn warm(fx: &Fixture) {
     }
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
+pub fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
 }
@@ -128,134 +158,146 @@ fn time(f: impl FnOnce()) -> Duration {
     t.elapsed()
 }
 
-struct Pipeline {
-    wall: Duration,
-    encode_thread: Duration,
-    check: Duration,
-    preview: Duration,
-    wav_lease: Duration,
-    bundle: Duration,
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Split {
+    /// The issue's sketch: the 320 kbps encode alone on one thread, everything else on the
+    /// other.
+    AsSketched,
+    /// Longest first on two threads: check, MP3 lease, WAV lease on one; preview and base
+    /// bundle on the other.
+    ByLength,
 }
 
-/// The whole render of one beat: the 320 kbps encode on its own thread, the check, the
-/// preview, the WAV lease and the bundle on this one.
-fn pipeline(fx: &Fixture, out: &Path) -> Pipeline {
-    let meta = meta();
-    let started = Instant::now();
-    std::thread::scope(|s| {
-        let encode = s.spawn(|| {
-            time(|| {
-                let _ =
-                    render_mp3_lease(&fx.master, &meta, &out.join("lease.mp3")).expect("MP3 lease");
-            })
-        });
-        let check = time(|| {
-            let report = check_path(
-                &fx.folder,
-                Some(&fx.master),
-                &CheckLimits::default(),
-                &NoProgress,
-            )
-            .expect("check");
-            assert!(
-                report.passes,
-                "the bench trackout must pass the check: {:?}",
-                report.errors().collect::<Vec<_>>()
-            );
-        });
-        let preview = time(|| {
-            render_preview(
-                &fx.master,
-                Some(&fx.tag),
-                &PreviewSettings::default(),
-                &out.join("preview.mp3"),
-            )
-            .expect("preview");
-            waveform_peaks(&out.join("preview.mp3"), &out.join("peaks.json")).expect("peaks");
-        });
-        let wav_lease = time(|| {
-            let _ = render_wav_lease(&fx.master, &meta, &out.join("lease.wav")).expect("WAV lease");
-        });
-        let bundle = time(|| {
-            let _ = build_bundle(&fx.folder, &meta, &out.join("bundle.zip")).expect("bundle");
-        });
-        let encode_thread = encode.join().expect("encode thread");
-        Pipeline {
-            wall: started.elapsed(),
-            encode_thread,
-            check,
-            preview,
-            wav_lease,
-            bundle,
-        }
+pub struct Pipeline {
+    pub wall: Duration,
+    pub check: Duration,
+    pub mp3_lease: Duration,
+    pub preview: Duration,
+    pub wav_lease: Duration,
+    pub bundle: Duration,
+}
+
+fn check(fx: &Fixture) -> Duration {
+    time(|| {
+        let report = check_path(
+            &fx.folder,
+            Some(&fx.master),
+            &CheckLimits::default(),
+            &NoProgress,
+        )
+        .expect("check");
+        assert!(
+            report.passes,
+            "the bench trackout must pass the check: {:?}",
+            report.errors().collect::<Vec<_>>()
+        );
     })
 }
 
-struct Alone {
-    check: Duration,
-    preview: Duration,
-    waveform: Duration,
-    mp3_lease: Duration,
-    wav_lease: Duration,
-    bundle: Duration,
+fn mp3_lease(fx: &Fixture, out: &Path) -> Duration {
+    time(|| {
+        render_mp3_lease(&fx.master, &meta(), &out.join("lease.mp3")).expect("MP3 lease");
+    })
+}
+
+fn preview(fx: &Fixture, out: &Path, settings: &PreviewSettings) -> Duration {
+    time(|| {
+        let (mp3, peaks) = (out.join("preview.mp3"), out.join("peaks.json"));
+        render_preview_with_peaks(&fx.master, Some(&fx.tag), settings, &mp3, &peaks)
+            .expect("preview");
+    })
+}
+
+fn wav_lease(fx: &Fixture, out: &Path) -> Duration {
+    time(|| {
+        render_wav_lease(&fx.master, &meta(), &out.join("lease.wav")).expect("WAV lease");
+    })
+}
+
+fn bundle(fx: &Fixture, out: &Path) -> Duration {
+    time(|| {
+        build_bundle(&fx.folder, &meta(), &out.join("bundle.zip")).expect("bundle");
+    })
+}
+
+/// Every deliverable of one beat, on two threads (plus the check's own scan threads).
+fn pipeline(fx: &Fixture, out: &Path, split: Split, settings: &PreviewSettings) -> Pipeline {
+    let started = Instant::now();
+    let (check, mp3_lease, preview, wav_lease, bundle) = std::thread::scope(|s| match split {
+        Split::AsSketched => {
+            let one = s.spawn(|| mp3_lease(fx, out));
+            let check = check(fx);
+            let preview = preview(fx, out, settings);
+            let wav = wav_lease(fx, out);
+            let bundle = bundle(fx, out);
+            (check, one.join().expect("thread"), preview, wav, bundle)
+        }
+        Split::ByLength => {
+            let one = s.spawn(|| (check(fx), mp3_lease(fx, out), wav_lease(fx, out)));
+            let preview = preview(fx, out, settings);
+            let bundle = bundle(fx, out);
+            let (check, mp3, wav) = one.join().expect("thread");
+            (check, mp3, preview, wav, bundle)
+        }
+    });
+    Pipeline {
+        wall: started.elapsed(),
+        check,
+        mp3_lease,
+        preview,
+        wav_lease,
+        bundle,
+    }
+}
+
+pub struct Alone {
+    pub check: Duration,
+    pub preview: Duration,
+    pub preview_q3: Duration,
+    pub waveform: Duration,
+    pub mp3_lease: Duration,
+    pub wav_lease: Duration,
+    pub bundle: Duration,
 }
 
 /// Each step on its own, median of 3.
 fn alone(fx: &Fixture, out: &Path) -> Alone {
-    let meta = meta();
-    let m = |f: &dyn Fn()| median((0..3).map(|_| time(f)).collect());
+    let m = |f: &dyn Fn() -> Duration| median((0..3).map(|_| f()).collect());
+    let q3 = PreviewSettings {
+        encoder_quality: 3,
+        ..PreviewSettings::default()
+    };
     Alone {
-        check: m(&|| {
-            let _ = check_path(
-                &fx.folder,
-                Some(&fx.master),
-                &CheckLimits::default(),
-                &NoProgress,
-            )
-            .unwrap();
+        check: m(&|| check(fx)),
+        preview: m(&|| preview(fx, out, &PreviewSettings::default())),
+        preview_q3: m(&|| preview(fx, out, &q3)),
+        waveform: m(&|| {
+            time(|| {
+                waveform_peaks(&out.join("preview.mp3"), &out.join("peaks-mp3.json"))
+                    .expect("peaks")
+            })
         }),
-        preview: m(&|| {
-            let _ = render_preview(
-                &fx.master,
-                Some(&fx.tag),
-                &PreviewSettings::default(),
-                &out.join("preview.mp3"),
-            )
-            .unwrap();
-        }),
-        waveform: m(&|| waveform_peaks(&out.join("preview.mp3"), &out.join("peaks.json")).unwrap()),
-        mp3_lease: m(&|| {
-            let _ = render_mp3_lease(&fx.master, &meta, &out.join("lease.mp3")).unwrap();
-        }),
-        wav_lease: m(&|| {
-            let _ = render_wav_lease(&fx.master, &meta, &out.join("lease.wav")).unwrap();
-        }),
-        bundle: m(&|| {
-            let _ = build_bundle(&fx.folder, &meta, &out.join("bundle.zip")).unwrap();
-        }),
+        mp3_lease: m(&|| mp3_lease(fx, out)),
+        wav_lease: m(&|| wav_lease(fx, out)),
+        bundle: m(&|| bundle(fx, out)),
     }
 }
 
-struct Personal {
-    seconds: u64,
-    bundle_bytes: u64,
-    base: Duration,
-    personalize: Duration,
-    tail_bytes: u64,
+pub struct Personal {
+    pub seconds: u64,
+    pub bundle_bytes: u64,
+    pub base: Duration,
+    pub personalize: Duration,
+    pub tail_bytes: u64,
 }
 
 fn personalization(fx: &Fixture, out: &Path) -> Personal {
-    let meta = meta();
-    let bundle = out.join("bundle.zip");
-    let base = median(
-        (0..3)
-            .map(|_| {
-                time(|| {
-                    let _ = build_bundle(&fx.folder, &meta, &bundle).unwrap();
-                })
-            })
-            .collect(),
-    );
+    let base = median((0..3).map(|_| bundle(fx, out)).collect());
+    let path = out.join("bundle.zip");
+    // On disk before timing: the kernel writing a gigabyte back would skew the milliseconds.
+    std::fs::File::open(&path)
+        .and_then(|f| f.sync_all())
+        .expect("sync the bundle");
     let extras = vec![
         BundleFile {
             name: "license.pdf".into(),
@@ -263,7 +305,7 @@ fn personalization(fx: &Fixture, out: &Path) -> Personal {
         },
         BundleFile {
             name: "license.txt".into(),
-            bytes: b"WAV lease for Jane Doe".repeat(200),
+            bytes: b"WAV lease for Jane Doe. ".repeat(200),
         },
     ];
     let mut tail_bytes = 0;
@@ -271,17 +313,15 @@ fn personalization(fx: &Fixture, out: &Path) -> Personal {
         (0..21)
             .map(|_| {
                 time(|| {
-                    let mut base = std::fs::File::open(&bundle).unwrap();
-                    let mut tail = std::io::BufWriter::new(
-                        std::fs::File::create(out.join("tail.bin")).unwrap(),
-                    );
+                    let mut base = std::fs::File::open(&path).expect("open base");
+                    let mut tail = Vec::with_capacity(256 << 10);
                     tail_bytes = personalize_bundle(
                         &mut base,
                         &extras,
                         "Licensed to Jane Doe, TRK-7F3K2",
                         &mut tail,
                     )
-                    .unwrap()
+                    .expect("personalize")
                     .tail_bytes;
                 })
             })
@@ -289,7 +329,7 @@ fn personalization(fx: &Fixture, out: &Path) -> Personal {
     );
     Personal {
         seconds: fx.seconds,
-        bundle_bytes: std::fs::metadata(&bundle).unwrap().len(),
+        bundle_bytes: std::fs::metadata(&path).map_or(0, |m| m.len()),
         base,
         personalize,
         tail_bytes,
@@ -326,7 +366,12 @@ fn child(spec: &str) {
     if what == Some("pipeline") {
         let seconds: u64 = seconds.and_then(|s| s.parse().ok()).expect("seconds");
         let fx = fixture::open(Path::new(dir.expect("dir")), seconds).expect("fixture");
-        pipeline(&fx, Path::new(out.expect("out")));
+        pipeline(
+            &fx,
+            Path::new(out.expect("out")),
+            Split::ByLength,
+            &PreviewSettings::default(),
+        );
     }
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let kb = status
@@ -335,139 +380,4 @@ fn child(spec: &str) {
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .unwrap_or(0);
     println!("vmhwm_kb={kb}");
-}
-
-fn s(d: Duration) -> String {
-    format!("{:.2} s", d.as_secs_f64())
-}
-
-#[allow(clippy::too_many_arguments)]
-fn report(
-    fx: &Fixture,
-    runs: &[Pipeline],
-    whole: Duration,
-    steps: &Alone,
-    chain: Option<&shell::Chain>,
-    lame: Option<&shell::Lame>,
-    personal: &[Personal],
-    memory: &[(u64, f64)],
-    idle: f64,
-) {
-    let mb =
-        (fx.stems_bytes + std::fs::metadata(&fx.master).map(|m| m.len()).unwrap_or(0)) as f64 / 1e6;
-    println!("\n## Pipeline, 12 stems + master, 3:30, 24-bit 44.1 kHz stereo ({mb:.0} MB)\n");
-    println!(
-        "| run | wall | encode thread (MP3 lease) | check | preview + peaks | WAV lease | bundle |"
-    );
-    println!("| --- | --- | --- | --- | --- | --- | --- |");
-    for (i, r) in runs.iter().enumerate() {
-        println!(
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            i + 1,
-            s(r.wall),
-            s(r.encode_thread),
-            s(r.check),
-            s(r.preview),
-            s(r.wav_lease),
-            s(r.bundle)
-        );
-    }
-    println!("\nmedian wall: {}", s(whole));
-    println!("\n## Each step alone (median of 3)\n");
-    println!("| step | ours | shell |");
-    println!("| --- | --- | --- |");
-    let c = |f: fn(&shell::Chain) -> Duration| chain.map_or("n/a".to_string(), |c| s(f(c)));
-    println!(
-        "| check (stats of every stem, master loudness and true peak) | {} | {} |",
-        s(steps.check),
-        c(|c| c.stats + c.loudness)
-    );
-    println!(
-        "| preview (mix, fade, 128 kbps) | {} | {} |",
-        s(steps.preview),
-        c(|c| c.preview)
-    );
-    println!("| waveform peaks | {} | - |", s(steps.waveform));
-    println!(
-        "| MP3 lease (320 kbps) | {} | {} |",
-        s(steps.mp3_lease),
-        c(|c| c.mp3)
-    );
-    println!(
-        "| WAV lease (metadata, loudness) | {} | {} (cp) |",
-        s(steps.wav_lease),
-        c(|c| c.wav)
-    );
-    println!(
-        "| base bundle (tag, hash, measure, zip) | {} | {} (zip -0 -r) |",
-        s(steps.bundle),
-        c(|c| c.zip)
-    );
-    let sum = steps.check
-        + steps.preview
-        + steps.waveform
-        + steps.mp3_lease
-        + steps.wav_lease
-        + steps.bundle;
-    println!(
-        "| all, one after the other | {} | {} |",
-        s(sum),
-        c(|c| c.total())
-    );
-    if let Some(chain) = chain {
-        println!(
-            "\npipeline vs the shell chain: {} vs {} = {:.2}x faster (target 2.5x)",
-            s(whole),
-            s(chain.total()),
-            chain.total().as_secs_f64() / whole.as_secs_f64()
-        );
-    }
-    if let Some(l) = lame {
-        println!("\n## Encoders vs lame 3.100 on the same input (median of 3)\n");
-        println!("| encode | ours | lame | ratio (target <= 1.1) |");
-        println!("| --- | --- | --- | --- |");
-        println!(
-            "| 320 kbps CBR of the master | {} | {} | {:.2} |",
-            s(steps.mp3_lease),
-            s(l.mp3_320),
-            steps.mp3_lease.as_secs_f64() / l.mp3_320.as_secs_f64()
-        );
-        println!(
-            "| 128 kbps preview (ours: decode, mix, fade, limit, encode; lame: encode the premixed WAV) | {} | {} | {:.2} |",
-            s(steps.preview),
-            s(l.mp3_128),
-            steps.preview.as_secs_f64() / l.mp3_128.as_secs_f64()
-        );
-    }
-    println!("\n## Personalization vs the base bundle\n");
-    println!("| trackout | bundle | base bundle | personalize (median of 21) | share | tail |");
-    println!("| --- | --- | --- | --- | --- | --- |");
-    for p in personal {
-        println!(
-            "| {}:{:02} | {:.0} MB | {} | {:.1} ms | {:.2}% | {:.0} KB |",
-            p.seconds / 60,
-            p.seconds % 60,
-            p.bundle_bytes as f64 / 1e6,
-            s(p.base),
-            p.personalize.as_secs_f64() * 1000.0,
-            100.0 * p.personalize.as_secs_f64() / p.base.as_secs_f64(),
-            p.tail_bytes as f64 / 1e3
-        );
-    }
-    if let [a, b] = personal {
-        println!(
-            "\npersonalize at 2x length / at 1x: {:.2} (flat is 1.00); base bundle: {:.2} (linear is 2.00)",
-            b.personalize.as_secs_f64() / a.personalize.as_secs_f64(),
-            b.base.as_secs_f64() / a.base.as_secs_f64()
-        );
-    }
-    println!("\n## Peak memory (VmHWM of a child process)\n");
-    for (seconds, mb) in memory {
-        println!(
-            "- whole pipeline, {}:{:02} trackout: {mb:.1} MB",
-            seconds / 60,
-            seconds % 60
-        );
-    }
-    println!("- the same process idle: {idle:.1} MB");
 }

@@ -131,9 +131,11 @@ pub fn chain(fx: &Fixture, out: &Path) -> Chain {
 pub struct Lame {
     pub mp3_320: Duration,
     pub mp3_128: Duration,
+    pub mp3_128_q5: Duration,
 }
 
-/// `lame` itself on the master (320) and on the premixed preview WAV (128), median of 3.
+/// `lame` itself on the master (320) and on the premixed preview WAV (128 at its default
+/// `-q 3` and at `-q 5`), median of 3.
 pub fn lame_alone(fx: &Fixture, out: &Path) -> Lame {
     let m = |args: &[&str], input: &Path| {
         let mut v: Vec<Duration> = (0..3)
@@ -150,8 +152,10 @@ pub fn lame_alone(fx: &Fixture, out: &Path) -> Lame {
         v.sort();
         v[1]
     };
+    let mixed = out.join("mixed.wav");
     Lame {
         mp3_320: m(&["-b", "320"], &fx.master),
-        mp3_128: m(&["-b", "128"], &out.join("mixed.wav")),
+        mp3_128: m(&["-b", "128"], &mixed),
+        mp3_128_q5: m(&["-b", "128", "-q", "5"], &mixed),
     }
 }

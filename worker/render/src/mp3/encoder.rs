@@ -47,13 +47,42 @@ pub(crate) fn bitrate(kbps: u32) -> Result<Bitrate, RenderError> {
     })
 }
 
+/// LAME's own default, what `lame -b 320` uses.
+pub(crate) const LAME_DEFAULT_QUALITY: u8 = 3;
+
+fn lame_quality(q: u8) -> Result<Quality, RenderError> {
+    Ok(match q {
+        0 => Quality::Best,
+        1 => Quality::SecondBest,
+        2 => Quality::NearBest,
+        3 => Quality::VeryNice,
+        4 => Quality::Nice,
+        5 => Quality::Good,
+        6 => Quality::Decent,
+        7 => Quality::Ok,
+        8 => Quality::SecondWorst,
+        9 => Quality::Worst,
+        other => {
+            return Err(RenderError::Invalid(format!(
+                "LAME quality {other} is not 0 (best) to 9 (fastest)"
+            )));
+        }
+    })
+}
+
+/// Checks a quality setting before any file is created.
+pub(crate) fn check_quality(q: u8) -> Result<(), RenderError> {
+    lame_quality(q).map(drop)
+}
+
 fn lame(e: impl std::fmt::Debug) -> RenderError {
     RenderError::Encoder(format!("{e:?}"))
 }
 
 impl Mp3File {
     /// Creates `path` and writes `id3` (a complete ID3v2 tag, or nothing) before the audio.
-    pub fn create(path: &Path, kbps: u32, id3: &[u8]) -> Result<Self, RenderError> {
+    /// `quality` is LAME's `-q`: 0 (slowest, best) to 9 (fastest).
+    pub fn create(path: &Path, kbps: u32, quality: u8, id3: &[u8]) -> Result<Self, RenderError> {
         let mut builder =
             Builder::new().ok_or_else(|| RenderError::Encoder("LAME could not allocate".into()))?;
         builder.set_num_channels(2).map_err(lame)?;
@@ -63,8 +92,7 @@ impl Mp3File {
             .map_err(lame)?;
         builder.set_brate(bitrate(kbps)?).map_err(lame)?;
         builder.set_mode(Mode::JointStereo).map_err(lame)?;
-        // LAME's own default (what `lame -b 320` uses): the encoders compare like for like.
-        builder.set_quality(Quality::VeryNice).map_err(lame)?;
+        builder.set_quality(lame_quality(quality)?).map_err(lame)?;
         builder.set_to_write_vbr_tag(true).map_err(lame)?;
         let encoder = builder.build().map_err(lame)?;
         let file = File::create(path).map_err(|e| RenderError::write(path, e))?;

@@ -11,7 +11,8 @@ use serde::{Deserialize, Serialize};
 use crate::audio::{Limiter, OUTPUT_RATE, Stereo44k, db_to_gain};
 use crate::error::RenderError;
 use crate::mp3::Mp3File;
-use crate::mp3::bitrate;
+use crate::mp3::{bitrate, check_quality};
+use crate::waveform::Peaks;
 pub use voice_tag::MAX_TAG_SECONDS;
 use voice_tag::VoiceTag;
 
@@ -33,6 +34,10 @@ pub struct PreviewSettings {
     /// Relative to the tag's own level.
     pub tag_gain_db: f64,
     pub fade_out_seconds: f64,
+    /// LAME's `-q`, 0 (slowest, best) to 9 (fastest). The default, 5, was LAME's own default
+    /// before 3.98; at 128 kbps it costs about three quarters of `-q 3`'s time, which keeps
+    /// a whole beat's render within two cores' budget (README-render.md, benchmark).
+    pub encoder_quality: u8,
 }
 
 impl Default for PreviewSettings {
@@ -44,6 +49,7 @@ impl Default for PreviewSettings {
             tag_interval_seconds: 20.0,
             tag_gain_db: -3.0,
             fade_out_seconds: 3.0,
+            encoder_quality: 5,
         }
     }
 }
@@ -52,6 +58,7 @@ impl PreviewSettings {
     fn validate(&self) -> Result<(), RenderError> {
         let bad = |s: String| Err(RenderError::Invalid(s));
         bitrate(self.bitrate_kbps)?;
+        check_quality(self.encoder_quality)?;
         if let Some(max) = self.max_seconds
             && !(max.is_finite() && max > 0.0)
         {
@@ -116,6 +123,29 @@ pub fn render_preview(
     settings: &PreviewSettings,
     out: &Path,
 ) -> Result<PreviewReport, RenderError> {
+    render(master, voice_tag, settings, out, None)
+}
+
+/// [`render_preview`], also writing the preview's waveform peaks to `peaks_out` (the same
+/// JSON as [`crate::waveform_peaks`]) from the audio as it is encoded: no second pass, no
+/// MP3 decode.
+pub fn render_preview_with_peaks(
+    master: &Path,
+    voice_tag: Option<&Path>,
+    settings: &PreviewSettings,
+    out: &Path,
+    peaks_out: &Path,
+) -> Result<PreviewReport, RenderError> {
+    render(master, voice_tag, settings, out, Some(peaks_out))
+}
+
+fn render(
+    master: &Path,
+    voice_tag: Option<&Path>,
+    settings: &PreviewSettings,
+    out: &Path,
+    peaks_out: Option<&Path>,
+) -> Result<PreviewReport, RenderError> {
     settings.validate()?;
     let gain = db_to_gain(settings.tag_gain_db) as f32;
     let tag = match voice_tag {
@@ -139,10 +169,11 @@ pub fn render_preview(
     );
     let fade = ((settings.fade_out_seconds * rate).round() as u64).min(length);
 
-    let mut mp3 = Mp3File::create(out, settings.bitrate_kbps, &[])?;
+    let mut mp3 = Mp3File::create(out, settings.bitrate_kbps, settings.encoder_quality, &[])?;
     let ceiling = db_to_gain(PREVIEW_CEILING_DBFS) as f32;
     let mut limiter = Limiter::new(OUTPUT_RATE, ceiling, LOOKAHEAD_MS, RELEASE_MS);
     let (mut block, mut limited) = (Vec::new(), Vec::new());
+    let mut peaks = peaks_out.map(|_| Peaks::new(2));
     let mut pos = 0u64;
     while pos < length && audio.next_block(&mut block)? {
         let frames = ((block.len() / 2) as u64).min(length - pos);
@@ -156,12 +187,19 @@ pub fn render_preview(
         limited.clear();
         limiter.process(&block, &mut limited);
         mp3.write(&limited)?;
+        if let Some(p) = &mut peaks {
+            p.add(&limited);
+        }
         pos += frames;
     }
     limited.clear();
     limiter.finish(&mut limited);
     mp3.write(&limited)?;
     mp3.finish()?;
+    if let (Some(mut p), Some(path)) = (peaks, peaks_out) {
+        p.add(&limited);
+        p.write(OUTPUT_RATE, path)?;
+    }
     Ok(PreviewReport {
         duration_seconds: pos as f64 / rate,
         bitrate_kbps: settings.bitrate_kbps,

@@ -1,5 +1,5 @@
 use serde_json::Value;
-use trackout_render::{PreviewSettings, render_preview, waveform_peaks};
+use trackout_render::{PreviewSettings, render_preview, render_preview_with_peaks, waveform_peaks};
 
 use crate::helpers::*;
 
@@ -48,4 +48,35 @@ fn peaks_of_a_wav_and_of_the_preview_mp3_in_audiowaveform_v2_format() {
     waveform_peaks(&preview, &peaks).expect("peaks of the preview");
     let json: Value = serde_json::from_slice(&std::fs::read(&peaks).unwrap()).unwrap();
     check(&json, 44_100, 44_100 * 3);
+}
+
+#[test]
+fn the_preview_can_write_its_own_peaks_while_it_renders() {
+    let dir = TestDir::new();
+    let (master, preview, own, decoded) = (
+        dir.path("master.wav"),
+        dir.path("preview.mp3"),
+        dir.path("own.json"),
+        dir.path("decoded.json"),
+    );
+    quiet_master(&master, 44_100, 4.0);
+    render_preview_with_peaks(&master, None, &PreviewSettings::default(), &preview, &own)
+        .expect("preview and peaks");
+    waveform_peaks(&preview, &decoded).expect("peaks of the MP3");
+    let own: Value = serde_json::from_slice(&std::fs::read(&own).unwrap()).unwrap();
+    let decoded: Value = serde_json::from_slice(&std::fs::read(&decoded).unwrap()).unwrap();
+    check(&own, 44_100, 44_100 * 4);
+    // The same audio before and after the MP3 round trip: same length, nearly the same peaks.
+    assert_eq!(own["length"], decoded["length"]);
+    let (a, b) = (
+        own["data"].as_array().unwrap(),
+        decoded["data"].as_array().unwrap(),
+    );
+    let worst = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| (x.as_i64().unwrap() - y.as_i64().unwrap()).abs())
+        .max()
+        .unwrap();
+    assert!(worst <= 8, "peaks differ by up to {worst} of 128");
 }

@@ -1,0 +1,105 @@
+//! Where files leave the store: `/d/{token}` for a signed download link, `/s/{token}` for the
+//! page an engineer opens from a share.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use std::time::Duration;
+use tracing::instrument;
+use trackout_core::services::{downloads, shares};
+
+use crate::files::{StoredFile, serve};
+use crate::html::{escape, page};
+use crate::{ApiError, AppState};
+
+/// A resumed download (a range not starting at 0) is the same download continuing.
+fn is_new_download(req: &HttpRequest) -> bool {
+    match req.headers().get(header::RANGE).and_then(|v| v.to_str().ok()) {
+        None => true,
+        Some(range) => range.trim().starts_with("bytes=0-"),
+    }
+}
+
+/// A signed download link: checks the token and that the purchase still stands, counts the
+/// download, then streams the file (with Range) or redirects to a presigned URL.
+#[utoipa::path(tag = "library", params(("token" = String, Path)), responses(
+    (status = 200, description = "the file, as an attachment"),
+    (status = 206, description = "the requested range"),
+    (status = 302, description = "a presigned link (S3) that expires no later than this one"),
+    (status = 401, description = "invalid_link: expired, tampered or not a download link"),
+    (status = 403, description = "the purchase was refunded or disputed, or the share is over"),
+    (status = 404, description = "not a file of this purchase"),
+    (status = 409, description = "file_not_ready"),
+))]
+#[get("/d/{token}")]
+#[instrument(skip_all)]
+pub async fn download(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let file = downloads::open(&state.db, &state.tokens, &token, is_new_download(&req)).await?;
+    let stored = StoredFile {
+        source: file.source,
+        size: file.size,
+        sha256: file.sha256,
+        content_type: file.content_type,
+        download_name: Some(file.file_name),
+        // A redirect never outlives the link it came from.
+        link_lifetime: Duration::from_secs(state.link_seconds().min(300)),
+        cache_control: "private, no-store",
+    };
+    serve(state.storage.as_ref(), &req, stored).await
+}
+
+fn size(bytes: Option<u64>) -> String {
+    match bytes {
+        Some(b) if b >= 1 << 20 => format!("{:.1} MB", b as f64 / 1_048_576.0),
+        Some(b) => format!("{:.0} KB", b as f64 / 1024.0),
+        None => "preparing…".into(),
+    }
+}
+
+/// An engineer's view of a share: JSON for a client, HTML for a person (`Accept: text/html`).
+#[utoipa::path(tag = "library", params(("token" = String, Path)), responses(
+    (status = 200, body = trackout_core::services::shares::SharePage),
+    (status = 403, description = "revoked, expired, or the purchase no longer stands"),
+    (status = 404, description = "no such share"),
+))]
+#[get("/s/{token}")]
+#[instrument(skip_all)]
+pub async fn share_page(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> Result<HttpResponse, ApiError> {
+    let share = shares::open(&state.db, &state.tokens, &token, state.link_seconds()).await?;
+    let wants_html = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"));
+    if !wants_html {
+        return Ok(HttpResponse::Ok().json(share));
+    }
+    let rows: String = share
+        .files
+        .iter()
+        .map(|f| {
+            let link = match &f.url {
+                Some(url) => format!(r#"<a href="{}" download>Download</a>"#, escape(url)),
+                None => "preparing…".into(),
+            };
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{link}</td></tr>",
+                escape(&f.label),
+                escape(f.role.as_deref().unwrap_or("")),
+                f.duration_seconds.map(|d| format!("{}:{:04.1}", (d / 60.0) as u64, d % 60.0)).unwrap_or_default(),
+                size(f.size_bytes),
+            )
+        })
+        .collect();
+    let body = format!(
+        r#"<h1>{}</h1><p class="muted">{} BPM · {} · shared by {} for {} · until {}</p>
+<table><thead><tr><th>File</th><th>Role</th><th>Length</th><th>Size</th><th></th></tr></thead><tbody>{rows}</tbody></table>
+<p class="muted">Downloads resume if interrupted. Import every stem at bar 1.</p>"#,
+        escape(&share.beat_title),
+        share.bpm,
+        escape(&share.key),
+        escape(&share.artist),
+        escape(&share.label),
+        share.expires_at.format("%Y-%m-%d %H:%M UTC"),
+    );
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page(&share.beat_title, &body)))
+}

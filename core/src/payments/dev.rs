@@ -1,0 +1,35 @@
+use async_trait::async_trait;
+
+use super::{CheckoutRequest, CheckoutSession, PaymentError, PaymentProvider};
+
+/// Stands in for Stripe in development: the checkout page is served by the store itself and
+/// its "Pay" button completes the purchase through the same event handling as a webhook.
+/// The API refuses to serve it unless the store listens on loopback or it is enabled
+/// explicitly (`TRACKOUT_DEV_PAYMENTS=true`).
+pub struct DevProvider {
+    public_url: String,
+}
+
+impl DevProvider {
+    pub fn new(public_url: String) -> Self {
+        DevProvider { public_url }
+    }
+
+    pub fn session_id(purchase_id: uuid::Uuid) -> String {
+        format!("cs_dev_{}", purchase_id.simple())
+    }
+}
+
+#[async_trait]
+impl PaymentProvider for DevProvider {
+    fn name(&self) -> &'static str {
+        "dev"
+    }
+
+    async fn create_checkout(&self, request: CheckoutRequest) -> Result<CheckoutSession, PaymentError> {
+        Ok(CheckoutSession {
+            id: DevProvider::session_id(request.purchase_id),
+            url: format!("{}/pay/dev/{}", self.public_url, request.purchase_id),
+        })
+    }
+}

@@ -1,0 +1,201 @@
+//! Starting a purchase: a pending row, the exclusive hold when it is the exclusive, then a
+//! checkout session at the payment provider.
+
+use chrono::Utc;
+use entity::{beat, lease_tier, purchase, user};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::Actor;
+use super::tiers::tier_view;
+use crate::config::Config;
+use crate::domain::{BeatStatus, TierKind};
+use crate::payments::{CheckoutRequest, PaymentProvider};
+use crate::queue::now_ms;
+use crate::{Error, Result};
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct CheckoutBody {
+    pub beat_id: Uuid,
+    #[schema(value_type = String, example = "wav_lease")]
+    pub tier: TierKind,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckoutStarted {
+    pub purchase_id: Uuid,
+    /// Send the buyer here to pay.
+    pub checkout_url: String,
+}
+
+/// Takes the beat's exclusive for `purchase` until `until_ms`, if nobody else holds it. One
+/// conditional UPDATE, so of two buyers racing exactly one gets it, on either database.
+async fn hold_exclusive<C: sea_orm::ConnectionTrait>(conn: &C, beat_id: Uuid, purchase: Uuid, until_ms: i64) -> Result<bool> {
+    let now = now_ms();
+    let taken = beat::Entity::update_many()
+        .col_expr(beat::Column::ExclusiveHoldPurchaseId, Expr::value(Some(purchase)))
+        .col_expr(beat::Column::ExclusiveHoldUntilMs, Expr::value(Some(until_ms)))
+        .filter(beat::Column::Id.eq(beat_id))
+        .filter(beat::Column::Status.eq(BeatStatus::Published.as_str()))
+        .filter(
+            Condition::any()
+                .add(beat::Column::ExclusiveHoldUntilMs.is_null())
+                .add(beat::Column::ExclusiveHoldUntilMs.lt(now)),
+        )
+        .exec(conn)
+        .await?;
+    Ok(taken.rows_affected == 1)
+}
+
+/// Lets go of a hold that `purchase` still has (a failed or cancelled checkout).
+pub(crate) async fn release_hold<C: sea_orm::ConnectionTrait>(conn: &C, beat_id: Uuid, purchase: Uuid) -> Result<()> {
+    beat::Entity::update_many()
+        .col_expr(beat::Column::ExclusiveHoldPurchaseId, Expr::value(Option::<Uuid>::None))
+        .col_expr(beat::Column::ExclusiveHoldUntilMs, Expr::value(Option::<i64>::None))
+        .filter(beat::Column::Id.eq(beat_id))
+        .filter(beat::Column::ExclusiveHoldPurchaseId.eq(purchase))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn start(
+    db: &DatabaseConnection,
+    payments: &dyn PaymentProvider,
+    config: &Config,
+    actor: &Actor,
+    body: CheckoutBody,
+) -> Result<CheckoutStarted> {
+    let buyer = user::Entity::find_by_id(actor.user_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::unauthorized("account_gone", "this account no longer exists"))?;
+    let beat = beat::Entity::find_by_id(body.beat_id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound("beat"))?;
+    match beat.status.as_str() {
+        s if s == BeatStatus::Published.as_str() => {}
+        s if s == BeatStatus::Sold.as_str() => {
+            return Err(Error::conflict(
+                "sold_exclusively",
+                "this beat's exclusive rights are sold; it is no longer for sale",
+            ));
+        }
+        _ => return Err(Error::NotFound("beat")),
+    }
+    if beat.producer_id == actor.user_id {
+        return Err(Error::conflict("own_beat", "you cannot buy your own beat"));
+    }
+    let tier = lease_tier::Entity::find()
+        .filter(lease_tier::Column::BeatId.eq(beat.id))
+        .filter(lease_tier::Column::Kind.eq(body.tier.as_str()))
+        .one(db)
+        .await?
+        .filter(|t| t.enabled)
+        .ok_or_else(|| Error::conflict("tier_unavailable", "this tier is not for sale"))?;
+    let view = tier_view(tier.clone())?;
+
+    let purchase_id = Uuid::now_v7();
+    let now = Utc::now();
+    let hold_until_ms = (body.tier == TierKind::Exclusive)
+        .then(|| now_ms() + (config.commerce.exclusive_hold_minutes * 60_000) as i64);
+    let txn = db.begin().await?;
+    purchase::ActiveModel {
+        id: Set(purchase_id),
+        buyer_id: Set(buyer.id),
+        beat_id: Set(beat.id),
+        tier_kind: Set(tier.kind.clone()),
+        tier_name: Set(tier.name.clone()),
+        price_cents: Set(tier.price_cents),
+        currency: Set(config.commerce.currency.clone()),
+        terms: Set(serde_json::to_value(view.terms).unwrap_or_default()),
+        buyer_name: Set(buyer.display_name.clone()),
+        status: Set("pending".into()),
+        provider: Set(payments.name().into()),
+        checkout_session_id: Set(None),
+        payment_intent_id: Set(None),
+        license_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        paid_at: Set(None),
+        revoked_at: Set(None),
+        revoke_reason: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    if let Some(until) = hold_until_ms
+        && !hold_exclusive(&txn, beat.id, purchase_id, until).await?
+    {
+        return Err(Error::conflict(
+            "exclusive_on_hold",
+            "another buyer is checking out the exclusive rights to this beat; try again later",
+        ));
+    }
+    txn.commit().await?;
+
+    let public = config.public_url();
+    let request = CheckoutRequest {
+        purchase_id,
+        product_name: format!("{} — {}", beat.title, tier.name),
+        amount_cents: tier.price_cents,
+        currency: config.commerce.currency.clone(),
+        customer_email: buyer.email,
+        success_url: format!("{public}/library/{purchase_id}?checkout=success"),
+        cancel_url: format!("{public}/beats/{}?checkout=cancelled", beat.id),
+        expires_at: hold_until_ms.map(|ms| ms / 1000),
+    };
+    match payments.create_checkout(request).await {
+        Ok(session) => {
+            let row = purchase::ActiveModel {
+                id: Set(purchase_id),
+                checkout_session_id: Set(Some(session.id)),
+                updated_at: Set(Utc::now()),
+                ..Default::default()
+            };
+            row.update(db).await?;
+            Ok(CheckoutStarted {
+                purchase_id,
+                checkout_url: session.url,
+            })
+        }
+        Err(e) => {
+            tracing::error!(error = %e, %purchase_id, "creating a checkout session failed");
+            let txn = db.begin().await?;
+            purchase::Entity::update_many()
+                .col_expr(purchase::Column::Status, Expr::value("cancelled"))
+                .col_expr(purchase::Column::UpdatedAt, Expr::value(Utc::now()))
+                .filter(purchase::Column::Id.eq(purchase_id))
+                .exec(&txn)
+                .await?;
+            release_hold(&txn, beat.id, purchase_id).await?;
+            txn.commit().await?;
+            Err(Error::Unavailable(
+                "the payment provider could not start a checkout; nothing was charged, try again".into(),
+            ))
+        }
+    }
+}
+
+/// Whether a pending purchase can still be paid: an exclusive only while its hold is its own
+/// and running. (Stripe enforces the same through the session's `expires_at`.)
+pub async fn still_payable(db: &DatabaseConnection, purchase: &purchase::Model) -> Result<bool> {
+    if purchase.status != "pending" {
+        return Ok(false);
+    }
+    if purchase.tier_kind != TierKind::Exclusive.as_str() {
+        return Ok(true);
+    }
+    let beat = beat::Entity::find_by_id(purchase.beat_id).one(db).await?;
+    Ok(beat.is_some_and(|b| {
+        b.status == BeatStatus::Published.as_str()
+            && b.exclusive_hold_purchase_id == Some(purchase.id)
+            && b.exclusive_hold_until_ms.is_some_and(|until| until > now_ms())
+    }))
+}

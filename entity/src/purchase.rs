@@ -1,0 +1,35 @@
+use sea_orm::entity::prelude::*;
+
+/// A buyer's purchase of one tier of one beat. Tier, price and terms are copied at checkout:
+/// a license says what was sold then, whatever the producer changes later.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "purchases")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub buyer_id: Uuid,
+    pub beat_id: Uuid,
+    pub tier_kind: String,
+    pub tier_name: String,
+    pub price_cents: i64,
+    pub currency: String,
+    pub terms: Json,
+    pub buyer_name: String,
+    /// `pending`, `paid`, `cancelled` or `revoked`.
+    pub status: String,
+    /// `stripe` or `dev`.
+    pub provider: String,
+    pub checkout_session_id: Option<String>,
+    pub payment_intent_id: Option<String>,
+    pub license_id: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub paid_at: Option<DateTimeUtc>,
+    pub revoked_at: Option<DateTimeUtc>,
+    pub revoke_reason: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}
