@@ -17,10 +17,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Whether the development payment page may be served: never with Stripe configured; on
-    /// loopback, or anywhere when enabled explicitly.
     pub fn dev_payments_allowed(&self) -> bool {
-        !self.config.uses_stripe() && (self.config.bind.ip().is_loopback() || self.config.commerce.dev_payments)
+        self.config.dev_payments_allowed()
     }
 
     pub fn link_seconds(&self) -> u64 {

@@ -453,6 +453,12 @@ impl Config {
         self.commerce.stripe_secret_key.is_some()
     }
 
+    /// Whether the development payment page may be served: never with Stripe configured; on
+    /// loopback, or anywhere when enabled explicitly.
+    pub fn dev_payments_allowed(&self) -> bool {
+        !self.uses_stripe() && (self.bind.ip().is_loopback() || self.commerce.dev_payments)
+    }
+
     pub fn public_url(&self) -> String {
         self.public_url
             .clone()
@@ -517,6 +523,19 @@ mod tests {
             err.to_string().contains("TRACKOUT_JOB_LEASE_SECONDS"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_development_payment_page_stays_on_loopback_unless_asked() {
+        let mut config = Config::default();
+        assert!(config.dev_payments_allowed(), "the embedded default listens on 127.0.0.1");
+        config.bind = "0.0.0.0:8080".parse().unwrap();
+        assert!(!config.dev_payments_allowed(), "a public address needs TRACKOUT_DEV_PAYMENTS");
+        config.apply_env(|name| (name == "TRACKOUT_DEV_PAYMENTS").then(|| "true".into())).unwrap();
+        assert!(config.dev_payments_allowed());
+        config.commerce.stripe_secret_key = Some(SecretString::from("sk_live_x"));
+        assert!(!config.dev_payments_allowed(), "never beside real payments");
+        assert!(config.validate().is_err(), "Stripe without a webhook secret could never complete a sale");
     }
 
     #[test]

@@ -35,8 +35,25 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, sea_orm::DbE
     Database::connect(options).await
 }
 
+/// Applies pending migrations. Several processes may start at once against a fresh database
+/// (`serve` and `worker` side by side): the losers of that race see a conflict, wait for the
+/// winner to finish, and find nothing left to do.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
-    Migrator::up(db, None).await
+    let mut attempt = 0;
+    loop {
+        match Migrator::up(db, None).await {
+            Ok(()) => return Ok(()),
+            Err(e) if attempt < 10 => {
+                attempt += 1;
+                tracing::info!(error = %e, attempt, "migrating raced another process; retrying");
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                if Migrator::get_pending_migrations(db).await.map(|p| p.is_empty()).unwrap_or(false) {
+                    return Ok(());
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Readiness: a round trip to the database.

@@ -111,3 +111,19 @@ pub async fn publish(
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(publish_service::publish(&state.db, &session.0, *id).await?))
 }
+
+/// Takes the beat off sale; buyers keep everything they bought.
+#[utoipa::path(tag = "beats", security(("session" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = BeatView),
+    (status = 409, description = "sold_exclusively"),
+    (status = 404),
+))]
+#[post("/beats/{id}/unpublish")]
+#[instrument(skip_all, fields(beat = %id, user = %session.0.user_id))]
+pub async fn unpublish(
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(publish_service::unpublish(&state.db, &session.0, *id).await?))
+}

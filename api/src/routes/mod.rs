@@ -36,6 +36,7 @@ pub fn api() -> Scope<
         .service(beats::update)
         .service(beats::remove)
         .service(beats::publish)
+        .service(beats::unpublish)
         .service(tiers::show)
         .service(tiers::replace)
         .service(uploads::master)

@@ -1,6 +1,7 @@
 //! The real `trackout` binary, as a producer or an operator runs it.
 
 mod check;
+mod sale;
 mod serve;
 
 use std::io::Cursor;

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::{write_stem, zip_dir};
 
-struct Running {
+pub struct Running {
     child: Child,
 }
 
@@ -21,7 +21,7 @@ impl Drop for Running {
 
 impl Running {
     /// SIGTERM, as a service manager stops it; the process must exit cleanly.
-    fn terminate(mut self) {
+    pub fn terminate(mut self) {
         let status = Command::new("kill")
             .arg("-TERM")
             .arg(self.child.id().to_string())
@@ -42,7 +42,7 @@ impl Running {
 
 /// `DATABASE_URL` for the processes: a fresh PostgreSQL database when
 /// `TRACKOUT_TEST_POSTGRES` names a server, else nothing (the embedded SQLite default).
-fn database_env() -> Vec<(&'static str, String)> {
+pub fn database_env() -> Vec<(&'static str, String)> {
     let Some(server) = std::env::var("TRACKOUT_TEST_POSTGRES").ok().filter(|v| !v.is_empty()) else {
         return Vec::new();
     };
@@ -57,7 +57,7 @@ fn database_env() -> Vec<(&'static str, String)> {
     vec![("DATABASE_URL", format!("{server}/{name}"))]
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -66,7 +66,7 @@ fn free_port() -> u16 {
 }
 
 /// The binary with a clean environment: nothing configured but what the test says.
-fn start(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Running {
+pub fn start(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Running {
     let mut command = Command::new(env!("CARGO_BIN_EXE_trackout"));
     command
         .args(args)
@@ -84,7 +84,7 @@ fn start(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Running {
     }
 }
 
-fn wait_ready(client: &Client, base: &str) {
+pub fn wait_ready(client: &Client, base: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         if let Ok(r) = client.get(format!("{base}/readyz")).send()
@@ -97,7 +97,7 @@ fn wait_ready(client: &Client, base: &str) {
     }
 }
 
-fn processing(client: &Client, base: &str, token: &str, beat: &str) -> Value {
+pub fn processing(client: &Client, base: &str, token: &str, beat: &str) -> Value {
     client
         .get(format!("{base}/api/v1/beats/{beat}/processing"))
         .bearer_auth(token)

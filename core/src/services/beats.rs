@@ -248,6 +248,17 @@ pub async fn delete(
 ) -> Result<()> {
     let txn = db.begin().await?;
     own_beat(&txn, actor, id).await?;
+    let sold = entity::purchase::Entity::find()
+        .filter(entity::purchase::Column::BeatId.eq(id))
+        .one(&txn)
+        .await?
+        .is_some();
+    if sold {
+        return Err(Error::conflict(
+            "beat_has_sales",
+            "this beat has been bought: it stays so that its buyers keep their files; unpublish it instead",
+        ));
+    }
     let uploads = upload::Entity::find()
         .filter(upload::Column::BeatId.eq(id))
         .all(&txn)

@@ -96,3 +96,19 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> R
     txn.commit().await?;
     super::beats::get(db, Some(actor), beat_id).await
 }
+
+/// Takes a beat off sale (back to a draft). Buyers keep everything they bought; a beat whose
+/// exclusive is sold stays sold.
+pub async fn unpublish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<BeatView> {
+    let beat = own_beat(db, actor, beat_id).await?;
+    if beat.status == BeatStatus::Sold.as_str() {
+        return Err(Error::conflict("sold_exclusively", "this beat's exclusive rights are sold; it is already off sale"));
+    }
+    if beat.status == BeatStatus::Published.as_str() {
+        let mut row: beat::ActiveModel = beat.into();
+        row.status = Set(BeatStatus::Draft.as_str().to_owned());
+        row.updated_at = Set(Utc::now());
+        row.update(db).await?;
+    }
+    super::beats::get(db, Some(actor), beat_id).await
+}

@@ -80,6 +80,14 @@ async fn a_trackout_sale_delivers_every_file_and_the_bundle_checks_out() {
     assert_eq!(check["valid"], true);
     assert_eq!(check["licensee"], "Test artist");
 
+    // A sold beat cannot be deleted out from under its buyer; it can be taken off sale.
+    let deleted = app.client.delete(app.url(&format!("/api/v1/beats/{beat}"))).bearer_auth(&producer.token).send().await.unwrap();
+    assert_problem(deleted, StatusCode::CONFLICT, "beat_has_sales").await;
+    let off = app.post(&format!("/api/v1/beats/{beat}/unpublish"), Some(&producer.token), &json!({})).await;
+    assert_eq!(off.status(), StatusCode::OK);
+    assert_eq!(app.get(&format!("/api/v1/beats/{beat}"), None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(app.get(link(&purchase, "mp3"), None).await.status(), StatusCode::OK, "the buyer keeps their files");
+
     // The producer sees the sale.
     let sales: Value = app.get("/api/v1/sales", Some(&producer.token)).await.json().await.unwrap();
     assert_eq!(sales["count"], 1);
