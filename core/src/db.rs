@@ -60,3 +60,16 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
 pub async fn ping(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     db.ping().await
 }
+
+/// Opens a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (`IMMEDIATE`): a deferred transaction that reads and then writes fails at once with
+/// `SQLITE_BUSY` when another connection committed in between, which `busy_timeout` cannot
+/// help. PostgreSQL ignores the option.
+pub async fn write_txn(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

@@ -47,7 +47,8 @@ pub fn database_env() -> Vec<(&'static str, String)> {
         return Vec::new();
     };
     let server = server.trim_end_matches('/').to_owned();
-    let name = format!("trackout_test_cli_{}", std::process::id());
+    // The prefix the test suite sweeps: a crashed run's database is dropped on the next run.
+    let name = format!("trackout_test_cli_{}", uuid::Uuid::new_v4().simple());
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         use sea_orm::ConnectionTrait;
         let admin = sea_orm::Database::connect(format!("{server}/postgres")).await.unwrap();

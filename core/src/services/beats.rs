@@ -4,7 +4,7 @@ use chrono::Utc;
 use entity::{beat, beat_label, deliverable, lease_tier, upload, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -125,7 +125,7 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewBeat) -> Res
     check_labels(&new.moods, &new.tags)?;
     let now = Utc::now();
     let id = Uuid::now_v7();
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     beat::ActiveModel {
         id: Set(id),
         producer_id: Set(actor.user_id),
@@ -205,7 +205,7 @@ pub async fn update(
         changes.moods.as_deref().unwrap_or_default(),
         changes.tags.as_deref().unwrap_or_default(),
     )?;
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let beat = own_beat(&txn, actor, id).await?;
     let mut row: beat::ActiveModel = beat.into();
     if let Some(title) = changes.title {
@@ -246,7 +246,7 @@ pub async fn delete(
     id: Uuid,
     max_attempts: i32,
 ) -> Result<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     own_beat(&txn, actor, id).await?;
     let sold = entity::purchase::Entity::find()
         .filter(entity::purchase::Column::BeatId.eq(id))

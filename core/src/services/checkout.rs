@@ -6,7 +6,6 @@ use entity::{beat, lease_tier, purchase, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -106,7 +105,7 @@ pub async fn start(
     let now = Utc::now();
     let hold_until_ms = (body.tier == TierKind::Exclusive)
         .then(|| now_ms() + (config.commerce.exclusive_hold_minutes * 60_000) as i64);
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     purchase::ActiveModel {
         id: Set(purchase_id),
         buyer_id: Set(buyer.id),
@@ -167,7 +166,7 @@ pub async fn start(
         }
         Err(e) => {
             tracing::error!(error = %e, %purchase_id, "creating a checkout session failed");
-            let txn = db.begin().await?;
+            let txn = crate::db::write_txn(db).await?;
             purchase::Entity::update_many()
                 .col_expr(purchase::Column::Status, Expr::value("cancelled"))
                 .col_expr(purchase::Column::UpdatedAt, Expr::value(Utc::now()))

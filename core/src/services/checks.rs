@@ -4,7 +4,6 @@ use chrono::Utc;
 use entity::{trackout_check, upload};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -58,7 +57,7 @@ pub async fn record(
     outcome: CheckOutcome,
     max_attempts: i32,
 ) -> Result<bool> {
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let still_current = upload::Entity::find_by_id(trackout_upload_id)
         .filter(upload::Column::BeatId.eq(beat_id))
         .one(&txn)

@@ -5,7 +5,7 @@ use entity::{beat, deliverable, upload, user};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -188,7 +188,7 @@ pub async fn record_done(
     rendered: Rendered,
     max_attempts: i32,
 ) -> Result<bool> {
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let Some(existing) = current(&txn, beat_id, rendered.kind).await? else {
         // The beat was deleted while we rendered; its purge covers nothing we made, so do it.
         queue::enqueue(&txn, &PurgeObject { key: rendered.key.to_string() }, max_attempts).await?;

@@ -2,7 +2,7 @@
 
 use entity::{beat, purchase, purchase_file, user};
 use sea_orm::sea_query::OnConflict;
-use sea_orm::{DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{DatabaseConnection, EntityTrait, Set};
 use uuid::Uuid;
 
 use super::deliverables;
@@ -76,7 +76,7 @@ impl MadeFile {
 }
 
 pub async fn record(db: &DatabaseConnection, purchase_id: Uuid, files: Vec<MadeFile>) -> Result<()> {
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     for f in files {
         let row = purchase_file::ActiveModel {
             purchase_id: Set(purchase_id),

@@ -9,7 +9,7 @@ use entity::{beat, purchase, revoked_payment, stripe_event};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, Set, TransactionTrait,
+    EntityTrait, QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -29,7 +29,7 @@ pub enum Applied {
 
 /// Applies one verified event exactly once.
 pub async fn apply(db: &DatabaseConnection, envelope: &EventEnvelope, max_attempts: i32) -> Result<Applied> {
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let recorded = stripe_event::Entity::insert(stripe_event::ActiveModel {
         id: Set(envelope.id.clone()),
         event_type: Set(envelope.event_type.clone()),

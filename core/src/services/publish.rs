@@ -2,7 +2,6 @@ use chrono::Utc;
 use entity::{beat, lease_tier};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -15,7 +14,7 @@ use crate::{Error, Result};
 /// Puts a beat in the catalog once its master and trackout are uploaded, its trackout check
 /// has passed (warnings are fine) and at least one tier is for sale.
 pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<BeatView> {
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let beat = own_beat(&txn, actor, beat_id).await?;
     let (uploads, check) = current_check(&txn, beat_id).await?;
     for (kind, what) in [("master", "a master WAV"), ("trackout", "a trackout")] {

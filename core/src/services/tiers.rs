@@ -2,7 +2,6 @@ use chrono::{DateTime, Utc};
 use entity::{beat, lease_tier};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use serde::Deserialize;
 use uuid::Uuid;
@@ -94,7 +93,7 @@ pub async fn set(
         return Err(Error::invalid("tiers", "each tier may appear only once"));
     }
     let now = Utc::now();
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     let beat = own_beat(&txn, actor, beat_id).await?;
     for s in settings {
         let name = match s.name {

@@ -8,7 +8,6 @@ use entity::upload;
 use futures_util::Stream;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -144,7 +143,7 @@ async fn record(
     file_name: Option<String>,
 ) -> Result<UploadAccepted> {
     let attempts = config.worker.max_attempts;
-    let txn = db.begin().await?;
+    let txn = crate::db::write_txn(db).await?;
     // The beat may have been deleted while the body streamed in.
     own_beat(&txn, actor, beat_id).await?;
     let previous = upload::Entity::find()

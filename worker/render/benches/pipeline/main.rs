@@ -12,6 +12,8 @@
 //!
 //! TRACKOUT_BENCH_DIR keeps the generated files (about 4 GB) instead of a temporary folder;
 //! with TRACKOUT_BENCH_REUSE set, files already there are used as they are.
+//! TRACKOUT_BENCH_ONLY=check|preview|mp3|wav|bundle runs just that step three times and
+//! prints its times (for a profiler).
 
 mod fixture;
 mod report;
@@ -81,6 +83,19 @@ fn main() {
     }
     let (fx, out) = &lengths[0];
     warm(fx);
+    if let Ok(step) = std::env::var("TRACKOUT_BENCH_ONLY") {
+        for _ in 0..3 {
+            let t = match step.as_str() {
+                "check" => check(fx),
+                "preview" => preview(fx, out, &PreviewSettings::default()),
+                "mp3" => mp3_lease(fx, out),
+                "wav" => wav_lease(fx, out),
+                _ => bundle(fx, out),
+            };
+            eprintln!("{step}: {:.3} s", t.as_secs_f64());
+        }
+        return;
+    }
     let load_before = load_average();
 
     let preview_q3 = PreviewSettings {
