@@ -134,7 +134,7 @@ impl Default for PreviewConfig {
             tag_offset_seconds: 0.0,
             tag_interval_seconds: 20.0,
             tag_gain_db: -3.0,
-            fade_out_seconds: 5.0,
+            fade_out_seconds: 3.0,
         }
     }
 }
