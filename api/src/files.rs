@@ -44,10 +44,20 @@ impl StoredFile {
 /// `attachment` with an ASCII fallback and the exact UTF-8 name (RFC 6266, RFC 8187), so any
 /// title survives and none can break out of the header.
 pub fn content_disposition(name: &str) -> String {
-    const ATTR: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    const ATTR: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'_')
+        .remove(b'~');
     let fallback: String = name
         .chars()
-        .map(|c| if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect();
     format!(
         "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
@@ -69,20 +79,34 @@ fn parse_range(header: &str, size: u64) -> Option<Result<ByteRange, ()>> {
         if suffix == 0 || size == 0 {
             return Some(Err(()));
         }
-        ByteRange { start: size.saturating_sub(suffix), end: size - 1 }
+        ByteRange {
+            start: size.saturating_sub(suffix),
+            end: size - 1,
+        }
     } else {
         let start: u64 = start.parse().ok()?;
-        let end = if end.is_empty() { u64::MAX } else { end.parse().ok()? };
+        let end = if end.is_empty() {
+            u64::MAX
+        } else {
+            end.parse().ok()?
+        };
         if start >= size || end < start {
             return Some(Err(()));
         }
-        ByteRange { start, end: end.min(size - 1) }
+        ByteRange {
+            start,
+            end: end.min(size - 1),
+        }
     };
     Some(Ok(range))
 }
 
 /// The bytes `range` of the file, wherever they live.
-async fn read(storage: &dyn Storage, source: &Source, range: ByteRange) -> Result<ByteStream, ApiError> {
+async fn read(
+    storage: &dyn Storage,
+    source: &Source,
+    range: ByteRange,
+) -> Result<ByteStream, ApiError> {
     let get = |key: &ObjectKey, start: u64, end: u64| {
         let key = key.clone();
         async move {
@@ -96,7 +120,11 @@ async fn read(storage: &dyn Storage, source: &Source, range: ByteRange) -> Resul
     Ok(match source {
         Source::Whole(key) => get(key, range.start, range.end).await?,
         Source::Slice { key, start } => get(key, start + range.start, start + range.end).await?,
-        Source::Joined { prefix, prefix_len, tail } => {
+        Source::Joined {
+            prefix,
+            prefix_len,
+            tail,
+        } => {
             let p = *prefix_len;
             if range.end < p {
                 get(prefix, range.start, range.end).await?
@@ -111,14 +139,22 @@ async fn read(storage: &dyn Storage, source: &Source, range: ByteRange) -> Resul
     })
 }
 
-pub async fn serve(storage: &dyn Storage, req: &HttpRequest, file: StoredFile) -> Result<HttpResponse, ApiError> {
+pub async fn serve(
+    storage: &dyn Storage,
+    req: &HttpRequest,
+    file: StoredFile,
+) -> Result<HttpResponse, ApiError> {
     let etag = format!("\"{}\"", file.sha256);
     let headers = req.headers();
     let header_str = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
     let disposition = file.download_name.as_deref().map(content_disposition);
 
-    if header_str(header::IF_NONE_MATCH).is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")) {
-        return Ok(HttpResponse::NotModified().insert_header((header::ETAG, etag)).finish());
+    if header_str(header::IF_NONE_MATCH)
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+    {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish());
     }
 
     if let Source::Whole(key) = &file.source
@@ -160,9 +196,15 @@ pub async fn serve(storage: &dyn Storage, req: &HttpRequest, file: StoredFile) -
     if file.size == 0 {
         return Ok(response.finish());
     }
-    let span = range.unwrap_or(ByteRange { start: 0, end: file.size - 1 });
+    let span = range.unwrap_or(ByteRange {
+        start: 0,
+        end: file.size - 1,
+    });
     if let Some(r) = range {
-        response.insert_header((header::CONTENT_RANGE, format!("bytes {}-{}/{}", r.start, r.end, file.size)));
+        response.insert_header((
+            header::CONTENT_RANGE,
+            format!("bytes {}-{}/{}", r.start, r.end, file.size),
+        ));
     }
     let body = read(storage, &file.source, span).await?;
     response.no_chunking(span.len());
@@ -177,9 +219,27 @@ mod tests {
     fn ranges_as_browsers_and_download_managers_send_them() {
         let r = |h| parse_range(h, 1000);
         assert_eq!(r("bytes=0-99"), Some(Ok(ByteRange { start: 0, end: 99 })));
-        assert_eq!(r("bytes=900-"), Some(Ok(ByteRange { start: 900, end: 999 })));
-        assert_eq!(r("bytes=-100"), Some(Ok(ByteRange { start: 900, end: 999 })));
-        assert_eq!(r("bytes=990-5000"), Some(Ok(ByteRange { start: 990, end: 999 })));
+        assert_eq!(
+            r("bytes=900-"),
+            Some(Ok(ByteRange {
+                start: 900,
+                end: 999
+            }))
+        );
+        assert_eq!(
+            r("bytes=-100"),
+            Some(Ok(ByteRange {
+                start: 900,
+                end: 999
+            }))
+        );
+        assert_eq!(
+            r("bytes=990-5000"),
+            Some(Ok(ByteRange {
+                start: 990,
+                end: 999
+            }))
+        );
         assert_eq!(r("bytes=1000-"), Some(Err(())));
         assert_eq!(r("bytes=5-4"), Some(Err(())));
         assert_eq!(r("bytes=0-1,5-6"), None);
@@ -195,7 +255,15 @@ mod tests {
         );
         let tricky = content_disposition("Zoë \"Bad\"\r\nX-Evil: 1; ñ.wav");
         assert!(!tricky.contains('\r') && !tricky.contains('\n'));
-        assert!(tricky.starts_with("attachment; filename=\"Zo_ _Bad___X-Evil: 1; _.wav\""), "{tricky}");
-        assert!(tricky.contains("filename*=UTF-8''Zo%C3%AB%20%22Bad%22%0D%0AX-Evil%3A%201%3B%20%C3%B1.wav"), "{tricky}");
+        assert!(
+            tricky.starts_with("attachment; filename=\"Zo_ _Bad___X-Evil: 1; _.wav\""),
+            "{tricky}"
+        );
+        assert!(
+            tricky.contains(
+                "filename*=UTF-8''Zo%C3%AB%20%22Bad%22%0D%0AX-Evil%3A%201%3B%20%C3%B1.wav"
+            ),
+            "{tricky}"
+        );
     }
 }

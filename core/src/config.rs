@@ -360,15 +360,30 @@ impl Config {
             "TRACKOUT_CHECK_TRUE_PEAK_CEILING",
             &mut self.check.true_peak_ceiling_dbtp,
         )?;
-        env.parse("TRACKOUT_PREVIEW_BITRATE_KBPS", &mut self.preview.bitrate_kbps)?;
+        env.parse(
+            "TRACKOUT_PREVIEW_BITRATE_KBPS",
+            &mut self.preview.bitrate_kbps,
+        )?;
         // 0 (or unset) plays the whole beat.
         let mut max_seconds = self.preview.max_seconds.unwrap_or(0.0);
         env.parse("TRACKOUT_PREVIEW_MAX_SECONDS", &mut max_seconds)?;
         self.preview.max_seconds = (max_seconds > 0.0).then_some(max_seconds);
-        env.parse("TRACKOUT_PREVIEW_TAG_OFFSET_SECONDS", &mut self.preview.tag_offset_seconds)?;
-        env.parse("TRACKOUT_PREVIEW_TAG_INTERVAL_SECONDS", &mut self.preview.tag_interval_seconds)?;
-        env.parse("TRACKOUT_PREVIEW_TAG_GAIN_DB", &mut self.preview.tag_gain_db)?;
-        env.parse("TRACKOUT_PREVIEW_FADE_OUT_SECONDS", &mut self.preview.fade_out_seconds)?;
+        env.parse(
+            "TRACKOUT_PREVIEW_TAG_OFFSET_SECONDS",
+            &mut self.preview.tag_offset_seconds,
+        )?;
+        env.parse(
+            "TRACKOUT_PREVIEW_TAG_INTERVAL_SECONDS",
+            &mut self.preview.tag_interval_seconds,
+        )?;
+        env.parse(
+            "TRACKOUT_PREVIEW_TAG_GAIN_DB",
+            &mut self.preview.tag_gain_db,
+        )?;
+        env.parse(
+            "TRACKOUT_PREVIEW_FADE_OUT_SECONDS",
+            &mut self.preview.fade_out_seconds,
+        )?;
         if let Some(key) = get("STRIPE_SECRET_KEY").filter(|v| !v.is_empty()) {
             self.commerce.stripe_secret_key = Some(SecretString::from(key));
         }
@@ -380,13 +395,22 @@ impl Config {
                 .map(|s| SecretString::from(s.to_owned()))
                 .collect();
         }
-        env.string("TRACKOUT_STRIPE_API_BASE", &mut self.commerce.stripe_api_base);
+        env.string(
+            "TRACKOUT_STRIPE_API_BASE",
+            &mut self.commerce.stripe_api_base,
+        );
         if let Some(currency) = get("TRACKOUT_CURRENCY").filter(|v| !v.is_empty()) {
             self.commerce.currency = currency.to_lowercase();
         }
         env.parse("TRACKOUT_DEV_PAYMENTS", &mut self.commerce.dev_payments)?;
-        env.parse("TRACKOUT_EXCLUSIVE_HOLD_MINUTES", &mut self.commerce.exclusive_hold_minutes)?;
-        env.parse("TRACKOUT_DOWNLOAD_LINK_SECONDS", &mut self.commerce.download_link_seconds)?;
+        env.parse(
+            "TRACKOUT_EXCLUSIVE_HOLD_MINUTES",
+            &mut self.commerce.exclusive_hold_minutes,
+        )?;
+        env.parse(
+            "TRACKOUT_DOWNLOAD_LINK_SECONDS",
+            &mut self.commerce.download_link_seconds,
+        )?;
         env.parse("TRACKOUT_WORKER_CONCURRENCY", &mut self.worker.concurrency)?;
         env.parse("TRACKOUT_JOB_LEASE_SECONDS", &mut self.worker.lease_seconds)?;
         env.parse("TRACKOUT_JOB_MAX_ATTEMPTS", &mut self.worker.max_attempts)?;
@@ -405,7 +429,9 @@ impl Config {
                 "TRACKOUT_STORAGE=s3 needs TRACKOUT_S3_BUCKET".into(),
             ));
         }
-        if self.commerce.stripe_secret_key.is_some() && self.commerce.stripe_webhook_secrets.is_empty() {
+        if self.commerce.stripe_secret_key.is_some()
+            && self.commerce.stripe_webhook_secrets.is_empty()
+        {
             return Err(ConfigError::Invalid(
                 "STRIPE_SECRET_KEY needs STRIPE_WEBHOOK_SECRET: without it no payment could complete".into(),
             ));
@@ -420,9 +446,12 @@ impl Config {
                 "the worker needs a concurrency and max attempts of at least 1".into(),
             ));
         }
-        if self.preview.tag_interval_seconds <= 0.0 || !(32..=320).contains(&self.preview.bitrate_kbps) {
+        if self.preview.tag_interval_seconds <= 0.0
+            || !(32..=320).contains(&self.preview.bitrate_kbps)
+        {
             return Err(ConfigError::Invalid(
-                "the preview needs a positive tag interval and a bitrate from 32 to 320 kbps".into(),
+                "the preview needs a positive tag interval and a bitrate from 32 to 320 kbps"
+                    .into(),
             ));
         }
         if self.worker.lease_seconds < 3 {
@@ -528,14 +557,25 @@ mod tests {
     #[test]
     fn the_development_payment_page_stays_on_loopback_unless_asked() {
         let mut config = Config::default();
-        assert!(config.dev_payments_allowed(), "the embedded default listens on 127.0.0.1");
+        assert!(
+            config.dev_payments_allowed(),
+            "the embedded default listens on 127.0.0.1"
+        );
         config.bind = "0.0.0.0:8080".parse().unwrap();
-        assert!(!config.dev_payments_allowed(), "a public address needs TRACKOUT_DEV_PAYMENTS");
-        config.apply_env(|name| (name == "TRACKOUT_DEV_PAYMENTS").then(|| "true".into())).unwrap();
+        assert!(
+            !config.dev_payments_allowed(),
+            "a public address needs TRACKOUT_DEV_PAYMENTS"
+        );
+        config
+            .apply_env(|name| (name == "TRACKOUT_DEV_PAYMENTS").then(|| "true".into()))
+            .unwrap();
         assert!(config.dev_payments_allowed());
         config.commerce.stripe_secret_key = Some(SecretString::from("sk_live_x"));
         assert!(!config.dev_payments_allowed(), "never beside real payments");
-        assert!(config.validate().is_err(), "Stripe without a webhook secret could never complete a sale");
+        assert!(
+            config.validate().is_err(),
+            "Stripe without a webhook secret could never complete a sale"
+        );
     }
 
     #[test]

@@ -47,7 +47,11 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
                 attempt += 1;
                 tracing::info!(error = %e, attempt, "migrating raced another process; retrying");
                 tokio::time::sleep(Duration::from_millis(300)).await;
-                if Migrator::get_pending_migrations(db).await.map(|p| p.is_empty()).unwrap_or(false) {
+                if Migrator::get_pending_migrations(db)
+                    .await
+                    .map(|p| p.is_empty())
+                    .unwrap_or(false)
+                {
                     return Ok(());
                 }
             }
@@ -65,7 +69,9 @@ pub async fn ping(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
 /// (`IMMEDIATE`): a deferred transaction that reads and then writes fails at once with
 /// `SQLITE_BUSY` when another connection committed in between, which `busy_timeout` cannot
 /// help. PostgreSQL ignores the option.
-pub async fn write_txn(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
+pub async fn write_txn(
+    db: &DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, sea_orm::DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
     db.begin_with_options(TransactionOptions {
         sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),

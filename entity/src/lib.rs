@@ -20,8 +20,8 @@ pub mod prelude {
     pub use super::beat::Entity as Beat;
     pub use super::beat_label::Entity as BeatLabel;
     pub use super::deliverable::Entity as Deliverable;
-    pub use super::job::Entity as Job;
     pub use super::download::Entity as Download;
+    pub use super::job::Entity as Job;
     pub use super::lease_tier::Entity as LeaseTier;
     pub use super::purchase::Entity as Purchase;
     pub use super::purchase_file::Entity as PurchaseFile;

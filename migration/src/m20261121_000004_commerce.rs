@@ -48,8 +48,16 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null("revoked_at"))
                     .col(string_null("revoke_reason"))
                     // Purchases outlive nothing: a sold beat or a buyer with purchases cannot be deleted.
-                    .foreign_key(ForeignKey::create().from("purchases", "buyer_id").to("users", "id"))
-                    .foreign_key(ForeignKey::create().from("purchases", "beat_id").to("beats", "id"))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from("purchases", "buyer_id")
+                            .to("users", "id"),
+                    )
+                    .foreign_key(
+                        ForeignKey::create()
+                            .from("purchases", "beat_id")
+                            .to("beats", "id"),
+                    )
                     .to_owned(),
             )
             .await?;
@@ -137,7 +145,13 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(Index::create().name("shares_purchase").table("shares").col("purchase_id").to_owned())
+            .create_index(
+                Index::create()
+                    .name("shares_purchase")
+                    .table("shares")
+                    .col("purchase_id")
+                    .to_owned(),
+            )
             .await?;
 
         manager
@@ -171,8 +185,17 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in ["downloads", "shares", "purchase_files", "revoked_payments", "stripe_events", "purchases"] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        for table in [
+            "downloads",
+            "shares",
+            "purchase_files",
+            "revoked_payments",
+            "stripe_events",
+            "purchases",
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         for column in ["exclusive_hold_until_ms", "exclusive_hold_purchase_id"] {
             manager

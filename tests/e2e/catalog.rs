@@ -21,20 +21,9 @@ async fn put_in_catalog(app: &TestApp, id: Uuid, minutes_ago: i64) {
     row.update(&app.state.db).await.unwrap();
 }
 
-async fn beat(
-    app: &TestApp,
-    producer: &Account,
-    title: &str,
-    bpm: u16,
-    key: &str,
-    genre: &str,
-    moods: &[&str],
-    tags: &[&str],
-    price: i64,
-) -> Uuid {
-    let created = app
-        .create_beat(producer, &json!({"title": title, "bpm": bpm, "key": key, "genre": genre, "moods": moods, "tags": tags}))
-        .await;
+/// A beat with `listing` (title, bpm, key, genre, moods, tags) whose MP3 lease costs `price`.
+async fn beat(app: &TestApp, producer: &Account, listing: Value, price: i64) -> Uuid {
+    let created = app.create_beat(producer, &listing).await;
     let id: Uuid = created["id"].as_str().unwrap().parse().unwrap();
     let response = app
         .send_json(
@@ -64,53 +53,13 @@ async fn titles(app: &TestApp, query: &str) -> Vec<String> {
 async fn the_catalog_filters_sorts_and_pages_published_beats_only() {
     let app = TestApp::spawn().await;
     let producer = app.register("producer").await;
-    let a = beat(
-        &app,
-        &producer,
-        "Ashes",
-        140,
-        "A min",
-        "Trap",
-        &["dark"],
-        &["808", "night"],
-        2500,
-    )
+    let a = beat(&app, &producer, json!({"title": "Ashes", "bpm": 140, "key": "A min", "genre": "Trap", "moods": ["dark"], "tags": ["808", "night"]}), 2500)
     .await;
-    let b = beat(
-        &app,
-        &producer,
-        "Bloom",
-        92,
-        "C maj",
-        "Boom Bap",
-        &["chill"],
-        &["jazzy"],
-        1500,
-    )
+    let b = beat(&app, &producer, json!({"title": "Bloom", "bpm": 92, "key": "C maj", "genre": "Boom Bap", "moods": ["chill"], "tags": ["jazzy"]}), 1500)
     .await;
-    let c = beat(
-        &app,
-        &producer,
-        "Cinder 100%",
-        150,
-        "Am",
-        "trap",
-        &["dark", "hype"],
-        &["drill"],
-        3500,
-    )
+    let c = beat(&app, &producer, json!({"title": "Cinder 100%", "bpm": 150, "key": "Am", "genre": "trap", "moods": ["dark", "hype"], "tags": ["drill"]}), 3500)
     .await;
-    let _draft = beat(
-        &app,
-        &producer,
-        "Draft Dark",
-        140,
-        "A min",
-        "trap",
-        &["dark"],
-        &[],
-        100,
-    )
+    let _draft = beat(&app, &producer, json!({"title": "Draft Dark", "bpm": 140, "key": "A min", "genre": "trap", "moods": ["dark"], "tags": []}), 100)
     .await;
     put_in_catalog(&app, a, 30).await;
     put_in_catalog(&app, b, 20).await;
@@ -200,18 +149,8 @@ async fn bad_catalog_queries_say_what_is_wrong() {
 async fn a_published_beat_is_public_and_its_draft_siblings_are_not() {
     let app = TestApp::spawn().await;
     let producer = app.register("producer").await;
-    let published = beat(&app, &producer, "Out", 140, "A min", "trap", &[], &[], 2000).await;
-    let draft = beat(
-        &app,
-        &producer,
-        "Not yet",
-        140,
-        "A min",
-        "trap",
-        &[],
-        &[],
-        2000,
-    )
+    let published = beat(&app, &producer, json!({"title": "Out", "bpm": 140, "key": "A min", "genre": "trap", "moods": [], "tags": []}), 2000).await;
+    let draft = beat(&app, &producer, json!({"title": "Not yet", "bpm": 140, "key": "A min", "genre": "trap", "moods": [], "tags": []}), 2000)
     .await;
     put_in_catalog(&app, published, 1).await;
     assert_eq!(

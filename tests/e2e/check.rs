@@ -92,7 +92,13 @@ async fn a_trackout_with_errors_cannot_be_published_until_it_is_fixed() {
         .await;
     assert_eq!(processing["check"]["state"], "passed", "{processing:#}");
     app.wait_for_processing(&producer, beat, Duration::from_secs(60), |p| {
-        p["deliverables"].as_array().unwrap().iter().filter(|d| d["state"] == "done").count() == 5
+        p["deliverables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["state"] == "done")
+            .count()
+            == 5
     })
     .await;
 

@@ -8,7 +8,9 @@ use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use trackout_core::storage::{ByteRange, ByteStream, ObjectBody, ObjectKey, ObjectMeta, Storage, StorageError};
+use trackout_core::storage::{
+    ByteRange, ByteStream, ObjectBody, ObjectKey, ObjectMeta, Storage, StorageError,
+};
 use trackout_tests::app::Account;
 use trackout_tests::{TestApp, fixtures};
 use uuid::Uuid;
@@ -19,13 +21,23 @@ const KINDS: [&str; 5] = ["preview", "peaks", "mp3_lease", "wav_lease", "bundle"
 
 fn all_done(p: &Value) -> bool {
     let d = p["deliverables"].as_array().unwrap();
-    KINDS.iter().all(|k| d.iter().any(|x| x["kind"] == *k && x["state"] == "done"))
+    KINDS
+        .iter()
+        .all(|k| d.iter().any(|x| x["kind"] == *k && x["state"] == "done"))
 }
 
 async fn upload_everything(app: &TestApp, producer: &Account, beat: Uuid, voice_tag: bool) {
     let mut uploads = vec![
-        ("master", "audio/wav", fixtures::sine_wav(44_100, 2, 24, 3.0, 220.0, 0.5)),
-        ("trackout", "application/zip", fixtures::good_trackout_of(3.0)),
+        (
+            "master",
+            "audio/wav",
+            fixtures::sine_wav(44_100, 2, 24, 3.0, 220.0, 0.5),
+        ),
+        (
+            "trackout",
+            "application/zip",
+            fixtures::good_trackout_of(3.0),
+        ),
     ];
     if voice_tag {
         uploads.push(("voice-tag", "audio/wav", fixtures::voice_tag()));
@@ -43,16 +55,42 @@ async fn every_deliverable_renders_and_the_preview_streams_with_ranges() {
     let beat = app.new_beat(&producer).await;
     upload_everything(&app, &producer, beat, true).await;
 
-    let processing = app.wait_for_processing(&producer, beat, Duration::from_secs(60), all_done).await;
-    let preview = processing["deliverables"].as_array().unwrap().iter().find(|d| d["kind"] == "preview").unwrap();
+    let processing = app
+        .wait_for_processing(&producer, beat, Duration::from_secs(60), all_done)
+        .await;
+    let preview = processing["deliverables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "preview")
+        .unwrap();
     assert_eq!(preview["details"]["default_tag_used"], false, "{preview:#}");
     // A draft's preview is its producer's alone.
-    assert_eq!(app.get(&format!("/api/v1/beats/{beat}/preview"), None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get(&format!("/api/v1/beats/{beat}/preview"), None)
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
 
-    let published = app.post(&format!("/api/v1/beats/{beat}/publish"), Some(&producer.token), &json!({})).await;
+    let published = app
+        .post(
+            &format!("/api/v1/beats/{beat}/publish"),
+            Some(&producer.token),
+            &json!({}),
+        )
+        .await;
     assert_eq!(published.status(), StatusCode::OK);
-    let view: Value = app.get(&format!("/api/v1/beats/{beat}"), None).await.json().await.unwrap();
-    let preview_url = view["preview_url"].as_str().expect("a published beat links its preview").to_owned();
+    let view: Value = app
+        .get(&format!("/api/v1/beats/{beat}"), None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let preview_url = view["preview_url"]
+        .as_str()
+        .expect("a published beat links its preview")
+        .to_owned();
     let peaks_url = view["peaks_url"].as_str().unwrap().to_owned();
 
     let whole = app.get(&preview_url, None).await;
@@ -63,21 +101,51 @@ async fn every_deliverable_renders_and_the_preview_streams_with_ranges() {
     let bytes = whole.bytes().await.unwrap();
     assert!(bytes.len() > 10_000, "three seconds of 128 kbps MP3");
 
-    let part = app.client.get(app.url(&preview_url)).header("range", "bytes=100-199").send().await.unwrap();
+    let part = app
+        .client
+        .get(app.url(&preview_url))
+        .header("range", "bytes=100-199")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
-    assert_eq!(part.headers()["content-range"], format!("bytes 100-199/{}", bytes.len()));
+    assert_eq!(
+        part.headers()["content-range"],
+        format!("bytes 100-199/{}", bytes.len())
+    );
     assert_eq!(part.bytes().await.unwrap(), bytes.slice(100..200));
 
-    let tail = app.client.get(app.url(&preview_url)).header("range", "bytes=-10").send().await.unwrap();
+    let tail = app
+        .client
+        .get(app.url(&preview_url))
+        .header("range", "bytes=-10")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(tail.bytes().await.unwrap(), bytes.slice(bytes.len() - 10..));
-    let beyond = app.client.get(app.url(&preview_url)).header("range", format!("bytes={}-", bytes.len())).send().await.unwrap();
+    let beyond = app
+        .client
+        .get(app.url(&preview_url))
+        .header("range", format!("bytes={}-", bytes.len()))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(beyond.status(), StatusCode::RANGE_NOT_SATISFIABLE);
-    let cached = app.client.get(app.url(&preview_url)).header("if-none-match", &etag).send().await.unwrap();
+    let cached = app
+        .client
+        .get(app.url(&preview_url))
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(cached.status(), StatusCode::NOT_MODIFIED);
 
     let peaks: Value = app.get(&peaks_url, None).await.json().await.unwrap();
     assert_eq!(peaks["version"], 2);
-    assert!(peaks["data"].as_array().is_some_and(|d| !d.is_empty()), "{peaks:#}");
+    assert!(
+        peaks["data"].as_array().is_some_and(|d| !d.is_empty()),
+        "{peaks:#}"
+    );
 }
 
 #[tokio::test]
@@ -86,8 +154,15 @@ async fn without_a_voice_tag_the_default_one_is_used_and_the_producer_told() {
     let producer = app.register("producer").await;
     let beat = app.new_beat(&producer).await;
     upload_everything(&app, &producer, beat, false).await;
-    let processing = app.wait_for_processing(&producer, beat, Duration::from_secs(60), all_done).await;
-    let preview = processing["deliverables"].as_array().unwrap().iter().find(|d| d["kind"] == "preview").unwrap();
+    let processing = app
+        .wait_for_processing(&producer, beat, Duration::from_secs(60), all_done)
+        .await;
+    let preview = processing["deliverables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "preview")
+        .unwrap();
     assert_eq!(preview["details"]["default_tag_used"], true, "{preview:#}");
 }
 
@@ -103,13 +178,24 @@ impl Storage for FailOnce {
     fn backend(&self) -> &'static str {
         self.inner.backend()
     }
-    async fn put(&self, key: &ObjectKey, body: ByteStream, content_type: &str) -> Result<u64, StorageError> {
-        if key.as_str().contains("/deliverables/wav_lease/") && self.fired.fetch_add(1, Ordering::SeqCst) == 0 {
+    async fn put(
+        &self,
+        key: &ObjectKey,
+        body: ByteStream,
+        content_type: &str,
+    ) -> Result<u64, StorageError> {
+        if key.as_str().contains("/deliverables/wav_lease/")
+            && self.fired.fetch_add(1, Ordering::SeqCst) == 0
+        {
             return Err(StorageError::Backend("the disk vanished mid-render".into()));
         }
         self.inner.put(key, body, content_type).await
     }
-    async fn get(&self, key: &ObjectKey, range: Option<ByteRange>) -> Result<ObjectBody, StorageError> {
+    async fn get(
+        &self,
+        key: &ObjectKey,
+        range: Option<ByteRange>,
+    ) -> Result<ObjectBody, StorageError> {
         self.inner.get(key, range).await
     }
     async fn head(&self, key: &ObjectKey) -> Result<Option<ObjectMeta>, StorageError> {
@@ -118,7 +204,12 @@ impl Storage for FailOnce {
     async fn delete(&self, key: &ObjectKey) -> Result<(), StorageError> {
         self.inner.delete(key).await
     }
-    async fn presigned_get(&self, key: &ObjectKey, e: Duration, d: Option<&str>) -> Result<Option<String>, StorageError> {
+    async fn presigned_get(
+        &self,
+        key: &ObjectKey,
+        e: Duration,
+        d: Option<&str>,
+    ) -> Result<Option<String>, StorageError> {
         self.inner.presigned_get(key, e, d).await
     }
     async fn ping(&self) -> Result<(), StorageError> {
@@ -129,32 +220,63 @@ impl Storage for FailOnce {
 #[tokio::test]
 async fn a_render_interrupted_half_way_reruns_to_exactly_one_set_of_files() {
     let app = TestApp::builder()
-        .wrap_storage(|inner| Arc::new(FailOnce { inner, fired: AtomicUsize::new(0) }))
+        .wrap_storage(|inner| {
+            Arc::new(FailOnce {
+                inner,
+                fired: AtomicUsize::new(0),
+            })
+        })
         .spawn()
         .await;
     let producer = app.register("producer").await;
     let beat = app.new_beat(&producer).await;
     upload_everything(&app, &producer, beat, true).await;
-    let processing = app.wait_for_processing(&producer, beat, Duration::from_secs(60), all_done).await;
+    let processing = app
+        .wait_for_processing(&producer, beat, Duration::from_secs(60), all_done)
+        .await;
 
     let jobs = processing["jobs"].as_array().unwrap();
     let leases = jobs.iter().find(|j| j["kind"] == "render_leases").unwrap();
-    assert_eq!(leases["attempts"], 2, "the first attempt failed half way: {leases:#}");
+    assert_eq!(
+        leases["attempts"], 2,
+        "the first attempt failed half way: {leases:#}"
+    );
 
     // One object per deliverable, each the one its row points at; no strays from the failed run.
-    let rows = deliverable::Entity::find().all(&app.state.db).await.unwrap();
-    let mut expected: Vec<String> = rows.iter().map(|d| d.storage_key.clone().unwrap()).collect();
+    let rows = deliverable::Entity::find()
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    let mut expected: Vec<String> = rows
+        .iter()
+        .map(|d| d.storage_key.clone().unwrap())
+        .collect();
     expected.sort();
     let stored: Vec<String> = objects(&app)
         .into_iter()
-        .map(|p| p.strip_prefix(app.dir.path().join("objects")).unwrap().to_string_lossy().into_owned())
+        .map(|p| {
+            p.strip_prefix(app.dir.path().join("objects"))
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
         .filter(|p| p.contains("/deliverables/"))
         .collect();
     let mut stored = stored;
     stored.sort();
     assert_eq!(stored, expected);
     for row in rows {
-        let bytes = std::fs::read(app.dir.path().join("objects").join(row.storage_key.unwrap())).unwrap();
-        assert_eq!(hex::encode(Sha256::digest(&bytes)), row.sha256.unwrap(), "the stored bytes are the recorded ones");
+        let bytes = std::fs::read(
+            app.dir
+                .path()
+                .join("objects")
+                .join(row.storage_key.unwrap()),
+        )
+        .unwrap();
+        assert_eq!(
+            hex::encode(Sha256::digest(&bytes)),
+            row.sha256.unwrap(),
+            "the stored bytes are the recorded ones"
+        );
     }
 }

@@ -4,8 +4,8 @@
 mod accounts;
 mod beats;
 mod catalog;
-mod commerce;
 mod check;
+mod commerce;
 mod deliverables;
 mod health;
 mod migrations;

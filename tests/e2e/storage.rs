@@ -255,8 +255,14 @@ async fn the_store_runs_on_s3() {
         ("TRACKOUT_S3_BUCKET", server.bucket.clone()),
         ("AWS_ENDPOINT_URL", server.endpoint.clone()),
         ("AWS_REGION", trackout_tests::s3::REGION.to_owned()),
-        ("AWS_ACCESS_KEY_ID", trackout_tests::s3::ACCESS_KEY.to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", trackout_tests::s3::SECRET_KEY.to_owned()),
+        (
+            "AWS_ACCESS_KEY_ID",
+            trackout_tests::s3::ACCESS_KEY.to_owned(),
+        ),
+        (
+            "AWS_SECRET_ACCESS_KEY",
+            trackout_tests::s3::SECRET_KEY.to_owned(),
+        ),
     ]
     .into();
     let app = TestApp::builder()

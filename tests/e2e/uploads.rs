@@ -239,7 +239,11 @@ async fn the_upload_row_and_its_job_commit_together() {
         .map(|j| j.kind)
         .collect();
     kinds.sort();
-    assert_eq!(kinds, ["check_trackout", "render_preview"], "a master starts its check and its preview");
+    assert_eq!(
+        kinds,
+        ["check_trackout", "render_preview"],
+        "a master starts its check and its preview"
+    );
 }
 
 #[tokio::test]
@@ -247,21 +251,49 @@ async fn a_voice_tag_waits_for_its_master_then_the_preview_renders() {
     let app = TestApp::spawn().await;
     let producer = app.register("producer").await;
     let beat = app.new_beat(&producer).await;
-    let response = app.upload(&producer, beat, "voice-tag", "audio/wav", fixtures::voice_tag()).await;
+    let response = app
+        .upload(
+            &producer,
+            beat,
+            "voice-tag",
+            "audio/wav",
+            fixtures::voice_tag(),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let processing = app
-        .wait_for_processing(&producer, beat, Duration::from_secs(10), |p| p["jobs"][0]["state"] == "done")
+        .wait_for_processing(&producer, beat, Duration::from_secs(10), |p| {
+            p["jobs"][0]["state"] == "done"
+        })
         .await;
     assert_eq!(processing["jobs"][0]["kind"], "render_preview");
-    assert_eq!(processing["deliverables"], serde_json::json!([]), "no preview without a master");
+    assert_eq!(
+        processing["deliverables"],
+        serde_json::json!([]),
+        "no preview without a master"
+    );
 
-    let response = app.upload(&producer, beat, "master", "audio/wav", fixtures::master()).await;
+    let response = app
+        .upload(&producer, beat, "master", "audio/wav", fixtures::master())
+        .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
     let processing = app
         .wait_for_processing(&producer, beat, Duration::from_secs(30), |p| {
-            p["deliverables"].as_array().unwrap().iter().any(|d| d["kind"] == "preview" && d["state"] == "done")
+            p["deliverables"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|d| d["kind"] == "preview" && d["state"] == "done")
         })
         .await;
-    let preview = processing["deliverables"].as_array().unwrap().iter().find(|d| d["kind"] == "preview").unwrap();
-    assert_eq!(preview["details"]["default_tag_used"], false, "the uploaded tag is used: {preview:#}");
+    let preview = processing["deliverables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["kind"] == "preview")
+        .unwrap();
+    assert_eq!(
+        preview["details"]["default_tag_used"], false,
+        "the uploaded tag is used: {preview:#}"
+    );
 }

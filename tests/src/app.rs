@@ -28,12 +28,13 @@ pub struct TestApp {
 }
 
 type StorageWrapper = Box<dyn FnOnce(Arc<dyn Storage>) -> Arc<dyn Storage> + Send>;
+type ConfigTweak = Box<dyn FnOnce(&mut Config) + Send>;
 
 pub struct TestAppBuilder {
     wrap_storage: Option<StorageWrapper>,
     worker: bool,
     registry: Registry,
-    tweak: Vec<Box<dyn FnOnce(&mut Config) + Send>>,
+    tweak: Vec<ConfigTweak>,
 }
 
 impl TestAppBuilder {
@@ -43,7 +44,10 @@ impl TestAppBuilder {
     }
 
     /// Puts a wrapper (fault injection, counting) around the configured storage backend.
-    pub fn wrap_storage(mut self, wrap: impl FnOnce(Arc<dyn Storage>) -> Arc<dyn Storage> + Send + 'static) -> Self {
+    pub fn wrap_storage(
+        mut self,
+        wrap: impl FnOnce(Arc<dyn Storage>) -> Arc<dyn Storage> + Send + 'static,
+    ) -> Self {
         self.wrap_storage = Some(Box::new(wrap));
         self
     }

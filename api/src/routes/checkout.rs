@@ -1,11 +1,11 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use secrecy::ExposeSecret;
 use serde_json::json;
 use tracing::{instrument, warn};
 use trackout_core::payments::{events, signature};
 use trackout_core::services::checkout::{self as service, CheckoutBody, CheckoutStarted};
 use trackout_core::services::licenses::{self, LicenseCheck};
 use trackout_core::services::payment_events;
-use secrecy::ExposeSecret;
 
 use crate::session::Session;
 use crate::{ApiError, AppState};
@@ -20,14 +20,26 @@ use crate::{ApiError, AppState};
 ))]
 #[post("/checkout")]
 #[instrument(skip_all, fields(user = %session.0.user_id))]
-pub async fn start(state: web::Data<AppState>, session: Session, body: web::Json<CheckoutBody>) -> Result<HttpResponse, ApiError> {
+pub async fn start(
+    state: web::Data<AppState>,
+    session: Session,
+    body: web::Json<CheckoutBody>,
+) -> Result<HttpResponse, ApiError> {
     if !state.config.uses_stripe() && !state.dev_payments_allowed() {
         return Err(trackout_core::Error::Unavailable(
-            "this store takes no payments: it has no Stripe keys and is not a local test store".into(),
+            "this store takes no payments: it has no Stripe keys and is not a local test store"
+                .into(),
         )
         .into());
     }
-    let started = service::start(&state.db, state.payments.as_ref(), &state.config, &session.0, body.into_inner()).await?;
+    let started = service::start(
+        &state.db,
+        state.payments.as_ref(),
+        &state.config,
+        &session.0,
+        body.into_inner(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(started))
 }
 
@@ -39,19 +51,37 @@ pub async fn start(state: web::Data<AppState>, session: Session, body: web::Json
 ))]
 #[post("/webhooks/stripe")]
 #[instrument(skip_all)]
-pub async fn stripe_webhook(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
-    let secrets: Vec<&str> = state.config.commerce.stripe_webhook_secrets.iter().map(|s| s.expose_secret()).collect();
+pub async fn stripe_webhook(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let secrets: Vec<&str> = state
+        .config
+        .commerce
+        .stripe_webhook_secrets
+        .iter()
+        .map(|s| s.expose_secret())
+        .collect();
     if secrets.is_empty() {
-        return Err(ApiError::bad_request("webhooks_disabled", "this store takes no Stripe webhooks (no STRIPE_WEBHOOK_SECRET)"));
+        return Err(ApiError::bad_request(
+            "webhooks_disabled",
+            "this store takes no Stripe webhooks (no STRIPE_WEBHOOK_SECRET)",
+        ));
     }
-    let header = req.headers().get("stripe-signature").and_then(|v| v.to_str().ok());
+    let header = req
+        .headers()
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok());
     let now = chrono::Utc::now().timestamp();
     if let Err(e) = signature::verify(&body, header, &secrets, now) {
         warn!(error = %e, "refused a webhook");
         return Err(ApiError::bad_request("bad_signature", e.to_string()));
     }
-    let envelope = events::parse(&body).map_err(|e| ApiError::bad_request("bad_event", e.to_string()))?;
-    let applied = payment_events::apply(&state.db, &envelope, state.config.worker.max_attempts).await?;
+    let envelope =
+        events::parse(&body).map_err(|e| ApiError::bad_request("bad_event", e.to_string()))?;
+    let applied =
+        payment_events::apply(&state.db, &envelope, state.config.worker.max_attempts).await?;
     tracing::info!(event = %envelope.id, kind = %envelope.event_type, ?applied, "webhook");
     Ok(HttpResponse::Ok().json(json!({ "received": true })))
 }
@@ -63,6 +93,9 @@ pub async fn stripe_webhook(state: web::Data<AppState>, req: HttpRequest, body: 
 ))]
 #[get("/licenses/{license_id}")]
 #[instrument(skip_all, fields(license = %license_id))]
-pub async fn license(state: web::Data<AppState>, license_id: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn license(
+    state: web::Data<AppState>,
+    license_id: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(licenses::verify(&state.db, &license_id).await?))
 }

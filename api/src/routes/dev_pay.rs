@@ -41,12 +41,21 @@ async fn pending(state: &AppState, id: Uuid) -> Result<(purchase::Model, String)
 ))]
 #[get("/pay/dev/{id}")]
 #[instrument(skip_all, fields(purchase = %id))]
-pub async fn page(state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn page(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let (purchase, title) = pending(&state, *id).await?;
     let action = if still_payable(&state.db, &purchase).await? {
-        format!(r#"<form method="post"><button type="submit" id="pay">Pay {} (test)</button></form>"#, price(&purchase))
+        format!(
+            r#"<form method="post"><button type="submit" id="pay">Pay {} (test)</button></form>"#,
+            price(&purchase)
+        )
     } else {
-        format!(r#"<p>This checkout is <strong>{}</strong>.</p>"#, escape(&purchase.status))
+        format!(
+            r#"<p>This checkout is <strong>{}</strong>.</p>"#,
+            escape(&purchase.status)
+        )
     };
     let body = format!(
         r#"<p class="banner" role="alert">TEST PAYMENT — development payment provider. No money moves; nothing is charged.</p>
@@ -55,11 +64,18 @@ pub async fn page(state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<Htt
         escape(&purchase.tier_name),
         price(&purchase),
     );
-    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(html_page("Test checkout", &body)))
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(html_page("Test checkout", &body)))
 }
 
 fn price(p: &purchase::Model) -> String {
-    format!("{}.{:02} {}", p.price_cents / 100, p.price_cents % 100, p.currency.to_uppercase())
+    format!(
+        "{}.{:02} {}",
+        p.price_cents / 100,
+        p.price_cents % 100,
+        p.currency.to_uppercase()
+    )
 }
 
 /// "Pay" on the development checkout: completes the purchase through the webhook's code path.
@@ -70,7 +86,10 @@ fn price(p: &purchase::Model) -> String {
 ))]
 #[post("/pay/dev/{id}")]
 #[instrument(skip_all, fields(purchase = %id))]
-pub async fn pay(state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn pay(
+    state: web::Data<AppState>,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let (purchase, _) = pending(&state, *id).await?;
     if purchase.status == "pending" && !still_payable(&state.db, &purchase).await? {
         return Err(trackout_core::Error::conflict(
@@ -82,6 +101,9 @@ pub async fn pay(state: web::Data<AppState>, id: web::Path<Uuid>) -> Result<Http
     let event = dev_payment_event(&purchase)?;
     apply(&state.db, &event, state.config.worker.max_attempts).await?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, format!("/library/{}?checkout=success", purchase.id)))
+        .insert_header((
+            header::LOCATION,
+            format!("/library/{}?checkout=success", purchase.id),
+        ))
         .finish())
 }

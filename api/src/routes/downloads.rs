@@ -13,7 +13,11 @@ use crate::{ApiError, AppState};
 
 /// A resumed download (a range not starting at 0) is the same download continuing.
 fn is_new_download(req: &HttpRequest) -> bool {
-    match req.headers().get(header::RANGE).and_then(|v| v.to_str().ok()) {
+    match req
+        .headers()
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+    {
         None => true,
         Some(range) => range.trim().starts_with("bytes=0-"),
     }
@@ -32,7 +36,11 @@ fn is_new_download(req: &HttpRequest) -> bool {
 ))]
 #[get("/d/{token}")]
 #[instrument(skip_all)]
-pub async fn download(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn download(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let file = downloads::open(&state.db, &state.tokens, &token, is_new_download(&req)).await?;
     let stored = StoredFile {
         source: file.source,
@@ -63,7 +71,11 @@ fn size(bytes: Option<u64>) -> String {
 ))]
 #[get("/s/{token}")]
 #[instrument(skip_all)]
-pub async fn share_page(state: web::Data<AppState>, req: HttpRequest, token: web::Path<String>) -> Result<HttpResponse, ApiError> {
+pub async fn share_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let share = shares::open(&state.db, &state.tokens, &token, state.link_seconds()).await?;
     let wants_html = req
         .headers()
@@ -85,7 +97,9 @@ pub async fn share_page(state: web::Data<AppState>, req: HttpRequest, token: web
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{link}</td></tr>",
                 escape(&f.label),
                 escape(f.role.as_deref().unwrap_or("")),
-                f.duration_seconds.map(|d| format!("{}:{:04.1}", (d / 60.0) as u64, d % 60.0)).unwrap_or_default(),
+                f.duration_seconds
+                    .map(|d| format!("{}:{:04.1}", (d / 60.0) as u64, d % 60.0))
+                    .unwrap_or_default(),
                 size(f.size_bytes),
             )
         })
@@ -101,5 +115,7 @@ pub async fn share_page(state: web::Data<AppState>, req: HttpRequest, token: web
         escape(&share.label),
         share.expires_at.format("%Y-%m-%d %H:%M UTC"),
     );
-    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(page(&share.beat_title, &body)))
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(page(&share.beat_title, &body)))
 }

@@ -12,15 +12,29 @@ use crate::{ApiError, AppState};
 #[get("/purchases")]
 #[instrument(skip_all, fields(user = %session.0.user_id))]
 pub async fn list(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(library::list(&state.db, &state.tokens, &session.0, state.link_seconds()).await?))
+    Ok(HttpResponse::Ok()
+        .json(library::list(&state.db, &state.tokens, &session.0, state.link_seconds()).await?))
 }
 
 #[utoipa::path(tag = "library", security(("session" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, body = PurchaseView), (status = 404)))]
 #[get("/purchases/{id}")]
 #[instrument(skip_all, fields(user = %session.0.user_id, purchase = %id))]
-pub async fn show(state: web::Data<AppState>, session: Session, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(library::get(&state.db, &state.tokens, &session.0, *id, state.link_seconds()).await?))
+pub async fn show(
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(
+        library::get(
+            &state.db,
+            &state.tokens,
+            &session.0,
+            *id,
+            state.link_seconds(),
+        )
+        .await?,
+    ))
 }
 
 /// Shares the stems with an engineer: a link (`url`, shown once) that needs no account.
@@ -34,7 +48,8 @@ pub async fn create_share(
     id: web::Path<Uuid>,
     body: web::Json<NewShare>,
 ) -> Result<HttpResponse, ApiError> {
-    let share = shares::create(&state.db, &state.tokens, &session.0, *id, body.into_inner()).await?;
+    let share =
+        shares::create(&state.db, &state.tokens, &session.0, *id, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(share))
 }
 
@@ -43,7 +58,11 @@ pub async fn create_share(
     responses((status = 200, body = Vec<ShareView>), (status = 404)))]
 #[get("/purchases/{id}/shares")]
 #[instrument(skip_all, fields(user = %session.0.user_id, purchase = %id))]
-pub async fn list_shares(state: web::Data<AppState>, session: Session, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+pub async fn list_shares(
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(shares::list(&state.db, &session.0, *id).await?))
 }
 

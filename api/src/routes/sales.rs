@@ -10,5 +10,6 @@ use crate::{ApiError, AppState};
 #[get("/sales")]
 #[instrument(skip_all, fields(user = %session.0.user_id))]
 pub async fn show(state: web::Data<AppState>, session: Session) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(for_producer(&state.db, &session.0, &state.config.commerce.currency).await?))
+    Ok(HttpResponse::Ok()
+        .json(for_producer(&state.db, &session.0, &state.config.commerce.currency).await?))
 }

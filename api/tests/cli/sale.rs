@@ -63,7 +63,10 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
     let mut env = database_env();
     env.extend([
         ("TRACKOUT_BIND", format!("127.0.0.1:{port}")),
-        ("TRACKOUT_JWT_SECRET", "a secret shared by the api and the worker".into()),
+        (
+            "TRACKOUT_JWT_SECRET",
+            "a secret shared by the api and the worker".into(),
+        ),
         ("STRIPE_SECRET_KEY", "sk_test_binary".into()),
         ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET.into()),
         ("TRACKOUT_STRIPE_API_BASE", stripe.uri()),
@@ -103,7 +106,11 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
     let master_dir = tempfile::tempdir().unwrap();
     write_stem(&master_dir.path().join("master.wav"), 1.0, 220.0);
     for (what, content_type, body) in [
-        ("master", "audio/wav", std::fs::read(master_dir.path().join("master.wav")).unwrap()),
+        (
+            "master",
+            "audio/wav",
+            std::fs::read(master_dir.path().join("master.wav")).unwrap(),
+        ),
         ("trackout", "application/zip", zip_dir(stems.path())),
     ] {
         let response = client
@@ -117,10 +124,19 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
     }
     until("the renders", || {
         let p = processing(&client, &base, &producer, &beat);
-        let done = p["deliverables"].as_array().unwrap().iter().filter(|d| d["state"] == "done").count();
+        let done = p["deliverables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["state"] == "done")
+            .count();
         (done == 5).then_some(())
     });
-    let published = client.post(format!("{base}/api/v1/beats/{beat}/publish")).bearer_auth(&producer).send().unwrap();
+    let published = client
+        .post(format!("{base}/api/v1/beats/{beat}/publish"))
+        .bearer_auth(&producer)
+        .send()
+        .unwrap();
     assert_eq!(published.status(), 200);
 
     // The artist checks out at "Stripe"; Stripe confirms by webhook.
@@ -133,12 +149,21 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
         .json()
         .unwrap();
     let purchase = started["purchase_id"].as_str().unwrap().to_owned();
-    assert!(started["checkout_url"].as_str().unwrap().starts_with("https://checkout.stripe.test/"));
+    assert!(
+        started["checkout_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://checkout.stripe.test/")
+    );
     let event = json!({"id": "evt_binary", "object": "event", "type": "checkout.session.completed", "data": {"object": {
         "id": format!("cs_test_{}", purchase.replace('-', "")), "client_reference_id": purchase,
         "payment_status": "paid", "payment_intent": "pi_binary"}}})
     .to_string();
-    let header = signature::sign(event.as_bytes(), WEBHOOK_SECRET, chrono::Utc::now().timestamp());
+    let header = signature::sign(
+        event.as_bytes(),
+        WEBHOOK_SECRET,
+        chrono::Utc::now().timestamp(),
+    );
     let hook = client
         .post(format!("{base}/api/v1/webhooks/stripe"))
         .header("stripe-signature", header)
@@ -150,26 +175,65 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
 
     // The worker fulfils; the artist downloads the bundle and checks every file against the manifest.
     let library: Value = until("fulfillment", || {
-        let p: Value = client.get(format!("{base}/api/v1/purchases/{purchase}")).bearer_auth(&artist).send().unwrap().json().unwrap();
+        let p: Value = client
+            .get(format!("{base}/api/v1/purchases/{purchase}"))
+            .bearer_auth(&artist)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
         let files = p["files"].as_array().unwrap();
         (!files.is_empty() && files.iter().all(|f| f["ready"] == true)).then_some(p)
     });
     let url_of = |file: &str| -> String {
-        let link = library["files"].as_array().unwrap().iter().find(|f| f["file"] == file).unwrap()["url"].as_str().unwrap().to_owned();
+        let link = library["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["file"] == file)
+            .unwrap()["url"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         format!("{base}{link}")
     };
-    let bundle = client.get(url_of("bundle")).send().unwrap().bytes().unwrap();
+    let bundle = client
+        .get(url_of("bundle"))
+        .send()
+        .unwrap()
+        .bytes()
+        .unwrap();
     let mut zip = zip::ZipArchive::new(Cursor::new(bundle.to_vec())).unwrap();
-    let manifest_name = zip.file_names().map(|n| n.unwrap().into_owned()).find(|n| n.ends_with("manifest.json")).unwrap();
+    let manifest_name = zip
+        .file_names()
+        .map(|n| n.unwrap().into_owned())
+        .find(|n| n.ends_with("manifest.json"))
+        .unwrap();
     let mut manifest = String::new();
-    zip.by_name(&manifest_name).unwrap().read_to_string(&mut manifest).unwrap();
+    zip.by_name(&manifest_name)
+        .unwrap()
+        .read_to_string(&mut manifest)
+        .unwrap();
     let manifest: Value = serde_json::from_str(&manifest).unwrap();
     let listed = manifest["files"].as_array().unwrap();
-    assert!(listed.iter().any(|f| f["path"].as_str().unwrap().ends_with("LICENSE.pdf")), "the buyer's license is in the bundle");
+    assert!(
+        listed
+            .iter()
+            .any(|f| f["path"].as_str().unwrap().ends_with("LICENSE.pdf")),
+        "the buyer's license is in the bundle"
+    );
     for file in listed {
         let mut content = Vec::new();
-        zip.by_name(file["path"].as_str().unwrap()).unwrap().read_to_end(&mut content).unwrap();
-        assert_eq!(hex::encode(Sha256::digest(&content)), file["sha256"], "{}", file["path"]);
+        zip.by_name(file["path"].as_str().unwrap())
+            .unwrap()
+            .read_to_end(&mut content)
+            .unwrap();
+        assert_eq!(
+            hex::encode(Sha256::digest(&content)),
+            file["sha256"],
+            "{}",
+            file["path"]
+        );
     }
 
     // The artist shares the stems; the engineer, with no account, downloads one.
@@ -181,15 +245,37 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
         .unwrap()
         .json()
         .unwrap();
-    let page: Value = Client::new().get(format!("{base}{}", share["url"].as_str().unwrap())).send().unwrap().json().unwrap();
-    let keys = page["files"].as_array().unwrap().iter().find(|f| f["file"] == "stem:Keys.wav").unwrap();
-    let stem = Client::new().get(format!("{base}{}", keys["url"].as_str().unwrap())).send().unwrap();
+    let page: Value = Client::new()
+        .get(format!("{base}{}", share["url"].as_str().unwrap()))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let keys = page["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["file"] == "stem:Keys.wav")
+        .unwrap();
+    let stem = Client::new()
+        .get(format!("{base}{}", keys["url"].as_str().unwrap()))
+        .send()
+        .unwrap();
     assert_eq!(stem.status(), 200);
     let stem = stem.bytes().unwrap();
     let reader = hound::WavReader::new(Cursor::new(stem.to_vec())).unwrap();
     assert_eq!(reader.spec().sample_rate, 44_100);
-    let shares: Value = client.get(format!("{base}/api/v1/purchases/{purchase}/shares")).bearer_auth(&artist).send().unwrap().json().unwrap();
-    assert_eq!(shares[0]["downloads"][0]["file"], "stem:Keys.wav", "the artist sees the engineer's download");
+    let shares: Value = client
+        .get(format!("{base}/api/v1/purchases/{purchase}/shares"))
+        .bearer_auth(&artist)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        shares[0]["downloads"][0]["file"], "stem:Keys.wav",
+        "the artist sees the engineer's download"
+    );
 
     worker.terminate();
     api.terminate();

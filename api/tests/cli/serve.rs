@@ -43,7 +43,10 @@ impl Running {
 /// `DATABASE_URL` for the processes: a fresh PostgreSQL database when
 /// `TRACKOUT_TEST_POSTGRES` names a server, else nothing (the embedded SQLite default).
 pub fn database_env() -> Vec<(&'static str, String)> {
-    let Some(server) = std::env::var("TRACKOUT_TEST_POSTGRES").ok().filter(|v| !v.is_empty()) else {
+    let Some(server) = std::env::var("TRACKOUT_TEST_POSTGRES")
+        .ok()
+        .filter(|v| !v.is_empty())
+    else {
         return Vec::new();
     };
     let server = server.trim_end_matches('/').to_owned();
@@ -51,9 +54,17 @@ pub fn database_env() -> Vec<(&'static str, String)> {
     let name = format!("trackout_test_cli_{}", uuid::Uuid::new_v4().simple());
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         use sea_orm::ConnectionTrait;
-        let admin = sea_orm::Database::connect(format!("{server}/postgres")).await.unwrap();
-        admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.unwrap();
-        admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.unwrap();
+        let admin = sea_orm::Database::connect(format!("{server}/postgres"))
+            .await
+            .unwrap();
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await
+            .unwrap();
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .unwrap();
     });
     vec![("DATABASE_URL", format!("{server}/{name}"))]
 }

@@ -8,8 +8,8 @@ mod tier;
 mod upload;
 
 pub use account::{DisplayName, Email, Password, Role};
-pub use deliverable::DeliverableKind;
 pub use beat::{BeatStatus, BeatTitle, Bpm, Description, Genre, Isrc, Label, MusicalKey};
+pub use deliverable::DeliverableKind;
 pub use tier::{LeaseTerms, PriceCents, TierKind};
 pub use upload::UploadKind;
 

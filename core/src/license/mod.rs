@@ -34,7 +34,7 @@ fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -43,7 +43,12 @@ fn group(n: u64) -> String {
 }
 
 fn money(cents: i64, currency: &str) -> String {
-    format!("{}.{:02} {}", group((cents / 100) as u64), cents % 100, currency.to_uppercase())
+    format!(
+        "{}.{:02} {}",
+        group((cents / 100) as u64),
+        cents % 100,
+        currency.to_uppercase()
+    )
 }
 
 /// A line of the agreement: a heading or body text.
@@ -132,7 +137,10 @@ impl LicenseDocument {
     }
 
     pub fn pdf(&self) -> Vec<u8> {
-        pdf::render(&self.lines(), &format!("{} — {}", self.beat_title, self.license_id))
+        pdf::render(
+            &self.lines(),
+            &format!("{} — {}", self.beat_title, self.license_id),
+        )
     }
 }
 
@@ -151,7 +159,7 @@ mod tests {
             key: "A min".into(),
             tier,
             tier_name: tier.default_name().into(),
-            price_cents: 499_99,
+            price_cents: 49_999,
             currency: "usd".into(),
             terms: tier.default_terms(),
             verify_url: "http://127.0.0.1:8080/api/v1/licenses/TRK-1A2B-3C4D-5E6F".into(),
@@ -161,8 +169,18 @@ mod tests {
     #[test]
     fn the_text_names_everything_a_license_must() {
         let text = document(TierKind::WavLease).text();
-        for needle in ["TRK-1A2B-3C4D-5E6F", "Metro", "Zoë (Artist)", "Midnight Run", "140 BPM", "499.99 USD",
-                       "up to 10,000 copies", "up to 250,000 audio streams", "5 years", "Non-exclusive"] {
+        for needle in [
+            "TRK-1A2B-3C4D-5E6F",
+            "Metro",
+            "Zoë (Artist)",
+            "Midnight Run",
+            "140 BPM",
+            "499.99 USD",
+            "up to 10,000 copies",
+            "up to 250,000 audio streams",
+            "5 years",
+            "Non-exclusive",
+        ] {
             assert!(text.contains(needle), "missing {needle}:\n{text}");
         }
         let exclusive = document(TierKind::Exclusive).text();
@@ -178,12 +196,24 @@ mod tests {
         let body = String::from_utf8_lossy(&pdf);
         assert!(body.contains("(License ID: TRK-1A2B-3C4D-5E6F) Tj"));
         // The cross-reference table points at each object exactly (offsets are in bytes).
-        let startxref: usize = body.rsplit("startxref\n").next().unwrap().lines().next().unwrap().parse().unwrap();
+        let startxref: usize = body
+            .rsplit("startxref\n")
+            .next()
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(pdf[startxref..].starts_with(b"xref"));
         let table = String::from_utf8(pdf[startxref..].to_vec()).unwrap();
         for (i, line) in table.lines().skip(3).take(5).enumerate() {
             let offset: usize = line[..10].parse().unwrap();
-            assert!(pdf[offset..].starts_with(format!("{} 0 obj", i + 1).as_bytes()), "object {} misplaced", i + 1);
+            assert!(
+                pdf[offset..].starts_with(format!("{} 0 obj", i + 1).as_bytes()),
+                "object {} misplaced",
+                i + 1
+            );
         }
     }
 }

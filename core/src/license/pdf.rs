@@ -77,7 +77,11 @@ fn pages(lines: &[Line]) -> Vec<String> {
         }
         *y -= leading;
         let page = pages.last_mut().expect("a page");
-        let _ = writeln!(page, "BT /{font} {size} Tf {MARGIN} {y:.1} Td {} Tj ET", literal(text));
+        let _ = writeln!(
+            page,
+            "BT /{font} {size} Tf {MARGIN} {y:.1} Td {} Tj ET",
+            literal(text)
+        );
     };
     for line in lines {
         match line {
@@ -99,12 +103,21 @@ pub fn render(lines: &[Line], title: &str) -> Vec<u8> {
     // Objects: 1 catalog, 2 pages, 3 regular font, 4 bold font, 5 info, then a page and its
     // content stream per page.
     let first_page = 6;
-    let kids: Vec<String> = (0..contents.len()).map(|i| format!("{} 0 R", first_page + 2 * i)).collect();
+    let kids: Vec<String> = (0..contents.len())
+        .map(|i| format!("{} 0 R", first_page + 2 * i))
+        .collect();
     let mut objects: Vec<Vec<u8>> = vec![
         b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
-        format!("<< /Type /Pages /Kids [{}] /Count {} >>", kids.join(" "), contents.len()).into_bytes(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>".to_vec(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>".to_vec(),
+        format!(
+            "<< /Type /Pages /Kids [{}] /Count {} >>",
+            kids.join(" "),
+            contents.len()
+        )
+        .into_bytes(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
         format!("<< /Title {} /Producer (Trackout) >>", literal(title)).into_bytes(),
     ];
     for (i, stream) in contents.iter().enumerate() {
@@ -129,12 +142,18 @@ pub fn render(lines: &[Line], title: &str) -> Vec<u8> {
         out.extend_from_slice(b"\nendobj\n");
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for offset in offsets {
         out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
     out.extend_from_slice(
-        format!("trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R /Info 5 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
     );
     out
 }

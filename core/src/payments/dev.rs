@@ -26,7 +26,10 @@ impl PaymentProvider for DevProvider {
         "dev"
     }
 
-    async fn create_checkout(&self, request: CheckoutRequest) -> Result<CheckoutSession, PaymentError> {
+    async fn create_checkout(
+        &self,
+        request: CheckoutRequest,
+    ) -> Result<CheckoutSession, PaymentError> {
         Ok(CheckoutSession {
             id: DevProvider::session_id(request.purchase_id),
             url: format!("{}/pay/dev/{}", self.public_url, request.purchase_id),

@@ -50,7 +50,9 @@ pub struct EventEnvelope {
 pub struct EventError(pub String);
 
 fn text(v: &Value, pointer: &str) -> Option<String> {
-    v.pointer(pointer).and_then(Value::as_str).map(str::to_owned)
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
 }
 
 /// The purchase a checkout session is for: `client_reference_id`, else `metadata.purchase_id`.
@@ -101,7 +103,11 @@ pub fn parse(payload: &[u8]) -> Result<EventEnvelope, EventError> {
         }
         _ => PaymentEvent::Ignored,
     };
-    Ok(EventEnvelope { id, event_type, event })
+    Ok(EventEnvelope {
+        id,
+        event_type,
+        event,
+    })
 }
 
 #[cfg(test)]
@@ -117,9 +123,15 @@ mod tests {
                                 "payment_status": "unpaid", "payment_intent": "pi_1"}}
         });
         let parsed = parse(body.to_string().as_bytes()).unwrap();
-        assert_eq!(parsed.event, PaymentEvent::CheckoutCompleted {
-            purchase_id: purchase, session_id: "cs_1".into(), payment_intent: Some("pi_1".into()), paid: false,
-        });
+        assert_eq!(
+            parsed.event,
+            PaymentEvent::CheckoutCompleted {
+                purchase_id: purchase,
+                session_id: "cs_1".into(),
+                payment_intent: Some("pi_1".into()),
+                paid: false,
+            }
+        );
     }
 
     #[test]

@@ -43,13 +43,19 @@ pub struct PaymentError(pub String);
 pub trait PaymentProvider: Send + Sync + 'static {
     /// `stripe` or `dev`, recorded on each purchase.
     fn name(&self) -> &'static str;
-    async fn create_checkout(&self, request: CheckoutRequest) -> Result<CheckoutSession, PaymentError>;
+    async fn create_checkout(
+        &self,
+        request: CheckoutRequest,
+    ) -> Result<CheckoutSession, PaymentError>;
 }
 
 /// Chosen once at start-up: Stripe with keys, the development provider without.
 pub fn from_config(config: &Config) -> Result<Arc<dyn PaymentProvider>, PaymentError> {
     Ok(match &config.commerce.stripe_secret_key {
-        Some(key) => Arc::new(StripeProvider::new(key, config.commerce.stripe_api_base.as_deref())?),
+        Some(key) => Arc::new(StripeProvider::new(
+            key,
+            config.commerce.stripe_api_base.as_deref(),
+        )?),
         None => Arc::new(DevProvider::new(config.public_url())),
     })
 }

@@ -21,12 +21,20 @@ pub enum SignatureError {
 }
 
 /// Checks `header` against the raw `payload` for any of `secrets`, at time `now` (Unix s).
-pub fn verify(payload: &[u8], header: Option<&str>, secrets: &[&str], now: i64) -> Result<(), SignatureError> {
+pub fn verify(
+    payload: &[u8],
+    header: Option<&str>,
+    secrets: &[&str],
+    now: i64,
+) -> Result<(), SignatureError> {
     let header = header.ok_or(SignatureError::Missing)?;
     let mut timestamp = None;
     let mut signatures = Vec::new();
     for part in header.split(',') {
-        let (k, v) = part.trim().split_once('=').ok_or(SignatureError::Malformed)?;
+        let (k, v) = part
+            .trim()
+            .split_once('=')
+            .ok_or(SignatureError::Malformed)?;
         match k {
             "t" => timestamp = Some(v.parse::<i64>().map_err(|_| SignatureError::Malformed)?),
             "v1" => signatures.push(hex::decode(v).map_err(|_| SignatureError::Malformed)?),
@@ -42,7 +50,8 @@ pub fn verify(payload: &[u8], header: Option<&str>, secrets: &[&str], now: i64) 
     }
     for secret in secrets {
         for signature in &signatures {
-            let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
+            let mut mac =
+                Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key");
             mac.update(timestamp.to_string().as_bytes());
             mac.update(b".");
             mac.update(payload);
@@ -62,7 +71,10 @@ pub fn sign(payload: &[u8], secret: &str, timestamp: i64) -> String {
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(payload);
-    format!("t={timestamp},v1={}", hex::encode(mac.finalize().into_bytes()))
+    format!(
+        "t={timestamp},v1={}",
+        hex::encode(mac.finalize().into_bytes())
+    )
 }
 
 #[cfg(test)]
@@ -76,12 +88,21 @@ mod tests {
         let body = br#"{"id":"evt_1","type":"checkout.session.completed"}"#;
         let header = sign(body, "whsec_a", NOW);
         assert_eq!(verify(body, Some(&header), &["whsec_a"], NOW), Ok(()));
-        assert_eq!(verify(body, Some(&header), &["whsec_b"], NOW), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(body, Some(&header), &["whsec_b"], NOW),
+            Err(SignatureError::Mismatch)
+        );
         let mut flipped = body.to_vec();
         flipped[10] ^= 1;
-        assert_eq!(verify(&flipped, Some(&header), &["whsec_a"], NOW), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(&flipped, Some(&header), &["whsec_a"], NOW),
+            Err(SignatureError::Mismatch)
+        );
         let reserialized = br#"{"id": "evt_1", "type": "checkout.session.completed"}"#;
-        assert_eq!(verify(reserialized, Some(&header), &["whsec_a"], NOW), Err(SignatureError::Mismatch));
+        assert_eq!(
+            verify(reserialized, Some(&header), &["whsec_a"], NOW),
+            Err(SignatureError::Mismatch)
+        );
     }
 
     #[test]
@@ -89,7 +110,11 @@ mod tests {
         let body = b"{}";
         for (skew, ok) in [(-301, false), (-300, true), (300, true), (301, false)] {
             let header = sign(body, "s", NOW + skew);
-            assert_eq!(verify(body, Some(&header), &["s"], NOW).is_ok(), ok, "skew {skew}");
+            assert_eq!(
+                verify(body, Some(&header), &["s"], NOW).is_ok(),
+                ok,
+                "skew {skew}"
+            );
         }
     }
 
@@ -99,16 +124,34 @@ mod tests {
         let old = sign(body, "old", NOW);
         let new = sign(body, "new", NOW);
         let both = format!("{old},v1={}", new.split("v1=").nth(1).unwrap());
-        assert_eq!(verify(body, Some(&both), &["new"], NOW), Ok(()), "last-but-one v1 is checked too");
+        assert_eq!(
+            verify(body, Some(&both), &["new"], NOW),
+            Ok(()),
+            "last-but-one v1 is checked too"
+        );
         assert_eq!(verify(body, Some(&both), &["old"], NOW), Ok(()));
         assert_eq!(verify(body, Some(&old), &["rotated", "old"], NOW), Ok(()));
     }
 
     #[test]
     fn malformed_headers_are_named() {
-        for header in ["", "t=abc,v1=00", "v1=00", "t=1795000000", "t=1795000000,v1=zz", "garbage"] {
-            assert_eq!(verify(b"{}", Some(header), &["s"], NOW), Err(SignatureError::Malformed), "{header:?}");
+        for header in [
+            "",
+            "t=abc,v1=00",
+            "v1=00",
+            "t=1795000000",
+            "t=1795000000,v1=zz",
+            "garbage",
+        ] {
+            assert_eq!(
+                verify(b"{}", Some(header), &["s"], NOW),
+                Err(SignatureError::Malformed),
+                "{header:?}"
+            );
         }
-        assert_eq!(verify(b"{}", None, &["s"], NOW), Err(SignatureError::Missing));
+        assert_eq!(
+            verify(b"{}", None, &["s"], NOW),
+            Err(SignatureError::Missing)
+        );
     }
 }

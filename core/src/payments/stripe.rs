@@ -49,7 +49,10 @@ impl PaymentProvider for StripeProvider {
             .mode(stripe_checkout::CheckoutSessionMode::Payment)
             .line_items(vec![item])
             .client_reference_id(purchase.clone())
-            .metadata(HashMap::from([("purchase_id".to_owned(), purchase.clone())]))
+            .metadata(HashMap::from([(
+                "purchase_id".to_owned(),
+                purchase.clone(),
+            )]))
             .customer_email(r.customer_email)
             .success_url(r.success_url)
             .cancel_url(r.cancel_url);

@@ -35,11 +35,22 @@ pub struct CheckoutStarted {
 
 /// Takes the beat's exclusive for `purchase` until `until_ms`, if nobody else holds it. One
 /// conditional UPDATE, so of two buyers racing exactly one gets it, on either database.
-async fn hold_exclusive<C: sea_orm::ConnectionTrait>(conn: &C, beat_id: Uuid, purchase: Uuid, until_ms: i64) -> Result<bool> {
+async fn hold_exclusive<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    beat_id: Uuid,
+    purchase: Uuid,
+    until_ms: i64,
+) -> Result<bool> {
     let now = now_ms();
     let taken = beat::Entity::update_many()
-        .col_expr(beat::Column::ExclusiveHoldPurchaseId, Expr::value(Some(purchase)))
-        .col_expr(beat::Column::ExclusiveHoldUntilMs, Expr::value(Some(until_ms)))
+        .col_expr(
+            beat::Column::ExclusiveHoldPurchaseId,
+            Expr::value(Some(purchase)),
+        )
+        .col_expr(
+            beat::Column::ExclusiveHoldUntilMs,
+            Expr::value(Some(until_ms)),
+        )
         .filter(beat::Column::Id.eq(beat_id))
         .filter(beat::Column::Status.eq(BeatStatus::Published.as_str()))
         .filter(
@@ -53,10 +64,20 @@ async fn hold_exclusive<C: sea_orm::ConnectionTrait>(conn: &C, beat_id: Uuid, pu
 }
 
 /// Lets go of a hold that `purchase` still has (a failed or cancelled checkout).
-pub(crate) async fn release_hold<C: sea_orm::ConnectionTrait>(conn: &C, beat_id: Uuid, purchase: Uuid) -> Result<()> {
+pub(crate) async fn release_hold<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    beat_id: Uuid,
+    purchase: Uuid,
+) -> Result<()> {
     beat::Entity::update_many()
-        .col_expr(beat::Column::ExclusiveHoldPurchaseId, Expr::value(Option::<Uuid>::None))
-        .col_expr(beat::Column::ExclusiveHoldUntilMs, Expr::value(Option::<i64>::None))
+        .col_expr(
+            beat::Column::ExclusiveHoldPurchaseId,
+            Expr::value(Option::<Uuid>::None),
+        )
+        .col_expr(
+            beat::Column::ExclusiveHoldUntilMs,
+            Expr::value(Option::<i64>::None),
+        )
         .filter(beat::Column::Id.eq(beat_id))
         .filter(beat::Column::ExclusiveHoldPurchaseId.eq(purchase))
         .exec(conn)
@@ -176,7 +197,8 @@ pub async fn start(
             release_hold(&txn, beat.id, purchase_id).await?;
             txn.commit().await?;
             Err(Error::Unavailable(
-                "the payment provider could not start a checkout; nothing was charged, try again".into(),
+                "the payment provider could not start a checkout; nothing was charged, try again"
+                    .into(),
             ))
         }
     }
@@ -195,6 +217,7 @@ pub async fn still_payable(db: &DatabaseConnection, purchase: &purchase::Model) 
     Ok(beat.is_some_and(|b| {
         b.status == BeatStatus::Published.as_str()
             && b.exclusive_hold_purchase_id == Some(purchase.id)
-            && b.exclusive_hold_until_ms.is_some_and(|until| until > now_ms())
+            && b.exclusive_hold_until_ms
+                .is_some_and(|until| until > now_ms())
     }))
 }

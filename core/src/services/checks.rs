@@ -2,9 +2,7 @@
 
 use chrono::Utc;
 use entity::{trackout_check, upload};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::deliverables;
@@ -82,7 +80,8 @@ pub async fn record(
     .await?;
     if passes && master_upload_id.is_some() {
         queue::enqueue(&txn, &RenderLeases { beat_id }, max_attempts).await?;
-        deliverables::set_state(&txn, beat_id, &DeliverableKind::LEASES, "queued", "", None).await?;
+        deliverables::set_state(&txn, beat_id, &DeliverableKind::LEASES, "queued", "", None)
+            .await?;
     }
     txn.commit().await?;
     Ok(true)

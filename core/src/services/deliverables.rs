@@ -60,11 +60,16 @@ impl RenderInputs {
     /// metadata written into the files. Same inputs, same fingerprint, same storage key.
     pub fn fingerprint(&self, kinds: &[DeliverableKind], settings: &str) -> String {
         let mut h = Sha256::new();
-        let id = |u: &Option<upload::Model>| u.as_ref().map(|u| u.id.to_string()).unwrap_or_default();
+        let id =
+            |u: &Option<upload::Model>| u.as_ref().map(|u| u.id.to_string()).unwrap_or_default();
         for part in [
             id(&self.master),
             id(&self.voice_tag),
-            if kinds.contains(&DeliverableKind::Bundle) { id(&self.trackout) } else { String::new() },
+            if kinds.contains(&DeliverableKind::Bundle) {
+                id(&self.trackout)
+            } else {
+                String::new()
+            },
             self.beat.title.clone(),
             self.producer_name.clone(),
             self.beat.bpm.to_string(),
@@ -191,7 +196,14 @@ pub async fn record_done(
     let txn = crate::db::write_txn(db).await?;
     let Some(existing) = current(&txn, beat_id, rendered.kind).await? else {
         // The beat was deleted while we rendered; its purge covers nothing we made, so do it.
-        queue::enqueue(&txn, &PurgeObject { key: rendered.key.to_string() }, max_attempts).await?;
+        queue::enqueue(
+            &txn,
+            &PurgeObject {
+                key: rendered.key.to_string(),
+            },
+            max_attempts,
+        )
+        .await?;
         txn.commit().await?;
         return Ok(false);
     };
@@ -205,7 +217,14 @@ pub async fn record_done(
             .await?
             .is_some();
         if !still_sold {
-            queue::enqueue(&txn, &PurgeObject { key: old.to_owned() }, max_attempts).await?;
+            queue::enqueue(
+                &txn,
+                &PurgeObject {
+                    key: old.to_owned(),
+                },
+                max_attempts,
+            )
+            .await?;
         }
     }
     let mut row: deliverable::ActiveModel = existing.into();

@@ -4,7 +4,10 @@
 
 use chrono::Utc;
 use entity::{deliverable, download, purchase, purchase_file, share};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    Set,
+};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -66,9 +69,16 @@ impl PurchasedFile {
 pub enum Source {
     Whole(ObjectKey),
     /// A stem: a stored (uncompressed) entry of the bundle, contiguous in the object.
-    Slice { key: ObjectKey, start: u64 },
+    Slice {
+        key: ObjectKey,
+        start: u64,
+    },
     /// A personalized bundle: the base bundle's first `prefix_len` bytes, then the tail.
-    Joined { prefix: ObjectKey, prefix_len: u64, tail: ObjectKey },
+    Joined {
+        prefix: ObjectKey,
+        prefix_len: u64,
+        tail: ObjectKey,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -96,7 +106,13 @@ struct DownloadClaims {
 }
 
 /// A link valid for `ttl_seconds`, for the buyer or (with `share`) through a share.
-pub fn link(tokens: &Tokens, purchase_id: Uuid, file: &PurchasedFile, share: Option<Uuid>, ttl_seconds: u64) -> (String, u64) {
+pub fn link(
+    tokens: &Tokens,
+    purchase_id: Uuid,
+    file: &PurchasedFile,
+    share: Option<Uuid>,
+    ttl_seconds: u64,
+) -> (String, u64) {
     let now = now_seconds();
     let claims = DownloadClaims {
         iss: Tokens::issuer().into(),
@@ -113,15 +129,31 @@ pub fn link(tokens: &Tokens, purchase_id: Uuid, file: &PurchasedFile, share: Opt
 
 fn safe_name(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .map(|c| {
+            if c.is_control() || "/\\:*?\"<>|".contains(c) {
+                '_'
+            } else {
+                c
+            }
+        })
         .collect::<String>()
         .trim()
         .to_owned()
 }
 
 /// The bytes behind `file` of `purchase`, if they are ready.
-pub async fn resolve(db: &DatabaseConnection, purchase: &purchase::Model, file: &PurchasedFile, beat_title: &str) -> Result<Download> {
-    let not_ready = || Error::conflict("file_not_ready", "this file is still being prepared; try again in a minute");
+pub async fn resolve(
+    db: &DatabaseConnection,
+    purchase: &purchase::Model,
+    file: &PurchasedFile,
+    beat_title: &str,
+) -> Result<Download> {
+    let not_ready = || {
+        Error::conflict(
+            "file_not_ready",
+            "this file is still being prepared; try again in a minute",
+        )
+    };
     let base = safe_name(beat_title);
     let from_deliverable = |d: Option<deliverable::Model>| -> Result<(ObjectKey, u64, String, Option<serde_json::Value>)> {
         let d = d.ok_or_else(not_ready)?;
@@ -138,32 +170,79 @@ pub async fn resolve(db: &DatabaseConnection, purchase: &purchase::Model, file: 
     };
     let (source, size, sha256, content_type, file_name) = match file {
         PurchasedFile::Mp3 | PurchasedFile::Wav => {
-            let kind = if *file == PurchasedFile::Mp3 { DeliverableKind::Mp3Lease } else { DeliverableKind::WavLease };
-            let (key, size, sha, _) = from_deliverable(deliverables::current(db, purchase.beat_id, kind).await?)?;
-            let ext = if *file == PurchasedFile::Mp3 { "mp3" } else { "wav" };
-            (Source::Whole(key), size, sha, kind.content_type(), format!("{base}.{ext}"))
+            let kind = if *file == PurchasedFile::Mp3 {
+                DeliverableKind::Mp3Lease
+            } else {
+                DeliverableKind::WavLease
+            };
+            let (key, size, sha, _) =
+                from_deliverable(deliverables::current(db, purchase.beat_id, kind).await?)?;
+            let ext = if *file == PurchasedFile::Mp3 {
+                "mp3"
+            } else {
+                "wav"
+            };
+            (
+                Source::Whole(key),
+                size,
+                sha,
+                kind.content_type(),
+                format!("{base}.{ext}"),
+            )
         }
         PurchasedFile::Stem(name) => {
-            let (key, _, _, details) = from_deliverable(deliverables::current(db, purchase.beat_id, DeliverableKind::Bundle).await?)?;
+            let (key, _, _, details) = from_deliverable(
+                deliverables::current(db, purchase.beat_id, DeliverableKind::Bundle).await?,
+            )?;
             let stem = details
                 .as_ref()
                 .and_then(|d| d.get("stems"))
                 .and_then(|s| s.as_array())
-                .and_then(|stems| stems.iter().find(|s| stem_name(s).as_deref() == Some(name.as_str())))
+                .and_then(|stems| {
+                    stems
+                        .iter()
+                        .find(|s| stem_name(s).as_deref() == Some(name.as_str()))
+                })
                 .ok_or(Error::NotFound("stem"))?;
-            let start = stem.get("data_offset").and_then(|v| v.as_u64()).ok_or_else(not_ready)?;
-            let size = stem.get("bytes").and_then(|v| v.as_u64()).ok_or_else(not_ready)?;
-            let sha = stem.get("sha256").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
-            (Source::Slice { key, start }, size, sha, "audio/wav", safe_name(name))
+            let start = stem
+                .get("data_offset")
+                .and_then(|v| v.as_u64())
+                .ok_or_else(not_ready)?;
+            let size = stem
+                .get("bytes")
+                .and_then(|v| v.as_u64())
+                .ok_or_else(not_ready)?;
+            let sha = stem
+                .get("sha256")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            (
+                Source::Slice { key, start },
+                size,
+                sha,
+                "audio/wav",
+                safe_name(name),
+            )
         }
         PurchasedFile::Bundle => {
             let f = purchase_file("bundle").await?;
             let tail = ObjectKey::parse(&f.storage_key)?;
             let source = match f.prefix_key {
-                Some(prefix) => Source::Joined { prefix: ObjectKey::parse(&prefix)?, prefix_len: f.prefix_bytes.max(0) as u64, tail },
+                Some(prefix) => Source::Joined {
+                    prefix: ObjectKey::parse(&prefix)?,
+                    prefix_len: f.prefix_bytes.max(0) as u64,
+                    tail,
+                },
                 None => Source::Whole(tail),
             };
-            (source, f.size_bytes.max(0) as u64, f.sha256, "application/zip", format!("{base} - Trackout.zip"))
+            (
+                source,
+                f.size_bytes.max(0) as u64,
+                f.sha256,
+                "application/zip",
+                format!("{base} - Trackout.zip"),
+            )
         }
         PurchasedFile::LicensePdf | PurchasedFile::LicenseTxt => {
             let (kind, content_type, ext) = if *file == PurchasedFile::LicensePdf {
@@ -172,15 +251,33 @@ pub async fn resolve(db: &DatabaseConnection, purchase: &purchase::Model, file: 
                 ("license_txt", "text/plain; charset=utf-8", "txt")
             };
             let f = purchase_file(kind).await?;
-            (Source::Whole(ObjectKey::parse(&f.storage_key)?), f.size_bytes.max(0) as u64, f.sha256, content_type, format!("{base} - License.{ext}"))
+            (
+                Source::Whole(ObjectKey::parse(&f.storage_key)?),
+                f.size_bytes.max(0) as u64,
+                f.sha256,
+                content_type,
+                format!("{base} - License.{ext}"),
+            )
         }
     };
-    Ok(Download { source, size, sha256, content_type, file_name, purchase_id: purchase.id, share_id: None })
+    Ok(Download {
+        source,
+        size,
+        sha256,
+        content_type,
+        file_name,
+        purchase_id: purchase.id,
+        share_id: None,
+    })
 }
 
 /// The file name a stem is known by in links: the last part of its path in the bundle.
 pub fn stem_name(stem: &serde_json::Value) -> Option<String> {
-    stem.get("path")?.as_str()?.rsplit('/').next().map(str::to_owned)
+    stem.get("path")?
+        .as_str()?
+        .rsplit('/')
+        .next()
+        .map(str::to_owned)
 }
 
 /// Checks a purchase may still deliver `file`: paid, not refunded or disputed, and the tier
@@ -205,12 +302,20 @@ pub(crate) fn check_access(purchase: &purchase::Model, file: &PurchasedFile) -> 
 }
 
 /// Checks a share may still be used, and counts against its limit only when `counts`.
-pub(crate) async fn check_share(db: &DatabaseConnection, share: &share::Model, counts: bool) -> Result<()> {
+pub(crate) async fn check_share(
+    db: &DatabaseConnection,
+    share: &share::Model,
+    counts: bool,
+) -> Result<()> {
     if share.revoked_at.is_some() {
-        return Err(Error::Forbidden("this link was revoked by the artist".into()));
+        return Err(Error::Forbidden(
+            "this link was revoked by the artist".into(),
+        ));
     }
     if share.expires_at < Utc::now() {
-        return Err(Error::Forbidden("this link has expired; ask the artist for a new one".into()));
+        return Err(Error::Forbidden(
+            "this link has expired; ask the artist for a new one".into(),
+        ));
     }
     if counts && let Some(max) = share.max_downloads {
         let used = download::Entity::find()
@@ -218,13 +323,20 @@ pub(crate) async fn check_share(db: &DatabaseConnection, share: &share::Model, c
             .count(db)
             .await?;
         if used >= max.max(0) as u64 {
-            return Err(Error::Forbidden("this link has reached its download limit".into()));
+            return Err(Error::Forbidden(
+                "this link has reached its download limit".into(),
+            ));
         }
     }
     Ok(())
 }
 
-pub(crate) async fn record(db: &DatabaseConnection, purchase_id: Uuid, share_id: Option<Uuid>, file: &PurchasedFile) -> Result<()> {
+pub(crate) async fn record(
+    db: &DatabaseConnection,
+    purchase_id: Uuid,
+    share_id: Option<Uuid>,
+    file: &PurchasedFile,
+) -> Result<()> {
     download::ActiveModel {
         id: Set(Uuid::now_v7()),
         purchase_id: Set(purchase_id),
@@ -239,12 +351,23 @@ pub(crate) async fn record(db: &DatabaseConnection, purchase_id: Uuid, share_id:
 
 /// Opens a `/d/` link. `counts` is false for a resumed download (a Range not starting at 0),
 /// which is the same download continuing.
-pub async fn open(db: &DatabaseConnection, tokens: &Tokens, token: &str, counts: bool) -> Result<Download> {
+pub async fn open(
+    db: &DatabaseConnection,
+    tokens: &Tokens,
+    token: &str,
+    counts: bool,
+) -> Result<Download> {
     let claims: DownloadClaims = tokens.verify(TokenKind::Download, token).map_err(|e| {
-        Error::unauthorized("invalid_link", format!("this download link is not valid ({e}); get a fresh one from your library"))
+        Error::unauthorized(
+            "invalid_link",
+            format!("this download link is not valid ({e}); get a fresh one from your library"),
+        )
     })?;
     let file = PurchasedFile::parse(&claims.file).ok_or(Error::NotFound("file"))?;
-    let purchase = purchase::Entity::find_by_id(claims.sub).one(db).await?.ok_or(Error::NotFound("file"))?;
+    let purchase = purchase::Entity::find_by_id(claims.sub)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound("file"))?;
     check_access(&purchase, &file)?;
     if let Some(share_id) = claims.share {
         let share = share::Entity::find_by_id(share_id)
@@ -254,7 +377,11 @@ pub async fn open(db: &DatabaseConnection, tokens: &Tokens, token: &str, counts:
             .ok_or(Error::NotFound("file"))?;
         check_share(db, &share, counts).await?;
     }
-    let title = entity::beat::Entity::find_by_id(purchase.beat_id).one(db).await?.map(|b| b.title).unwrap_or_default();
+    let title = entity::beat::Entity::find_by_id(purchase.beat_id)
+        .one(db)
+        .await?
+        .map(|b| b.title)
+        .unwrap_or_default();
     let mut download = resolve(db, &purchase, &file, &title).await?;
     download.share_id = claims.share;
     if counts {
@@ -269,7 +396,13 @@ mod tests {
 
     #[test]
     fn files_round_trip_and_follow_the_tier() {
-        for f in [PurchasedFile::Mp3, PurchasedFile::Wav, PurchasedFile::Bundle, PurchasedFile::Stem("Kick.wav".into()), PurchasedFile::LicensePdf] {
+        for f in [
+            PurchasedFile::Mp3,
+            PurchasedFile::Wav,
+            PurchasedFile::Bundle,
+            PurchasedFile::Stem("Kick.wav".into()),
+            PurchasedFile::LicensePdf,
+        ] {
             assert_eq!(PurchasedFile::parse(&f.name()), Some(f));
         }
         assert!(PurchasedFile::parse("../etc").is_none());

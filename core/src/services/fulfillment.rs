@@ -7,9 +7,9 @@ use uuid::Uuid;
 
 use super::deliverables;
 use super::downloads::PurchasedFile;
+use crate::Result;
 use crate::domain::{DeliverableKind, LeaseTerms, TierKind};
 use crate::storage::ObjectKey;
-use crate::Result;
 
 pub struct BaseBundle {
     pub key: ObjectKey,
@@ -44,9 +44,13 @@ pub async fn inputs(db: &DatabaseConnection, purchase_id: Uuid) -> Result<Option
     let bundle = deliverables::current(db, beat.id, DeliverableKind::Bundle)
         .await?
         .and_then(|d| match (d.storage_key, d.size_bytes, d.sha256) {
-            (Some(key), Some(size), Some(sha256)) => ObjectKey::parse(&key)
-                .ok()
-                .map(|key| BaseBundle { key, size: size.max(0) as u64, sha256 }),
+            (Some(key), Some(size), Some(sha256)) => {
+                ObjectKey::parse(&key).ok().map(|key| BaseBundle {
+                    key,
+                    size: size.max(0) as u64,
+                    sha256,
+                })
+            }
             _ => None,
         });
     Ok(Some(Order {
@@ -71,11 +75,21 @@ pub struct MadeFile {
 
 impl MadeFile {
     pub fn whole(kind: &'static str, key: ObjectKey, size: u64, sha256: String) -> Self {
-        MadeFile { kind, key, size, sha256, prefix: None }
+        MadeFile {
+            kind,
+            key,
+            size,
+            sha256,
+            prefix: None,
+        }
     }
 }
 
-pub async fn record(db: &DatabaseConnection, purchase_id: Uuid, files: Vec<MadeFile>) -> Result<()> {
+pub async fn record(
+    db: &DatabaseConnection,
+    purchase_id: Uuid,
+    files: Vec<MadeFile>,
+) -> Result<()> {
     let txn = crate::db::write_txn(db).await?;
     for f in files {
         let row = purchase_file::ActiveModel {
@@ -89,15 +103,18 @@ pub async fn record(db: &DatabaseConnection, purchase_id: Uuid, files: Vec<MadeF
         };
         purchase_file::Entity::insert(row)
             .on_conflict(
-                OnConflict::columns([purchase_file::Column::PurchaseId, purchase_file::Column::Kind])
-                    .update_columns([
-                        purchase_file::Column::StorageKey,
-                        purchase_file::Column::SizeBytes,
-                        purchase_file::Column::Sha256,
-                        purchase_file::Column::PrefixBytes,
-                        purchase_file::Column::PrefixKey,
-                    ])
-                    .to_owned(),
+                OnConflict::columns([
+                    purchase_file::Column::PurchaseId,
+                    purchase_file::Column::Kind,
+                ])
+                .update_columns([
+                    purchase_file::Column::StorageKey,
+                    purchase_file::Column::SizeBytes,
+                    purchase_file::Column::Sha256,
+                    purchase_file::Column::PrefixBytes,
+                    purchase_file::Column::PrefixKey,
+                ])
+                .to_owned(),
             )
             .exec(&txn)
             .await?;

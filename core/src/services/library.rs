@@ -68,12 +68,22 @@ pub(crate) async fn files(
         .filter(purchase_file::Column::PurchaseId.eq(purchase.id))
         .all(db)
         .await?;
-    let made_size = |kind: &str| made.iter().find(|f| f.kind == kind).map(|f| f.size_bytes.max(0) as u64);
+    let made_size = |kind: &str| {
+        made.iter()
+            .find(|f| f.kind == kind)
+            .map(|f| f.size_bytes.max(0) as u64)
+    };
     let rendered = |kind: DeliverableKind| async move {
-        deliverables::current(db, purchase.beat_id, kind).await.map(|d| d.filter(|d| d.storage_key.is_some()))
+        deliverables::current(db, purchase.beat_id, kind)
+            .await
+            .map(|d| d.filter(|d| d.storage_key.is_some()))
     };
     let mut out = Vec::new();
-    let mut push = |file: PurchasedFile, label: String, size: Option<u64>, role: Option<String>, duration: Option<f64>| {
+    let mut push = |file: PurchasedFile,
+                    label: String,
+                    size: Option<u64>,
+                    role: Option<String>,
+                    duration: Option<f64>| {
         let ready = size.is_some();
         let (url, expires_at) = if ready {
             let (url, exp) = downloads::link(tokens, purchase.id, &file, share, ttl_seconds);
@@ -81,10 +91,25 @@ pub(crate) async fn files(
         } else {
             (None, None)
         };
-        out.push(FileLink { file: file.name(), label, size_bytes: size, role, duration_seconds: duration, ready, url, expires_at });
+        out.push(FileLink {
+            file: file.name(),
+            label,
+            size_bytes: size,
+            role,
+            duration_seconds: duration,
+            ready,
+            url,
+            expires_at,
+        });
     };
     if PurchasedFile::Bundle.included_in(tier) {
-        push(PurchasedFile::Bundle, "Trackout (all stems, zip)".into(), made_size("bundle"), None, None);
+        push(
+            PurchasedFile::Bundle,
+            "Trackout (all stems, zip)".into(),
+            made_size("bundle"),
+            None,
+            None,
+        );
         let bundle = rendered(DeliverableKind::Bundle).await?;
         let stems = bundle
             .as_ref()
@@ -94,32 +119,75 @@ pub(crate) async fn files(
             .cloned()
             .unwrap_or_default();
         for stem in stems {
-            let Some(name) = stem_name(&stem) else { continue };
-            let size = stem.get("data_offset").and(stem.get("bytes")).and_then(|v| v.as_u64());
+            let Some(name) = stem_name(&stem) else {
+                continue;
+            };
+            let size = stem
+                .get("data_offset")
+                .and(stem.get("bytes"))
+                .and_then(|v| v.as_u64());
             let role = stem.get("role").and_then(|v| v.as_str()).map(str::to_owned);
             let duration = stem.get("duration_seconds").and_then(|v| v.as_f64());
-            push(PurchasedFile::Stem(name.clone()), name, size, role, duration);
+            push(
+                PurchasedFile::Stem(name.clone()),
+                name,
+                size,
+                role,
+                duration,
+            );
         }
     }
     if PurchasedFile::Wav.included_in(tier) {
         let wav = rendered(DeliverableKind::WavLease).await?;
-        push(PurchasedFile::Wav, "WAV (untagged master)".into(), wav.and_then(|d| d.size_bytes).map(|s| s.max(0) as u64), None, None);
+        push(
+            PurchasedFile::Wav,
+            "WAV (untagged master)".into(),
+            wav.and_then(|d| d.size_bytes).map(|s| s.max(0) as u64),
+            None,
+            None,
+        );
     }
     if PurchasedFile::Mp3.included_in(tier) {
         let mp3 = rendered(DeliverableKind::Mp3Lease).await?;
-        push(PurchasedFile::Mp3, "MP3 (320 kbps)".into(), mp3.and_then(|d| d.size_bytes).map(|s| s.max(0) as u64), None, None);
+        push(
+            PurchasedFile::Mp3,
+            "MP3 (320 kbps)".into(),
+            mp3.and_then(|d| d.size_bytes).map(|s| s.max(0) as u64),
+            None,
+            None,
+        );
     }
     if with_licenses {
-        push(PurchasedFile::LicensePdf, "License agreement (PDF)".into(), made_size("license_pdf"), None, None);
-        push(PurchasedFile::LicenseTxt, "License agreement (text)".into(), made_size("license_txt"), None, None);
+        push(
+            PurchasedFile::LicensePdf,
+            "License agreement (PDF)".into(),
+            made_size("license_pdf"),
+            None,
+            None,
+        );
+        push(
+            PurchasedFile::LicenseTxt,
+            "License agreement (text)".into(),
+            made_size("license_txt"),
+            None,
+            None,
+        );
     }
     Ok(out)
 }
 
-async fn view(db: &DatabaseConnection, tokens: &Tokens, p: purchase::Model, ttl_seconds: u64) -> Result<PurchaseView> {
+async fn view(
+    db: &DatabaseConnection,
+    tokens: &Tokens,
+    p: purchase::Model,
+    ttl_seconds: u64,
+) -> Result<PurchaseView> {
     let beat = beat::Entity::find_by_id(p.beat_id).one(db).await?;
     let producer = match &beat {
-        Some(b) => user::Entity::find_by_id(b.producer_id).one(db).await?.map(|u| u.display_name),
+        Some(b) => user::Entity::find_by_id(b.producer_id)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
         None => None,
     };
     let files = files(db, tokens, &p, None, ttl_seconds, true).await?;
@@ -144,7 +212,12 @@ async fn view(db: &DatabaseConnection, tokens: &Tokens, p: purchase::Model, ttl_
 }
 
 /// The buyer's purchases, newest first (abandoned checkouts left out).
-pub async fn list(db: &DatabaseConnection, tokens: &Tokens, actor: &Actor, ttl_seconds: u64) -> Result<Vec<PurchaseView>> {
+pub async fn list(
+    db: &DatabaseConnection,
+    tokens: &Tokens,
+    actor: &Actor,
+    ttl_seconds: u64,
+) -> Result<Vec<PurchaseView>> {
     let purchases = purchase::Entity::find()
         .filter(purchase::Column::BuyerId.eq(actor.user_id))
         .filter(purchase::Column::Status.ne("cancelled"))
@@ -159,7 +232,11 @@ pub async fn list(db: &DatabaseConnection, tokens: &Tokens, actor: &Actor, ttl_s
 }
 
 /// The buyer's own purchase; anyone else's answers 404.
-pub(crate) async fn own(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<purchase::Model> {
+pub(crate) async fn own(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<purchase::Model> {
     purchase::Entity::find_by_id(id)
         .filter(purchase::Column::BuyerId.eq(actor.user_id))
         .one(db)
@@ -167,7 +244,13 @@ pub(crate) async fn own(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Res
         .ok_or(Error::NotFound("purchase"))
 }
 
-pub async fn get(db: &DatabaseConnection, tokens: &Tokens, actor: &Actor, id: Uuid, ttl_seconds: u64) -> Result<PurchaseView> {
+pub async fn get(
+    db: &DatabaseConnection,
+    tokens: &Tokens,
+    actor: &Actor,
+    id: Uuid,
+    ttl_seconds: u64,
+) -> Result<PurchaseView> {
     let p = own(db, actor, id).await?;
     view(db, tokens, p, ttl_seconds).await
 }

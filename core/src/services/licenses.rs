@@ -30,7 +30,10 @@ pub async fn verify(db: &DatabaseConnection, license_id: &str) -> Result<License
         .ok_or(Error::NotFound("license"))?;
     let beat = beat::Entity::find_by_id(purchase.beat_id).one(db).await?;
     let producer = match &beat {
-        Some(b) => user::Entity::find_by_id(b.producer_id).one(db).await?.map(|u| u.display_name),
+        Some(b) => user::Entity::find_by_id(b.producer_id)
+            .one(db)
+            .await?
+            .map(|u| u.display_name),
         None => None,
     };
     Ok(LicenseCheck {

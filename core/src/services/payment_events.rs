@@ -8,8 +8,8 @@ use chrono::Utc;
 use entity::{beat, purchase, revoked_payment, stripe_event};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
-    EntityTrait, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
+    QueryFilter, Set,
 };
 use uuid::Uuid;
 
@@ -28,39 +28,78 @@ pub enum Applied {
 }
 
 /// Applies one verified event exactly once.
-pub async fn apply(db: &DatabaseConnection, envelope: &EventEnvelope, max_attempts: i32) -> Result<Applied> {
+pub async fn apply(
+    db: &DatabaseConnection,
+    envelope: &EventEnvelope,
+    max_attempts: i32,
+) -> Result<Applied> {
     let txn = crate::db::write_txn(db).await?;
     let recorded = stripe_event::Entity::insert(stripe_event::ActiveModel {
         id: Set(envelope.id.clone()),
         event_type: Set(envelope.event_type.clone()),
         received_at: Set(Utc::now()),
     })
-    .on_conflict(OnConflict::column(stripe_event::Column::Id).do_nothing().to_owned())
+    .on_conflict(
+        OnConflict::column(stripe_event::Column::Id)
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(&txn)
     .await?;
     if recorded == 0 {
         return Ok(Applied::Replayed);
     }
     match &envelope.event {
-        PaymentEvent::CheckoutCompleted { purchase_id, session_id, payment_intent, paid: true }
-        | PaymentEvent::AsyncSucceeded { purchase_id, session_id, payment_intent } => {
-            complete(&txn, *purchase_id, session_id, payment_intent.as_deref(), max_attempts).await?;
+        PaymentEvent::CheckoutCompleted {
+            purchase_id,
+            session_id,
+            payment_intent,
+            paid: true,
+        }
+        | PaymentEvent::AsyncSucceeded {
+            purchase_id,
+            session_id,
+            payment_intent,
+        } => {
+            complete(
+                &txn,
+                *purchase_id,
+                session_id,
+                payment_intent.as_deref(),
+                max_attempts,
+            )
+            .await?;
         }
         PaymentEvent::CheckoutCompleted { paid: false, .. } => {
             // A delayed payment method: the purchase waits for async_payment_succeeded.
         }
-        PaymentEvent::AsyncFailed { purchase_id, session_id } | PaymentEvent::Expired { purchase_id, session_id } => {
+        PaymentEvent::AsyncFailed {
+            purchase_id,
+            session_id,
+        }
+        | PaymentEvent::Expired {
+            purchase_id,
+            session_id,
+        } => {
             cancel(&txn, *purchase_id, session_id).await?;
         }
-        PaymentEvent::Refunded { payment_intent } => revoke(&txn, payment_intent, "refunded").await?,
-        PaymentEvent::Disputed { payment_intent } => revoke(&txn, payment_intent, "disputed").await?,
+        PaymentEvent::Refunded { payment_intent } => {
+            revoke(&txn, payment_intent, "refunded").await?
+        }
+        PaymentEvent::Disputed { payment_intent } => {
+            revoke(&txn, payment_intent, "disputed").await?
+        }
         PaymentEvent::Ignored => {}
     }
     txn.commit().await?;
     Ok(Applied::Done)
 }
 
-async fn find(txn: &DatabaseTransaction, purchase_id: Uuid, session_id: &str) -> Result<Option<purchase::Model>> {
+async fn find(
+    txn: &DatabaseTransaction,
+    purchase_id: Uuid,
+    session_id: &str,
+) -> Result<Option<purchase::Model>> {
     let found = purchase::Entity::find_by_id(purchase_id).one(txn).await?;
     Ok(found.filter(|p| {
         // The session must be the one we opened for this purchase.
@@ -89,10 +128,19 @@ async fn complete(
         return Ok(());
     };
     if let Some(pi) = payment_intent
-        && revoked_payment::Entity::find_by_id(pi.to_owned()).one(txn).await?.is_some()
+        && revoked_payment::Entity::find_by_id(pi.to_owned())
+            .one(txn)
+            .await?
+            .is_some()
     {
         // The refund or dispute arrived first: the purchase is over before it began.
-        mark_revoked(txn, purchase.id, pi, "refunded before the checkout completed").await?;
+        mark_revoked(
+            txn,
+            purchase.id,
+            pi,
+            "refunded before the checkout completed",
+        )
+        .await?;
         return Ok(());
     }
     let now = Utc::now();
@@ -100,8 +148,14 @@ async fn complete(
         .col_expr(purchase::Column::Status, Expr::value("paid"))
         .col_expr(purchase::Column::PaidAt, Expr::value(Some(now)))
         .col_expr(purchase::Column::UpdatedAt, Expr::value(now))
-        .col_expr(purchase::Column::PaymentIntentId, Expr::value(payment_intent.map(str::to_owned)))
-        .col_expr(purchase::Column::LicenseId, Expr::value(Some(license_id(purchase.id))))
+        .col_expr(
+            purchase::Column::PaymentIntentId,
+            Expr::value(payment_intent.map(str::to_owned)),
+        )
+        .col_expr(
+            purchase::Column::LicenseId,
+            Expr::value(Some(license_id(purchase.id))),
+        )
         .filter(purchase::Column::Id.eq(purchase.id))
         .filter(purchase::Column::Status.eq("pending"))
         .exec(txn)
@@ -112,7 +166,14 @@ async fn complete(
     if purchase.tier_kind == TierKind::Exclusive.as_str() {
         sell_exclusive(txn, purchase.beat_id, purchase.id).await?;
     }
-    queue::enqueue(txn, &FulfillPurchase { purchase_id: purchase.id }, max_attempts).await?;
+    queue::enqueue(
+        txn,
+        &FulfillPurchase {
+            purchase_id: purchase.id,
+        },
+        max_attempts,
+    )
+    .await?;
     Ok(())
 }
 
@@ -120,8 +181,14 @@ async fn complete(
 async fn sell_exclusive(txn: &DatabaseTransaction, beat_id: Uuid, purchase_id: Uuid) -> Result<()> {
     let sold = beat::Entity::update_many()
         .col_expr(beat::Column::Status, Expr::value(BeatStatus::Sold.as_str()))
-        .col_expr(beat::Column::ExclusiveHoldPurchaseId, Expr::value(Some(purchase_id)))
-        .col_expr(beat::Column::ExclusiveHoldUntilMs, Expr::value(Option::<i64>::None))
+        .col_expr(
+            beat::Column::ExclusiveHoldPurchaseId,
+            Expr::value(Some(purchase_id)),
+        )
+        .col_expr(
+            beat::Column::ExclusiveHoldUntilMs,
+            Expr::value(Option::<i64>::None),
+        )
         .col_expr(beat::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(beat::Column::Id.eq(beat_id))
         .filter(beat::Column::Status.ne(BeatStatus::Sold.as_str()))
@@ -149,13 +216,24 @@ async fn cancel(txn: &DatabaseTransaction, purchase_id: Uuid, session_id: &str) 
     release_hold(txn, purchase.beat_id, purchase.id).await
 }
 
-async fn mark_revoked<C: ConnectionTrait>(conn: &C, purchase_id: Uuid, payment_intent: &str, reason: &str) -> Result<()> {
+async fn mark_revoked<C: ConnectionTrait>(
+    conn: &C,
+    purchase_id: Uuid,
+    payment_intent: &str,
+    reason: &str,
+) -> Result<()> {
     let now = Utc::now();
     purchase::Entity::update_many()
         .col_expr(purchase::Column::Status, Expr::value("revoked"))
-        .col_expr(purchase::Column::PaymentIntentId, Expr::value(Some(payment_intent.to_owned())))
+        .col_expr(
+            purchase::Column::PaymentIntentId,
+            Expr::value(Some(payment_intent.to_owned())),
+        )
         .col_expr(purchase::Column::RevokedAt, Expr::value(Some(now)))
-        .col_expr(purchase::Column::RevokeReason, Expr::value(Some(reason.to_owned())))
+        .col_expr(
+            purchase::Column::RevokeReason,
+            Expr::value(Some(reason.to_owned())),
+        )
         .col_expr(purchase::Column::UpdatedAt, Expr::value(now))
         .filter(purchase::Column::Id.eq(purchase_id))
         .filter(purchase::Column::Status.is_in(["pending", "paid"]))
@@ -172,7 +250,11 @@ async fn revoke(txn: &DatabaseTransaction, payment_intent: &str, reason: &str) -
         reason: Set(reason.to_owned()),
         created_at: Set(Utc::now()),
     })
-    .on_conflict(OnConflict::column(revoked_payment::Column::PaymentIntentId).do_nothing().to_owned())
+    .on_conflict(
+        OnConflict::column(revoked_payment::Column::PaymentIntentId)
+            .do_nothing()
+            .to_owned(),
+    )
     .exec_without_returning(txn)
     .await?;
     let purchases = purchase::Entity::find()
@@ -202,4 +284,3 @@ pub fn dev_payment_event(purchase: &purchase::Model) -> Result<EventEnvelope> {
         },
     })
 }
-

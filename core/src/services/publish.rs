@@ -1,8 +1,6 @@
 use chrono::Utc;
 use entity::{beat, lease_tier};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::beats::own_beat;
@@ -101,7 +99,10 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> R
 pub async fn unpublish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<BeatView> {
     let beat = own_beat(db, actor, beat_id).await?;
     if beat.status == BeatStatus::Sold.as_str() {
-        return Err(Error::conflict("sold_exclusively", "this beat's exclusive rights are sold; it is already off sale"));
+        return Err(Error::conflict(
+            "sold_exclusively",
+            "this beat's exclusive rights are sold; it is already off sale",
+        ));
     }
     if beat.status == BeatStatus::Published.as_str() {
         let mut row: beat::ActiveModel = beat.into();

@@ -68,7 +68,11 @@ pub async fn for_producer(db: &DatabaseConnection, actor: &Actor, currency: &str
         .await?;
     let mut per_beat: BTreeMap<Uuid, BTreeMap<String, (u64, i64)>> = BTreeMap::new();
     for p in purchases.iter().filter(|p| p.status == "paid") {
-        let entry = per_beat.entry(p.beat_id).or_default().entry(p.tier_kind.clone()).or_default();
+        let entry = per_beat
+            .entry(p.beat_id)
+            .or_default()
+            .entry(p.tier_kind.clone())
+            .or_default();
         entry.0 += 1;
         entry.1 += p.price_cents;
     }
@@ -77,7 +81,11 @@ pub async fn for_producer(db: &DatabaseConnection, actor: &Actor, currency: &str
         .map(|(beat_id, tiers)| {
             let tiers: Vec<TierSales> = tiers
                 .into_iter()
-                .map(|(tier, (count, revenue_cents))| TierSales { tier, count, revenue_cents })
+                .map(|(tier, (count, revenue_cents))| TierSales {
+                    tier,
+                    count,
+                    revenue_cents,
+                })
                 .collect();
             BeatSales {
                 beat_id,

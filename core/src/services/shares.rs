@@ -3,7 +3,9 @@
 
 use chrono::{Duration, Utc};
 use entity::{beat, download, purchase, share};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -59,23 +61,41 @@ struct ShareClaims {
 
 fn shareable(purchase: &purchase::Model) -> Result<()> {
     if purchase.status != "paid" {
-        return Err(Error::conflict("not_paid", "only a completed purchase can be shared"));
+        return Err(Error::conflict(
+            "not_paid",
+            "only a completed purchase can be shared",
+        ));
     }
     if !PurchasedFile::Bundle.included_in(TierKind::parse(&purchase.tier_kind)?) {
-        return Err(Error::conflict("no_stems", "this tier has no stems to share"));
+        return Err(Error::conflict(
+            "no_stems",
+            "this tier has no stems to share",
+        ));
     }
     Ok(())
 }
 
-pub async fn create(db: &DatabaseConnection, tokens: &Tokens, actor: &Actor, purchase_id: Uuid, new: NewShare) -> Result<ShareView> {
+pub async fn create(
+    db: &DatabaseConnection,
+    tokens: &Tokens,
+    actor: &Actor,
+    purchase_id: Uuid,
+    new: NewShare,
+) -> Result<ShareView> {
     let purchase = own(db, actor, purchase_id).await?;
     shareable(&purchase)?;
     let label = crate::domain::clean_text("label", "label", &new.label, 80)?;
     if !(60..=MAX_LIFETIME_SECONDS).contains(&new.expires_in) {
-        return Err(Error::invalid("expires_in", "a share lasts from one minute to 90 days (in seconds)"));
+        return Err(Error::invalid(
+            "expires_in",
+            "a share lasts from one minute to 90 days (in seconds)",
+        ));
     }
     if new.max_downloads == Some(0) || new.max_downloads.is_some_and(|m| m > 10_000) {
-        return Err(Error::invalid("max_downloads", "max_downloads must be from 1 to 10000"));
+        return Err(Error::invalid(
+            "max_downloads",
+            "max_downloads must be from 1 to 10000",
+        ));
     }
     let now = Utc::now();
     let expires_at = now + Duration::seconds(new.expires_in as i64);
@@ -113,11 +133,21 @@ fn view(s: share::Model, downloads: Vec<download::Model>) -> ShareView {
         expires_at: s.expires_at,
         max_downloads: s.max_downloads,
         revoked_at: s.revoked_at,
-        downloads: downloads.into_iter().map(|d| ShareDownload { file: d.file, at: d.created_at }).collect(),
+        downloads: downloads
+            .into_iter()
+            .map(|d| ShareDownload {
+                file: d.file,
+                at: d.created_at,
+            })
+            .collect(),
     }
 }
 
-pub async fn list(db: &DatabaseConnection, actor: &Actor, purchase_id: Uuid) -> Result<Vec<ShareView>> {
+pub async fn list(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    purchase_id: Uuid,
+) -> Result<Vec<ShareView>> {
     let purchase = own(db, actor, purchase_id).await?;
     let shares = share::Entity::find()
         .filter(share::Column::PurchaseId.eq(purchase.id))
@@ -136,7 +166,12 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, purchase_id: Uuid) -> 
     Ok(out)
 }
 
-pub async fn revoke(db: &DatabaseConnection, actor: &Actor, purchase_id: Uuid, share_id: Uuid) -> Result<()> {
+pub async fn revoke(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    purchase_id: Uuid,
+    share_id: Uuid,
+) -> Result<()> {
     let purchase = own(db, actor, purchase_id).await?;
     let share = share::Entity::find_by_id(share_id)
         .filter(share::Column::PurchaseId.eq(purchase.id))
@@ -166,7 +201,12 @@ pub struct SharePage {
 }
 
 /// What an engineer sees behind a share link.
-pub async fn open(db: &DatabaseConnection, tokens: &Tokens, token: &str, ttl_seconds: u64) -> Result<SharePage> {
+pub async fn open(
+    db: &DatabaseConnection,
+    tokens: &Tokens,
+    token: &str,
+    ttl_seconds: u64,
+) -> Result<SharePage> {
     let claims: ShareClaims = tokens
         .verify(TokenKind::Share, token)
         .map_err(|_| Error::NotFound("share"))?;
@@ -176,11 +216,19 @@ pub async fn open(db: &DatabaseConnection, tokens: &Tokens, token: &str, ttl_sec
         .await?
         .ok_or(Error::NotFound("share"))?;
     super::downloads::check_share(db, &share, false).await?;
-    let purchase = purchase::Entity::find_by_id(share.purchase_id).one(db).await?.ok_or(Error::NotFound("share"))?;
+    let purchase = purchase::Entity::find_by_id(share.purchase_id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound("share"))?;
     if purchase.status != "paid" {
-        return Err(Error::Forbidden("the purchase behind this link is no longer valid".into()));
+        return Err(Error::Forbidden(
+            "the purchase behind this link is no longer valid".into(),
+        ));
     }
-    let beat = beat::Entity::find_by_id(purchase.beat_id).one(db).await?.ok_or(Error::NotFound("share"))?;
+    let beat = beat::Entity::find_by_id(purchase.beat_id)
+        .one(db)
+        .await?
+        .ok_or(Error::NotFound("share"))?;
     let used = download::Entity::find()
         .filter(download::Column::ShareId.eq(share.id))
         .all(db)

@@ -6,9 +6,7 @@ use bytes::Bytes;
 use chrono::Utc;
 use entity::upload;
 use futures_util::Stream;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
-};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::beats::own_beat;
@@ -194,7 +192,8 @@ async fn record(
             .await?
             .is_some();
     if kind != UploadKind::Trackout && has_master {
-        deliverables::set_state(&txn, beat_id, &DeliverableKind::PREVIEW, "queued", "", None).await?;
+        deliverables::set_state(&txn, beat_id, &DeliverableKind::PREVIEW, "queued", "", None)
+            .await?;
     }
     txn.commit().await?;
     Ok(UploadAccepted {

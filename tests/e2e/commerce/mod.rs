@@ -33,7 +33,11 @@ fn form_value(body: &str, key: &str) -> Option<String> {
     body.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=')?;
         let k = percent_encoding::percent_decode_str(k).decode_utf8().ok()?;
-        (k == key).then(|| percent_encoding::percent_decode_str(&v.replace('+', " ")).decode_utf8_lossy().into_owned())
+        (k == key).then(|| {
+            percent_encoding::percent_decode_str(&v.replace('+', " "))
+                .decode_utf8_lossy()
+                .into_owned()
+        })
     })
 }
 
@@ -77,7 +81,11 @@ impl Stripe {
             .unwrap_or_default()
             .into_iter()
             .map(|r| {
-                let key = r.headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
+                let key = r
+                    .headers
+                    .get("idempotency-key")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
                 (String::from_utf8_lossy(&r.body).into_owned(), key)
             })
             .collect()
@@ -124,7 +132,11 @@ pub fn session(purchase: Uuid, payment_status: &str, payment_intent: &str) -> Va
 /// not the point of the test.
 pub async fn catalog_beat(app: &TestApp, producer: &Account) -> Uuid {
     let id = app.new_beat(producer).await;
-    let row = beat::Entity::find_by_id(id).one(&app.state.db).await.unwrap().unwrap();
+    let row = beat::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
     let mut row: beat::ActiveModel = row.into();
     row.status = Set("published".into());
     row.published_at = Set(Some(chrono::Utc::now()));
@@ -136,30 +148,68 @@ pub async fn catalog_beat(app: &TestApp, producer: &Account) -> Uuid {
 pub async fn published_beat(app: &TestApp, producer: &Account) -> Uuid {
     let beat = app.new_beat(producer).await;
     for (what, content_type, body) in [
-        ("master", "audio/wav", fixtures::sine_wav(44_100, 2, 24, 2.0, 220.0, 0.5)),
-        ("trackout", "application/zip", fixtures::good_trackout_of(2.0)),
+        (
+            "master",
+            "audio/wav",
+            fixtures::sine_wav(44_100, 2, 24, 2.0, 220.0, 0.5),
+        ),
+        (
+            "trackout",
+            "application/zip",
+            fixtures::good_trackout_of(2.0),
+        ),
         ("voice-tag", "audio/wav", fixtures::voice_tag()),
     ] {
-        assert_eq!(app.upload(producer, beat, what, content_type, body).await.status(), StatusCode::ACCEPTED);
+        assert_eq!(
+            app.upload(producer, beat, what, content_type, body)
+                .await
+                .status(),
+            StatusCode::ACCEPTED
+        );
     }
     app.wait_for_processing(producer, beat, Duration::from_secs(60), |p| {
-        p["deliverables"].as_array().unwrap().iter().filter(|d| d["state"] == "done").count() == 5
+        p["deliverables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["state"] == "done")
+            .count()
+            == 5
     })
     .await;
-    let published = app.post(&format!("/api/v1/beats/{beat}/publish"), Some(&producer.token), &json!({})).await;
+    let published = app
+        .post(
+            &format!("/api/v1/beats/{beat}/publish"),
+            Some(&producer.token),
+            &json!({}),
+        )
+        .await;
     assert_eq!(published.status(), StatusCode::OK);
     beat
 }
 
 pub async fn checkout(app: &TestApp, buyer: &Account, beat: Uuid, tier: &str) -> Response {
-    app.post("/api/v1/checkout", Some(&buyer.token), &json!({"beat_id": beat, "tier": tier})).await
+    app.post(
+        "/api/v1/checkout",
+        Some(&buyer.token),
+        &json!({"beat_id": beat, "tier": tier}),
+    )
+    .await
 }
 
 pub async fn started(app: &TestApp, buyer: &Account, beat: Uuid, tier: &str) -> (Uuid, String) {
     let response = checkout(app, buyer, beat, tier).await;
-    assert_eq!(response.status(), StatusCode::OK, "{:?}", response.text().await);
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.text().await
+    );
     let body: Value = response.json().await.unwrap();
-    (body["purchase_id"].as_str().unwrap().parse().unwrap(), body["checkout_url"].as_str().unwrap().to_owned())
+    (
+        body["purchase_id"].as_str().unwrap().parse().unwrap(),
+        body["checkout_url"].as_str().unwrap().to_owned(),
+    )
 }
 
 /// Pays through the development provider's page, as a browser would.
@@ -172,7 +222,9 @@ pub async fn pay_dev(app: &TestApp, checkout_url: &str) {
 }
 
 pub async fn purchase(app: &TestApp, buyer: &Account, id: Uuid) -> Value {
-    let response = app.get(&format!("/api/v1/purchases/{id}"), Some(&buyer.token)).await;
+    let response = app
+        .get(&format!("/api/v1/purchases/{id}"), Some(&buyer.token))
+        .await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
 }
@@ -196,12 +248,20 @@ async fn fulfilled_with(app: &TestApp, buyer: &Account, id: Uuid, everything: bo
         let done = if everything {
             !files.is_empty() && files.iter().all(|f| ready(&f))
         } else {
-            files.iter().filter(|f| f["file"].as_str().unwrap().starts_with("license")).filter(ready).count() == 2
+            files
+                .iter()
+                .filter(|f| f["file"].as_str().unwrap().starts_with("license"))
+                .filter(ready)
+                .count()
+                == 2
         };
         if done {
             return p;
         }
-        assert!(tokio::time::Instant::now() < deadline, "not fulfilled: {p:#}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "not fulfilled: {p:#}"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
@@ -217,14 +277,22 @@ pub fn link<'a>(purchase: &'a Value, file: &str) -> &'a str {
 }
 
 pub async fn jobs_of_kind(app: &TestApp, kind: &str) -> u64 {
-    job::Entity::find().filter(job::Column::Kind.eq(kind)).count(&app.state.db).await.unwrap()
+    job::Entity::find()
+        .filter(job::Column::Kind.eq(kind))
+        .count(&app.state.db)
+        .await
+        .unwrap()
 }
 
 pub async fn status_of(app: &TestApp, purchase: Uuid) -> String {
-    entity::purchase::Entity::find_by_id(purchase).one(&app.state.db).await.unwrap().unwrap().status
+    entity::purchase::Entity::find_by_id(purchase)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
 }
 
 pub async fn stripe_app(stripe: &Stripe) -> TestApp {
     TestApp::builder().config(stripe.configure()).spawn().await
 }
-

@@ -16,7 +16,11 @@ async fn an_engineer_fetches_stems_through_a_share_the_artist_controls() {
 
     let shares = format!("/api/v1/purchases/{purchase_id}/shares");
     let created = app
-        .post(&shares, Some(&artist.token), &json!({"label": "Sam — mix engineer", "expires_in": 86400, "max_downloads": 2}))
+        .post(
+            &shares,
+            Some(&artist.token),
+            &json!({"label": "Sam — mix engineer", "expires_in": 86400, "max_downloads": 2}),
+        )
         .await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let created: Value = created.json().await.unwrap();
@@ -26,27 +30,65 @@ async fn an_engineer_fetches_stems_through_a_share_the_artist_controls() {
     let page: Value = app.get(&share_url, None).await.json().await.unwrap();
     let files = page["files"].as_array().unwrap();
     assert_eq!(files[0]["file"], "bundle");
-    assert!(files.iter().all(|f| !f["file"].as_str().unwrap().starts_with("license")), "the license stays with the artist");
+    assert!(
+        files
+            .iter()
+            .all(|f| !f["file"].as_str().unwrap().starts_with("license")),
+        "the license stays with the artist"
+    );
     let kick = files.iter().find(|f| f["file"] == "stem:Kick.wav").unwrap();
     assert_eq!(kick["role"], "kick");
     assert!(kick["duration_seconds"].as_f64().unwrap() > 1.9);
-    let html = app.client.get(app.url(&share_url)).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("Midnight Run") && html.contains("Kick.wav") && html.contains("Sam — mix engineer"));
+    let html = app
+        .client
+        .get(app.url(&share_url))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Midnight Run")
+            && html.contains("Kick.wav")
+            && html.contains("Sam — mix engineer")
+    );
 
     // Two downloads allowed; resuming one does not count as another.
     let kick_url = kick["url"].as_str().unwrap().to_owned();
     assert_eq!(app.get(&kick_url, None).await.status(), StatusCode::OK);
-    let resumed = app.client.get(app.url(&kick_url)).header("range", "bytes=100-").send().await.unwrap();
+    let resumed = app
+        .client
+        .get(app.url(&kick_url))
+        .header("range", "bytes=100-")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resumed.status(), StatusCode::PARTIAL_CONTENT);
     assert_eq!(app.get(&kick_url, None).await.status(), StatusCode::OK);
-    assert_problem(app.get(&kick_url, None).await, StatusCode::FORBIDDEN, "forbidden").await;
+    assert_problem(
+        app.get(&kick_url, None).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
 
     // The artist sees every download, and can revoke.
-    let listed: Value = app.get(&shares, Some(&artist.token)).await.json().await.unwrap();
+    let listed: Value = app
+        .get(&shares, Some(&artist.token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(listed[0]["downloads"].as_array().unwrap().len(), 2);
     assert_eq!(listed[0]["downloads"][0]["file"], "stem:Kick.wav");
     let second: Value = app
-        .post(&shares, Some(&artist.token), &json!({"label": "Backup", "expires_in": 3600}))
+        .post(
+            &shares,
+            Some(&artist.token),
+            &json!({"label": "Backup", "expires_in": 3600}),
+        )
         .await
         .json()
         .await
@@ -60,6 +102,14 @@ async fn an_engineer_fetches_stems_through_a_share_the_artist_controls() {
         .await
         .unwrap();
     assert_eq!(revoke.status(), StatusCode::NO_CONTENT);
-    assert_problem(app.get(&second_url, None).await, StatusCode::FORBIDDEN, "forbidden").await;
-    assert_eq!(app.get("/s/not-a-token", None).await.status(), StatusCode::NOT_FOUND);
+    assert_problem(
+        app.get(&second_url, None).await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(
+        app.get("/s/not-a-token", None).await.status(),
+        StatusCode::NOT_FOUND
+    );
 }

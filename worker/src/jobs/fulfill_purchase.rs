@@ -17,7 +17,12 @@ fn key(raw: String) -> Result<ObjectKey, JobError> {
     ObjectKey::parse(&raw).map_err(|e| JobError::Permanent(e.to_string()))
 }
 
-async fn put_bytes(ctx: &JobContext, key: &ObjectKey, bytes: Vec<u8>, content_type: &str) -> Result<(u64, String), JobError> {
+async fn put_bytes(
+    ctx: &JobContext,
+    key: &ObjectKey,
+    bytes: Vec<u8>,
+    content_type: &str,
+) -> Result<(u64, String), JobError> {
     let sha = hex::encode(Sha256::digest(&bytes));
     let body = futures_util::stream::once(async move { Ok(bytes::Bytes::from(bytes)) }).boxed();
     let size = ctx.storage.put(key, body, content_type).await?;
@@ -37,7 +42,12 @@ impl RunJob for FulfillPurchase {
         let id = order.purchase.id;
         let document = LicenseDocument {
             license_id: order.purchase.license_id.clone().unwrap_or_default(),
-            date: order.purchase.paid_at.unwrap_or(order.purchase.created_at).format("%Y-%m-%d").to_string(),
+            date: order
+                .purchase
+                .paid_at
+                .unwrap_or(order.purchase.created_at)
+                .format("%Y-%m-%d")
+                .to_string(),
             producer: order.producer.clone(),
             licensee: order.purchase.buyer_name.clone(),
             beat_title: order.beat.title.clone(),
@@ -60,7 +70,8 @@ impl RunJob for FulfillPurchase {
         let pdf_key = key(format!("purchases/{id}/license.pdf"))?;
         let txt_key = key(format!("purchases/{id}/license.txt"))?;
         let (pdf_size, pdf_sha) = put_bytes(&ctx, &pdf_key, pdf.clone(), "application/pdf").await?;
-        let (txt_size, txt_sha) = put_bytes(&ctx, &txt_key, text.clone(), "text/plain; charset=utf-8").await?;
+        let (txt_size, txt_sha) =
+            put_bytes(&ctx, &txt_key, text.clone(), "text/plain; charset=utf-8").await?;
         let mut made = vec![
             MadeFile::whole("license_pdf", pdf_key, pdf_size, pdf_sha),
             MadeFile::whole("license_txt", txt_key, txt_size, txt_sha),
@@ -73,28 +84,52 @@ impl RunJob for FulfillPurchase {
             let ws = Workspace::new()?;
             let tail_path = ws.path("tail.zip");
             let extras = vec![
-                BundleFile { name: "LICENSE.pdf".into(), bytes: pdf },
-                BundleFile { name: "LICENSE.txt".into(), bytes: text },
+                BundleFile {
+                    name: "LICENSE.pdf".into(),
+                    bytes: pdf,
+                },
+                BundleFile {
+                    name: "LICENSE.txt".into(),
+                    bytes: text,
+                },
             ];
-            let note = format!("Licensed to {} ({})", order.purchase.buyer_name, document.license_id);
-            let (storage, base_key, base_size, out) = (ctx.storage.clone(), base.key.clone(), base.size, tail_path.clone());
+            let note = format!(
+                "Licensed to {} ({})",
+                order.purchase.buyer_name, document.license_id
+            );
+            let (storage, base_key, base_size, out) = (
+                ctx.storage.clone(),
+                base.key.clone(),
+                base.size,
+                tail_path.clone(),
+            );
             let runtime = tokio::runtime::Handle::current();
             let (tail, fetched) = ctx
                 .blocking(move || {
                     let mut reader = RangedReader::new(storage, base_key, base_size, runtime);
                     let mut file = std::fs::File::create(&out)?;
-                    let tail = personalize_bundle(&mut reader, &extras, &note, &mut file).map_err(std::io::Error::other)?;
+                    let tail = personalize_bundle(&mut reader, &extras, &note, &mut file)
+                        .map_err(std::io::Error::other)?;
                     file.sync_all()?;
                     Ok::<_, std::io::Error>((tail, reader.fetched))
                 })
                 .await?
                 .map_err(|e| JobError::Permanent(format!("personalizing the bundle: {e}")))?;
-            info!(read_from_base = fetched, base = base.size, tail = tail.tail_bytes, "bundle personalized");
+            info!(
+                read_from_base = fetched,
+                base = base.size,
+                tail = tail.tail_bytes,
+                "bundle personalized"
+            );
             let tail_key = key(format!("purchases/{id}/bundle-tail.zip"))?;
-            let tail_bytes = std::fs::read(&tail_path).map_err(|e| JobError::Retry(e.to_string()))?;
+            let tail_bytes =
+                std::fs::read(&tail_path).map_err(|e| JobError::Retry(e.to_string()))?;
             let (_, tail_sha) = put_bytes(&ctx, &tail_key, tail_bytes, "application/zip").await?;
             // A strong validator for the joined file without reading the stems again.
-            let joined_sha = hex::encode(Sha256::digest(format!("{}:{}:{}", base.sha256, tail.keep_prefix_bytes, tail_sha)));
+            let joined_sha = hex::encode(Sha256::digest(format!(
+                "{}:{}:{}",
+                base.sha256, tail.keep_prefix_bytes, tail_sha
+            )));
             made.push(MadeFile {
                 kind: "bundle",
                 key: tail_key,

@@ -23,17 +23,37 @@ pub(crate) struct RangedReader {
 }
 
 impl RangedReader {
-    pub fn new(storage: Arc<dyn Storage>, key: ObjectKey, size: u64, runtime: tokio::runtime::Handle) -> Self {
-        RangedReader { storage, key, size, pos: 0, window_start: 0, window: Vec::new(), runtime, fetched: 0 }
+    pub fn new(
+        storage: Arc<dyn Storage>,
+        key: ObjectKey,
+        size: u64,
+        runtime: tokio::runtime::Handle,
+    ) -> Self {
+        RangedReader {
+            storage,
+            key,
+            size,
+            pos: 0,
+            window_start: 0,
+            window: Vec::new(),
+            runtime,
+            fetched: 0,
+        }
     }
 
     fn fill(&mut self) -> io::Result<()> {
         let end = (self.pos + WINDOW).min(self.size) - 1;
-        let range = ByteRange { start: self.pos, end };
+        let range = ByteRange {
+            start: self.pos,
+            end,
+        };
         let storage = Arc::clone(&self.storage);
         let key = self.key.clone();
         let bytes: Vec<u8> = self.runtime.block_on(async move {
-            let body = storage.get(&key, Some(range)).await.map_err(io::Error::other)?;
+            let body = storage
+                .get(&key, Some(range))
+                .await
+                .map_err(io::Error::other)?;
             let chunks: Vec<bytes::Bytes> = body.stream.try_collect().await?;
             Ok::<_, io::Error>(chunks.concat())
         })?;
@@ -49,7 +69,8 @@ impl Read for RangedReader {
         if self.pos >= self.size || buf.is_empty() {
             return Ok(0);
         }
-        let in_window = self.pos >= self.window_start && self.pos < self.window_start + self.window.len() as u64;
+        let in_window = self.pos >= self.window_start
+            && self.pos < self.window_start + self.window.len() as u64;
         if !in_window {
             self.fill()?;
         }
@@ -69,7 +90,10 @@ impl Seek for RangedReader {
             SeekFrom::Current(d) => self.pos as i128 + d as i128,
         };
         if target < 0 {
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, "seek before the start"));
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before the start",
+            ));
         }
         self.pos = target as u64;
         Ok(self.pos)

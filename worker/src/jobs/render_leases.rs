@@ -17,9 +17,11 @@ impl RunJob for RenderLeases {
             info!("the beat is gone");
             return Ok(());
         };
-        let (Some(master), Some(trackout), true) =
-            (inputs.master.clone(), inputs.trackout.clone(), inputs.check_passed)
-        else {
+        let (Some(master), Some(trackout), true) = (
+            inputs.master.clone(),
+            inputs.trackout.clone(),
+            inputs.check_passed,
+        ) else {
             info!("the current uploads have not passed the check; nothing to render");
             return Ok(());
         };
@@ -28,13 +30,20 @@ impl RunJob for RenderLeases {
             info!("the lease files are already rendered from these inputs");
             return Ok(());
         }
-        deliverables::set_state(&ctx.db, self.beat_id, &KINDS, "running", &fingerprint, None).await?;
+        deliverables::set_state(&ctx.db, self.beat_id, &KINDS, "running", &fingerprint, None)
+            .await?;
         let meta = meta(&inputs);
         let rendered = async {
             let ws = Workspace::new()?;
             let master_path = ws.fetch(&ctx, &master.storage_key, "master.wav").await?;
-            let trackout_path = ws.fetch(&ctx, &trackout.storage_key, "trackout.zip").await?;
-            let (mp3, wav, bundle) = (ws.path("lease.mp3"), ws.path("lease.wav"), ws.path("bundle.zip"));
+            let trackout_path = ws
+                .fetch(&ctx, &trackout.storage_key, "trackout.zip")
+                .await?;
+            let (mp3, wav, bundle) = (
+                ws.path("lease.mp3"),
+                ws.path("lease.wav"),
+                ws.path("bundle.zip"),
+            );
 
             // The 320 kbps encode takes one core while the WAV lease and the bundle take the
             // other: the two halves finish at about the same time.
@@ -43,8 +52,13 @@ impl RunJob for RenderLeases {
                 ctx.blocking(move || render_mp3_lease(&master, &meta, &out))
             };
             let copy = {
-                let (master, trackout, wav, bundle, meta) =
-                    (master_path.clone(), trackout_path.clone(), wav.clone(), bundle.clone(), meta.clone());
+                let (master, trackout, wav, bundle, meta) = (
+                    master_path.clone(),
+                    trackout_path.clone(),
+                    wav.clone(),
+                    bundle.clone(),
+                    meta.clone(),
+                );
                 ctx.blocking(move || {
                     let wav_report = render_wav_lease(&master, &meta, &wav)?;
                     let bundle_report = build_bundle(&trackout, &meta, &bundle)?;
@@ -56,10 +70,21 @@ impl RunJob for RenderLeases {
             let (wav_report, bundle_report) = rest?.map_err(render_error)?;
             let mut bundle_details = serde_json::to_value(&bundle_report).ok();
             let located = bundle.clone();
-            let offsets = ctx.blocking(move || stem_offsets(&located)).await?.map_err(render_error)?;
-            if let Some(stems) = bundle_details.as_mut().and_then(|d| d.get_mut("stems")).and_then(|s| s.as_array_mut()) {
+            let offsets = ctx
+                .blocking(move || stem_offsets(&located))
+                .await?
+                .map_err(render_error)?;
+            if let Some(stems) = bundle_details
+                .as_mut()
+                .and_then(|d| d.get_mut("stems"))
+                .and_then(|s| s.as_array_mut())
+            {
                 for stem in stems {
-                    let offset = stem.get("path").and_then(|p| p.as_str()).and_then(|p| offsets.get(p)).copied();
+                    let offset = stem
+                        .get("path")
+                        .and_then(|p| p.as_str())
+                        .and_then(|p| offsets.get(p))
+                        .copied();
                     if let (Some(offset), Some(fields)) = (offset, stem.as_object_mut()) {
                         fields.insert("data_offset".into(), offset.into());
                     }
@@ -67,9 +92,33 @@ impl RunJob for RenderLeases {
             }
 
             let details = |v: serde_json::Result<serde_json::Value>| v.ok();
-            store(&ctx, self.beat_id, DeliverableKind::Mp3Lease, &fingerprint, mp3, details(serde_json::to_value(&mp3_report))).await?;
-            store(&ctx, self.beat_id, DeliverableKind::WavLease, &fingerprint, wav, details(serde_json::to_value(&wav_report))).await?;
-            store(&ctx, self.beat_id, DeliverableKind::Bundle, &fingerprint, bundle, bundle_details).await?;
+            store(
+                &ctx,
+                self.beat_id,
+                DeliverableKind::Mp3Lease,
+                &fingerprint,
+                mp3,
+                details(serde_json::to_value(&mp3_report)),
+            )
+            .await?;
+            store(
+                &ctx,
+                self.beat_id,
+                DeliverableKind::WavLease,
+                &fingerprint,
+                wav,
+                details(serde_json::to_value(&wav_report)),
+            )
+            .await?;
+            store(
+                &ctx,
+                self.beat_id,
+                DeliverableKind::Bundle,
+                &fingerprint,
+                bundle,
+                bundle_details,
+            )
+            .await?;
             Ok::<_, JobError>(())
         }
         .await;
@@ -82,7 +131,9 @@ impl RunJob for RenderLeases {
 
 /// Where each stored entry's bytes start in the bundle: a stem can then be downloaded on its
 /// own as a byte range of the bundle, with nothing copied.
-fn stem_offsets(bundle: &std::path::Path) -> zip::result::ZipResult<std::collections::HashMap<String, u64>> {
+fn stem_offsets(
+    bundle: &std::path::Path,
+) -> zip::result::ZipResult<std::collections::HashMap<String, u64>> {
     let mut archive = zip::ZipArchive::new(std::io::BufReader::new(std::fs::File::open(bundle)?))?;
     let mut offsets = std::collections::HashMap::new();
     for i in 0..archive.len() {

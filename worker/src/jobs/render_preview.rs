@@ -27,7 +27,8 @@ impl RunJob for RenderPreview {
             info!("the preview is already rendered from these inputs");
             return Ok(());
         }
-        deliverables::set_state(&ctx.db, self.beat_id, &KINDS, "running", &fingerprint, None).await?;
+        deliverables::set_state(&ctx.db, self.beat_id, &KINDS, "running", &fingerprint, None)
+            .await?;
         let rendered = async {
             let ws = Workspace::new()?;
             let master_path = ws.fetch(&ctx, &master.storage_key, "master.wav").await?;
@@ -48,15 +49,32 @@ impl RunJob for RenderPreview {
             let (out, peaks_out) = (preview.clone(), peaks.clone());
             let report = ctx
                 .blocking(move || {
-                    let report = render_preview(&master_path, tag_path.as_deref(), &settings, &out)?;
+                    let report =
+                        render_preview(&master_path, tag_path.as_deref(), &settings, &out)?;
                     waveform_peaks(&out, &peaks_out)?;
                     Ok::<_, trackout_render::RenderError>(report)
                 })
                 .await?
                 .map_err(render_error)?;
             let details = serde_json::to_value(&report).ok();
-            store(&ctx, self.beat_id, DeliverableKind::Preview, &fingerprint, preview, details).await?;
-            store(&ctx, self.beat_id, DeliverableKind::Peaks, &fingerprint, peaks, None).await?;
+            store(
+                &ctx,
+                self.beat_id,
+                DeliverableKind::Preview,
+                &fingerprint,
+                preview,
+                details,
+            )
+            .await?;
+            store(
+                &ctx,
+                self.beat_id,
+                DeliverableKind::Peaks,
+                &fingerprint,
+                peaks,
+                None,
+            )
+            .await?;
             Ok::<_, JobError>(())
         }
         .await;

@@ -30,7 +30,12 @@ impl Workspace {
         self.dir.path().join(name)
     }
 
-    pub async fn fetch(&self, ctx: &JobContext, storage_key: &str, name: &str) -> Result<PathBuf, JobError> {
+    pub async fn fetch(
+        &self,
+        ctx: &JobContext,
+        storage_key: &str,
+        name: &str,
+    ) -> Result<PathBuf, JobError> {
         let key = ObjectKey::parse(storage_key).map_err(|e| JobError::Permanent(e.to_string()))?;
         let path = self.path(name);
         download_to(ctx.storage.as_ref(), &key, &path).await?;
@@ -71,8 +76,21 @@ pub(crate) async fn store(
         .await?
         .map_err(|e| JobError::Retry(format!("hashing {}: {e}", kind.as_str())))?;
     put_file(ctx.storage.as_ref(), &key, &path, kind.content_type()).await?;
-    let rendered = Rendered { kind, key, size, sha256, details };
-    deliverables::record_done(&ctx.db, beat_id, fingerprint, rendered, ctx.config.worker.max_attempts).await?;
+    let rendered = Rendered {
+        kind,
+        key,
+        size,
+        sha256,
+        details,
+    };
+    deliverables::record_done(
+        &ctx.db,
+        beat_id,
+        fingerprint,
+        rendered,
+        ctx.config.worker.max_attempts,
+    )
+    .await?;
     Ok(())
 }
 
@@ -86,7 +104,16 @@ pub(crate) async fn failed(
     error: JobError,
 ) -> JobError {
     let reason = error.to_string();
-    if let Err(e) = deliverables::set_state(&ctx.db, beat_id, kinds, "failed", fingerprint, Some(&reason)).await {
+    if let Err(e) = deliverables::set_state(
+        &ctx.db,
+        beat_id,
+        kinds,
+        "failed",
+        fingerprint,
+        Some(&reason),
+    )
+    .await
+    {
         tracing::error!(error = %e, "recording a failed render");
     }
     error
@@ -117,7 +144,8 @@ pub(crate) fn meta(inputs: &RenderInputs) -> BeatMeta {
         genre: inputs.beat.genre.clone(),
         isrc: inputs.beat.isrc.clone(),
         year: Some(chrono::Datelike::year(&inputs.beat.created_at) as u16),
-        license_note: "Licensed through Trackout: see the license that came with your purchase".into(),
+        license_note: "Licensed through Trackout: see the license that came with your purchase"
+            .into(),
         writers: vec![Writer {
             name: inputs.producer_name.clone(),
             role: Some("producer".into()),
