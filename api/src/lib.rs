@@ -3,6 +3,7 @@
 pub mod cli;
 mod error;
 mod files;
+mod frontend;
 mod html;
 mod openapi;
 mod routes;

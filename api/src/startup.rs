@@ -86,6 +86,7 @@ impl Application {
             let api = web::Data::new(api);
             app.app_data(api)
                 .route("/api/openapi.json", web::get().to(openapi::serve))
+                .default_service(web::to(crate::frontend::serve))
                 .wrap(middleware::Logger::new("%r %s %b %Dms"))
         })
         .listen(listener)?
