@@ -3,6 +3,7 @@
 
 mod accounts;
 mod beats;
+mod browser;
 mod catalog;
 mod check;
 mod commerce;

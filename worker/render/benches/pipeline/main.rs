@@ -12,8 +12,8 @@
 //!
 //! TRACKOUT_BENCH_DIR keeps the generated files (about 4 GB) instead of a temporary folder;
 //! with TRACKOUT_BENCH_REUSE set, files already there are used as they are.
-//! TRACKOUT_BENCH_ONLY=check|preview|mp3|wav|bundle runs just that step three times and
-//! prints its times (for a profiler).
+//! TRACKOUT_BENCH_ONLY=pipeline|sketched|check|preview|mp3|wav|bundle runs just that three
+//! times and prints its times (for a profiler, or a quick look).
 
 mod fixture;
 mod report;
@@ -86,6 +86,8 @@ fn main() {
     if let Ok(step) = std::env::var("TRACKOUT_BENCH_ONLY") {
         for _ in 0..3 {
             let t = match step.as_str() {
+                "pipeline" => pipeline(fx, out, Split::ByLength, &PreviewSettings::default()).wall,
+                "sketched" => pipeline(fx, out, Split::AsSketched, &PreviewSettings::default()).wall,
                 "check" => check(fx),
                 "preview" => preview(fx, out, &PreviewSettings::default()),
                 "mp3" => mp3_lease(fx, out),

@@ -1,0 +1,122 @@
+//! A store with a catalog of 60 published beats and one paid purchase whose license is made.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::{App, HttpServer};
+use entity::beat;
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, EntityTrait, Set};
+use secrecy::SecretString;
+use tokio_util::sync::CancellationToken;
+use trackout_api::Application;
+use trackout_api::startup::open_state;
+use trackout_core::config::Config;
+use trackout_core::services::{Actor, accounts, beats, checkout, library, payment_events};
+use trackout_worker::{JobContext, Registry, Worker};
+
+pub struct Store {
+    pub base: String,
+    pub static_base: String,
+    pub download_path: String,
+    pub object_key: String,
+    pub file_bytes: u64,
+    _dir: tempfile::TempDir,
+    stop: CancellationToken,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.stop.cancel();
+    }
+}
+
+async fn database(server: Option<&str>, dir: &std::path::Path) -> String {
+    match server {
+        None => format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()),
+        Some(server) => {
+            let server = server.trim_end_matches('/');
+            let admin = Database::connect(format!("{server}/postgres")).await.unwrap();
+            let name = format!("trackout_bench_{}", std::process::id());
+            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.unwrap();
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.unwrap();
+            format!("{server}/{name}")
+        }
+    }
+}
+
+pub async fn store(server: Option<&str>) -> Store {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let config = Config {
+        bind: listener.local_addr().unwrap(),
+        data_dir: dir.path().to_owned(),
+        database_url: Some(database(server, dir.path()).await),
+        jwt_secret: Some(SecretString::from("a benchmark secret, long enough")),
+        ..Config::default()
+    };
+    let state = open_state(config).await.unwrap();
+    let db = state.db.clone();
+    let tokens = state.tokens.clone();
+    let session = |signed: accounts::SignedIn| Actor { user_id: signed.user.id, role: signed.user.role };
+    let register = |email: &str, role: &str| {
+        serde_json::from_value::<accounts::Registration>(serde_json::json!({
+            "email": email, "password": "a long enough password", "display_name": email, "role": role
+        }))
+        .unwrap()
+    };
+    let producer = session(accounts::register(&db, &tokens, register("producer@bench.test", "producer")).await.unwrap());
+    let artist = session(accounts::register(&db, &tokens, register("artist@bench.test", "artist")).await.unwrap());
+    let mut first = None;
+    for i in 0..60 {
+        let new: beats::NewBeat = serde_json::from_value(serde_json::json!({
+            "title": format!("Beat {i:02}"), "bpm": 80 + i, "key": "A min", "genre": "trap",
+            "moods": ["dark"], "tags": ["808", format!("tag{}", i % 7)]
+        }))
+        .unwrap();
+        let view = beats::create(&db, &producer, new).await.unwrap();
+        let row = beat::Entity::find_by_id(view.id).one(&db).await.unwrap().unwrap();
+        let mut row: beat::ActiveModel = row.into();
+        row.status = Set("published".into());
+        row.published_at = Set(Some(chrono::Utc::now()));
+        row.update(&db).await.unwrap();
+        first.get_or_insert(view.id);
+    }
+
+    // One paid purchase, fulfilled by a worker, for a real download link.
+    let stop = CancellationToken::new();
+    let ctx = Arc::new(JobContext::new(state.db.clone(), state.storage.clone(), state.config.clone()));
+    tokio::spawn(Worker::new(ctx, Registry::store_jobs()).run(stop.clone()));
+    let body: checkout::CheckoutBody =
+        serde_json::from_value(serde_json::json!({"beat_id": first.unwrap(), "tier": "mp3_lease"})).unwrap();
+    let started = checkout::start(&db, state.payments.as_ref(), &state.config, &artist, body).await.unwrap();
+    let purchase = entity::purchase::Entity::find_by_id(started.purchase_id).one(&db).await.unwrap().unwrap();
+    let event = payment_events::dev_payment_event(&purchase).unwrap();
+    payment_events::apply(&db, &event, 3).await.unwrap();
+    let (path, key, bytes) = loop {
+        let view = library::get(&db, &tokens, &artist, purchase.id, 3600).await.unwrap();
+        let pdf = view.files.iter().find(|f| f.file == "license.pdf" && f.ready);
+        if let Some(pdf) = pdf {
+            let made = entity::purchase_file::Entity::find_by_id((purchase.id, "license_pdf".to_owned()))
+                .one(&db)
+                .await
+                .unwrap()
+                .unwrap();
+            break (pdf.url.clone().unwrap(), made.storage_key, pdf.size_bytes.unwrap());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+
+    let app = Application::with_listener(state.clone(), listener).unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    tokio::spawn(app.into_server());
+
+    // The baseline: the same objects served by nothing but actix-files.
+    let objects = state.config.objects_dir();
+    let plain = HttpServer::new(move || App::new().service(actix_files::Files::new("/", objects.clone())))
+        .bind("127.0.0.1:0")
+        .unwrap();
+    let static_base = format!("http://{}", plain.addrs()[0]);
+    tokio::spawn(plain.run());
+
+    Store { base, static_base, download_path: path, object_key: key, file_bytes: bytes, _dir: dir, stop }
+}

@@ -1,0 +1,62 @@
+// Boots the storefront: the navigation, the routes and the player bar.
+
+import { h, clear, toast } from './dom.js';
+import { route, start, navigate, reload } from './router.js';
+import { session, onSessionChange, signOut } from './session.js';
+import { player } from './player.js';
+
+route('/', () => import('./pages/catalog.js'));
+route('/beats/:id', () => import('./pages/beat.js'));
+route('/login', () => import('./pages/login.js'));
+route('/signup', () => import('./pages/login.js'));
+route('/dashboard', () => import('./pages/dashboard.js'));
+route('/dashboard/new', () => import('./pages/beat-new.js'));
+route('/dashboard/beats/:id', () => import('./pages/beat-editor.js'));
+route('/library', () => import('./pages/library.js'));
+route('/library/:id', () => import('./pages/purchase.js'));
+route('/licenses', () => import('./pages/license.js'));
+route('/licenses/:id', () => import('./pages/license.js'));
+
+function navLink(href, text) {
+  const here = location.pathname === href || (href !== '/' && location.pathname.startsWith(`${href}/`));
+  return h('a', { href, 'aria-current': here ? 'page' : null }, text);
+}
+
+function renderNav() {
+  const nav = document.getElementById('nav');
+  const current = session();
+  const links = [navLink('/', 'Beats')];
+  if (current) {
+    if (current.user.role === 'producer') links.push(navLink('/dashboard', 'Dashboard'));
+    links.push(navLink('/library', 'Library'));
+    links.push(h('span', { class: 'who', title: current.user.email }, current.user.display_name));
+    links.push(h('button', {
+      type: 'button', class: 'navlink', id: 'logout',
+      onclick: () => {
+        signOut();
+        toast('You are logged out.', 'ok', 3000);
+        navigate('/');
+      },
+    }, 'Log out'));
+  } else {
+    links.push(navLink('/login', 'Log in'));
+    links.push(h('a', { href: '/signup', class: 'btn btn--small', 'aria-current': location.pathname === '/signup' ? 'page' : null }, 'Sign up'));
+  }
+  clear(nav, links);
+}
+
+document.addEventListener('route:change', renderNav);
+onSessionChange(() => {
+  renderNav();
+});
+window.addEventListener('session:ended', (event) => {
+  const expired = event.detail?.code === 'token_expired';
+  toast(expired ? 'Your session has expired. Log in again to continue.' : 'You are no longer logged in. Log in again to continue.', 'error');
+  const next = location.pathname + location.search;
+  if (!['/login', '/signup'].includes(location.pathname)) navigate(`/login?next=${encodeURIComponent(next)}`);
+  else reload();
+});
+
+player.mount(document.getElementById('player'));
+renderNav();
+start();
