@@ -15,10 +15,12 @@ export class ApiError extends Error {
   }
 }
 
-const FIELD_NAMES = {
-  bpm_min: 'Lowest BPM', bpm_max: 'Highest BPM', per_page: 'Results per page', expires_in: 'Link lifetime',
-  max_downloads: 'Download limit', label: 'Label', email: 'Email', password: 'Password',
-  display_name: 'Name', title: 'Title', bpm: 'BPM', key: 'Key', genre: 'Genre', isrc: 'ISRC', tier: 'Tier',
+/** API field names as a person says them. */
+const FIELD_WORDS = {
+  bpm_min: 'the lowest BPM', bpm_max: 'the highest BPM', per_page: 'results per page',
+  expires_in: 'the link lifetime', max_downloads: 'the download limit', price_cents: 'the price',
+  display_name: 'the name', beat_id: 'the beat', label: 'the label', email: 'the email', password: 'the password',
+  title: 'the title', bpm: 'BPM', key: 'the key', genre: 'the genre', isrc: 'the ISRC', tier: 'the tier',
 };
 
 /** The sentence shown for a failed call. */
@@ -30,10 +32,12 @@ function explain(status, problem) {
       : 'Something went wrong on our side. It has been logged; please try again in a moment.';
   }
   let text = clean(problem.detail || problem.title || `The store answered ${status}.`);
-  const field = FIELD_NAMES[problem.field];
-  if (field && !text.toLowerCase().includes(field.toLowerCase()) && !text.includes(problem.field)) {
-    text = `${field}: ${text}`;
+  const field = problem.field;
+  if (FIELD_WORDS[field] && !new RegExp(`\\b${field}\\b`).test(text)) {
+    text = `${capitalise(FIELD_WORDS[field])}: ${text}`;
   }
+  // "bpm_min must not exceed bpm_max" → "the lowest BPM must not exceed the highest BPM"
+  text = text.replace(/\b[a-z]+(?:_[a-z]+)+\b/g, (name) => FIELD_WORDS[name] || name);
   return capitalise(text);
 }
 
@@ -78,7 +82,15 @@ export async function api(path, { method = 'GET', body, signal } = {}) {
     throw new ApiError(0);
   }
   const type = response.headers.get('content-type') || '';
-  const data = response.status === 204 || !type.includes('json') ? null : await response.json().catch(() => null);
+  let data = null;
+  if (response.status !== 204 && type.includes('json')) {
+    try {
+      data = await response.json();
+    } catch (error) {
+      // Leaving the page while the body arrives aborts the read: that is not an empty answer.
+      if (error.name === 'AbortError') throw error;
+    }
+  }
   if (!response.ok) {
     const problem = data || {};
     sessionEnded(response.status, problem, Boolean(sent.authorization));

@@ -113,7 +113,9 @@ export function start() {
     if (url.origin !== location.origin || isServerPath(url.pathname)) return;
     event.preventDefault();
     if (url.pathname === location.pathname && url.search === location.search && url.hash) {
-      document.getElementById(url.hash.slice(1))?.scrollIntoView();
+      const target = document.getElementById(url.hash.slice(1));
+      target?.scrollIntoView();
+      if (target?.matches('[tabindex], a, button, input, select, textarea')) target.focus({ preventScroll: true });
       return;
     }
     navigate(url.href);

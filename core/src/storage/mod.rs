@@ -53,6 +53,8 @@ impl ByteRange {
         self.end - self.start + 1
     }
 
+    /// Never: an inclusive range holds at least its first byte (`end >= start` is checked
+    /// where ranges are made).
     pub fn is_empty(&self) -> bool {
         false
     }

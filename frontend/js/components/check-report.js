@@ -62,10 +62,11 @@ function findingsView(report) {
         const [what, fix] = split(finding);
         const [kind, label] = LEVEL[finding.level] || ['', finding.level];
         return h('li', { class: `finding finding--${finding.level}`, dataset: { code: finding.code } },
-          h('div', {}, h('span', { class: `badge ${kind}` }, label), h('span', { class: 'finding__code' }, finding.code)),
+          h('div', {}, h('span', { class: `badge ${kind}` }, label)),
           h('div', {},
             h('span', { class: 'finding__what' }, what[0].toUpperCase() + what.slice(1)),
-            fix ? h('span', { class: 'finding__fix' }, `How to fix: ${fix}`) : null));
+            fix ? h('span', { class: 'finding__fix' }, `How to fix: ${fix}`) : null,
+            h('span', { class: 'finding__code' }, finding.code)));
       })))));
 }
 
@@ -110,8 +111,8 @@ function masterView(master) {
   }
   const fact = (label, value) => h('div', { class: 'master-fact' }, h('span', {}, label), h('strong', {}, value));
   return h('div', {},
-    h('p', { class: 'muted' }, `${master.name} · ${rate(master.sample_rate)} · ${depth(master.bit_depth, master.sample_format)} · ${channels(master.channels)} · ${preciseDuration(master.duration_seconds)}`,
-      master.found_in_trackout ? ' · found in the trackout' : ' · uploaded separately'),
+    h('p', { class: 'muted' }, master.found_in_trackout ? `${master.path}, found in the trackout` : 'The uploaded master',
+      ` · ${rate(master.sample_rate)} · ${depth(master.bit_depth, master.sample_format)} · ${channels(master.channels)} · ${preciseDuration(master.duration_seconds)}`),
     h('div', { class: 'master-facts', id: 'master-loudness' },
       fact('Integrated loudness', master.integrated_lufs == null ? 'too short' : `${master.integrated_lufs.toFixed(1)} LUFS`),
       fact('Loudness range', master.loudness_range_lu == null ? '—' : `${master.loudness_range_lu.toFixed(1)} LU`),

@@ -97,7 +97,6 @@ export function sharesPanel(purchase, signal) {
   const fresh = h('div');
   const label = h('input', { name: 'label', required: true, maxlength: '80', value: 'Mix engineer', autocomplete: 'off' });
   const lifetime = h('select', { name: 'expires_in', value: '604800' }, LIFETIMES.map(([s, text]) => h('option', { value: String(s) }, text)));
-  lifetime.value = '604800';
   const limit = h('input', { name: 'max_downloads', type: 'number', min: '1', max: '10000', placeholder: 'No limit', inputmode: 'numeric' });
   const submit = h('button', { type: 'submit', class: 'btn', id: 'create-share' }, 'Create link');
   const form = h('form', { class: 'form-grid' },

@@ -47,6 +47,7 @@ function header(view) {
       view.beat = await busy(publish, published ? 'Taking off sale…' : 'Publishing…', () =>
         api(`/api/v1/beats/${beat.id}/${published ? 'unpublish' : 'publish'}`, { method: 'POST' }));
       toast(published ? `“${beat.title}” is off sale. Buyers keep what they bought.` : `“${beat.title}” is in the store.`, 'ok');
+      document.getElementById('draft-created')?.remove();
       announce(published ? 'Taken off sale' : 'Published');
       clear(view.head, header(view));
     } catch (error) {
@@ -94,7 +95,8 @@ function dangerZone(view) {
 }
 
 function panel(id, title, ...content) {
-  return h('section', { class: 'panel', id, 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), ...content);
+  // tabindex -1: the section links above move keyboard focus into the section.
+  return h('section', { class: 'panel', id, tabindex: '-1', 'aria-labelledby': `${id}-title` }, h('h2', { id: `${id}-title` }, title), ...content);
 }
 
 export async function render({ main, params, query, signal }) {
@@ -112,11 +114,14 @@ export async function render({ main, params, query, signal }) {
   }
   setTitle(`Edit ${beat.title}`);
   const view = { beat, head: h('div'), publishResult: h('div', { 'aria-live': 'polite' }) };
-  const processing = h('div', { 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading…'));
-  const report = h('div', { 'aria-live': 'polite' });
+  // Not live regions: they are redrawn every second while the worker runs. What matters
+  // (the check's verdict, processing finished) is announced once through the status region.
+  const processing = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  const report = h('div');
 
   let timer = 0;
   let last = null;
+  let working = false;
   const poll = async () => {
     clearTimeout(timer);
     let state;
@@ -132,6 +137,8 @@ export async function render({ main, params, query, signal }) {
     clear(processing, processingView(state));
     const reportKey = `${state.check.state}:${state.check.checked_at}`;
     if (reportKey !== last) {
+      // A new check result makes the last refusal to publish out of date.
+      if (last !== null) clear(view.publishResult);
       last = reportKey;
       clear(report, checkReport(state.check));
       if (state.check.state === 'passed' || state.check.state === 'failed') announce(`Trackout check ${state.check.state}`);
@@ -141,7 +148,13 @@ export async function render({ main, params, query, signal }) {
       view.beat = await api(`/api/v1/beats/${beat.id}`, { signal }).catch(() => view.beat);
       clear(view.head, header(view));
     }
-    if (inProgress(state)) timer = setTimeout(poll, 1000);
+    const busyNow = inProgress(state);
+    if (working && !busyNow) {
+      const failed = state.deliverables.some((d) => d.state === 'failed') || state.jobs.some((j) => j.state === 'dead');
+      announce(failed ? 'Processing stopped: something failed, see the processing panel' : 'Processing finished');
+    }
+    working = busyNow;
+    if (busyNow) timer = setTimeout(poll, 1000);
   };
   const uploads = uploadsPanel(beat.id, () => poll());
 
@@ -156,7 +169,8 @@ export async function render({ main, params, query, signal }) {
   append(main,
     view.head,
     view.publishResult,
-    query.get('created') ? h('div', { class: 'callout callout--ok' }, h('p', {}, 'Draft created. Upload the master and the trackout: the check runs as soon as they arrive.')) : null,
+    query.get('created') && beat.status !== 'published' ? h('div', { class: 'callout callout--ok', id: 'draft-created' },
+      h('p', {}, 'Draft created. Upload the master and the trackout: the check runs as soon as they arrive.')) : null,
     h('nav', { class: 'editor-nav', 'aria-label': 'Sections' },
       [['uploads', 'Uploads'], ['processing', 'Processing'], ['report', 'Check report'], ['tiers', 'Tiers & prices'], ['details', 'Details']]
         .map(([id, text]) => h('a', { href: `#${id}` }, text))),

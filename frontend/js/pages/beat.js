@@ -2,7 +2,7 @@
 // each includes and its terms in plain words. Buying starts a checkout and leaves for the
 // payment page (Stripe's, or the development one), which comes back to /library/<purchase>.
 
-import { h, append, clear, toast } from '../dom.js';
+import { h, append, toast } from '../dom.js';
 import { api } from '../api.js';
 import { navigate, setTitle } from '../router.js';
 import { session } from '../session.js';
@@ -42,7 +42,7 @@ function tierCard(beat, tier, error) {
     buy);
 }
 
-export async function render({ main, params, signal }) {
+export async function render({ main, params, query, signal }) {
   let beat;
   try {
     beat = await api(`/api/v1/beats/${encodeURIComponent(params.id)}`, { signal });
@@ -62,6 +62,8 @@ export async function render({ main, params, signal }) {
   const labels = [...beat.moods, ...beat.tags];
 
   append(main,
+    query.get('checkout') === 'cancelled' ? h('div', { class: 'callout callout--warn', role: 'status' },
+      h('p', {}, 'Checkout cancelled: nothing was charged. Choose a license below to try again.')) : null,
     beat.status !== 'published' ? h('div', { class: 'callout callout--warn' },
       h('p', {}, 'This beat is a draft: only you can see this page. ', h('a', { href: `/dashboard/beats/${beat.id}` }, 'Edit and publish it'))) : null,
     h('section', { class: 'beat-hero' },
@@ -91,5 +93,4 @@ export async function render({ main, params, signal }) {
     button.disabled = true;
     button.title = 'You cannot buy your own beat';
   }
-  clear(error);
 }

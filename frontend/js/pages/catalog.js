@@ -13,6 +13,7 @@ const SORTS = [['newest', 'Newest'], ['price_asc', 'Price: low to high'], ['pric
   ['bpm_asc', 'BPM: slow to fast'], ['bpm_desc', 'BPM: fast to slow']];
 
 let view = null; // the page's elements, while it is shown
+let committed = null; // the query this page last wrote itself (not one from Back/Forward)
 
 function options(any, values, current) {
   const list = values.map((v) => (Array.isArray(v) ? v : [v.toLowerCase(), v]));
@@ -38,33 +39,45 @@ function buildFilters(state) {
       h('div', { class: 'bpm-range', role: 'group', 'aria-labelledby': 'bpm-label' }, bpm('bpm_min', 'Min'), h('span', { 'aria-hidden': 'true' }, '–'), bpm('bpm_max', 'Max'))),
     field('Sort by', h('select', { name: 'sort' }, SORTS.map(([value, label]) => h('option', { value }, label)))),
   );
+  // Typing updates the address as you go: the first change of a field adds a history entry,
+  // the following keystrokes in that field replace it, so Back undoes a whole search.
   let typing = 0;
+  let typedIn = null;
   const commit = (replace) => {
     const values = Object.fromEntries(new FormData(form));
     if (values.sort === 'newest') values.sort = '';
+    committed = new URLSearchParams(Object.entries(values).filter(([, v]) => v !== '')).toString();
     setQuery(values, { replace });
   };
+  const typed = (event) => event.target.type === 'search' || event.target.type === 'number';
   form.addEventListener('change', (event) => {
-    if (event.target.type === 'search' || event.target.type === 'number') return;
+    if (typed(event)) return;
+    typedIn = null;
     commit(false);
   });
   form.addEventListener('input', (event) => {
-    if (event.target.type !== 'search' && event.target.type !== 'number') return;
+    if (!typed(event)) return;
     clearTimeout(typing);
-    typing = setTimeout(() => commit(true), 350);
+    typing = setTimeout(() => {
+      const replace = typedIn === event.target.name;
+      typedIn = event.target.name;
+      commit(replace);
+    }, 350);
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     clearTimeout(typing);
+    typedIn = null;
     commit(false);
   });
   return form;
 }
 
-function fillFilters(form, state) {
+/** Shows `state` in the form. `typing` leaves the focused field alone (its text is newer). */
+function fillFilters(form, state, typing = false) {
   for (const name of FILTERS) {
     const control = form.elements[name];
-    if (!control || document.activeElement === control) continue;
+    if (!control || (typing && document.activeElement === control)) continue;
     if (control.tagName === 'SELECT' && state[name] && ![...control.options].some((o) => o.value === state[name])) {
       control.append(h('option', { value: state[name] }, state[name]));
     }
@@ -148,6 +161,6 @@ export function render({ main, query }) {
 export function update({ query }) {
   if (!view) return;
   const state = readQuery(query);
-  fillFilters(view.filters, state);
+  fillFilters(view.filters, state, query.toString() === committed);
   load(state);
 }

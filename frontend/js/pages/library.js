@@ -12,6 +12,11 @@ import { downloadLink, groups, refreshLinks, keepFresh, statusBadge } from '../c
 function purchaseCard(purchase, fresh) {
   const { main, stems, license } = groups(purchase);
   const pdf = license.find((f) => f.file === 'license.pdf');
+  const more = [...stems, ...license.filter((f) => f !== pdf)];
+  const rows = (files) => h('ul', { class: 'file-list' }, files.map((file) => h('li', { dataset: { file: file.file } },
+    h('span', { class: 'file-name' }, file.label),
+    h('span', { class: 'file-info' }, [file.role, bytes(file.size_bytes)].filter(Boolean).join(' · ')),
+    downloadLink(file, () => fresh(purchase.id, file.file)))));
   const href = `/library/${purchase.id}`;
   const paid = purchase.status === 'paid';
   return h('article', { class: 'purchase', dataset: { purchase: purchase.id } },
@@ -24,11 +29,10 @@ function purchaseCard(purchase, fresh) {
     h('div', { class: 'purchase__actions row' },
       h('a', { class: 'btn btn--ghost btn--small', href }, stems.length ? `Stems & sharing (${stems.length})` : 'Details')),
     paid ? h('div', { class: 'purchase__files' },
-      h('ul', { class: 'file-list' },
-        [...main, ...(pdf ? [pdf] : [])].map((file) => h('li', { dataset: { file: file.file } },
-          h('span', { class: 'file-name' }, file.label),
-          h('span', { class: 'file-info' }, bytes(file.size_bytes)),
-          downloadLink(file, () => fresh(purchase.id, file.file)))))) : null);
+      rows([...main, ...(pdf ? [pdf] : [])]),
+      more.length ? h('details', { class: 'more-files' },
+        h('summary', {}, stems.length ? `Every stem (${stems.length}) and the license as text` : 'The license as text'),
+        rows(more)) : null) : null);
 }
 
 export async function render({ main, signal }) {

@@ -36,7 +36,7 @@ export function render({ main, query }) {
   fields.push(field('Email', email));
   fields.push(field('Password', password, signingUp ? 'At least 10 characters.' : null));
 
-  const form = h('form', { class: 'panel', novalidate: false }, error, fields, submit);
+  const form = h('form', { class: 'panel' }, error, fields, submit);
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const data = new FormData(form);

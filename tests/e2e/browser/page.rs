@@ -45,14 +45,17 @@ impl Page {
     /// The current path and query, e.g. `/library/…?checkout=success`.
     pub async fn location(&self) -> Result<String> {
         let url = self.browser.current_url().await?;
-        Ok(url
-            .strip_prefix(&self.origin)
-            .unwrap_or(&url)
-            .to_owned())
+        Ok(url.strip_prefix(&self.origin).unwrap_or(&url).to_owned())
     }
 
     /// Polls `script` until it returns something truthy, and returns that.
-    pub async fn wait_js(&self, what: &str, timeout: Duration, script: &str, args: Vec<Value>) -> Result<Value> {
+    pub async fn wait_js(
+        &self,
+        what: &str,
+        timeout: Duration,
+        script: &str,
+        args: Vec<Value>,
+    ) -> Result<Value> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
             let value = self.browser.exec(script, args.clone()).await?;
@@ -190,14 +193,19 @@ impl Page {
         png
     }
 
-    /// Writes every kept screenshot, the page as it is now (screenshot and HTML) and the
-    /// browser's console to `dir`, for a failed run.
-    pub async fn save_artifacts(&self, dir: &Path, error: &anyhow::Error) -> PathBuf {
-        let _ = std::fs::remove_dir_all(dir);
+    /// Writes every kept screenshot to `dir`, numbered in the order they were taken.
+    pub fn save_shots(&self, dir: &Path) {
         let _ = std::fs::create_dir_all(dir);
         for (i, (name, png)) in self.shots.iter().enumerate() {
             let _ = std::fs::write(dir.join(format!("{:02}-{name}.png", i + 1)), png);
         }
+    }
+
+    /// Writes every kept screenshot, the page as it is now (screenshot and HTML) and the
+    /// browser's console to `dir`, for a failed run.
+    pub async fn save_artifacts(&self, dir: &Path, error: &anyhow::Error) -> PathBuf {
+        let _ = std::fs::remove_dir_all(dir);
+        self.save_shots(dir);
         if let Ok(png) = self.full_page_screenshot().await {
             let _ = std::fs::write(dir.join("failure.png"), png);
         }

@@ -36,6 +36,7 @@ impl Chromedriver {
         let binary = std::env::var_os("CHROMEDRIVER")
             .map(PathBuf::from)
             .or_else(|| find_on_path("chromedriver"))
+            .filter(|path| path.is_file())
             .ok_or_else(|| {
                 anyhow!(
                     "chromedriver is not installed: the browser test needs Debian's Chromium and its \
@@ -159,9 +160,9 @@ impl Browser {
             .await
             .context("asking chromedriver for a session")?;
         let body: Value = response.json().await?;
-        let id = body["value"]["sessionId"].as_str().ok_or_else(|| {
-            anyhow!("chromedriver could not start Chromium: {}", body["value"])
-        })?;
+        let id = body["value"]["sessionId"]
+            .as_str()
+            .ok_or_else(|| anyhow!("chromedriver could not start Chromium: {}", body["value"]))?;
         Ok(Browser {
             session: format!("{}/session/{id}", driver.url),
             http,
@@ -170,7 +171,12 @@ impl Browser {
         })
     }
 
-    async fn command(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Value> {
+    async fn command(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<Value> {
         let mut request = self.http.request(method, format!("{}{path}", self.session));
         if let Some(body) = body {
             request = request.json(&body);
@@ -306,7 +312,9 @@ impl Browser {
     }
 
     pub async fn quit(&self) -> Result<()> {
-        self.command(reqwest::Method::DELETE, "", None).await.map(drop)
+        self.command(reqwest::Method::DELETE, "", None)
+            .await
+            .map(drop)
     }
 }
 
