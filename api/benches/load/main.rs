@@ -29,10 +29,25 @@ struct Run {
 
 fn oha(url: &str, rate: u32) -> Run {
     let out = Command::new("oha")
-        .args(["--no-tui", "--output-format", "json", "-z", &format!("{SECONDS}s"), "-q", &rate.to_string(), "-c", "16", url])
+        .args([
+            "--no-tui",
+            "--output-format",
+            "json",
+            "-z",
+            &format!("{SECONDS}s"),
+            "-q",
+            &rate.to_string(),
+            "-c",
+            "16",
+            url,
+        ])
         .output()
         .expect("oha is on PATH (cargo install oha)");
-    assert!(out.status.success(), "oha failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "oha failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).expect("oha's JSON");
     let ms = |p: &str| v["latencyPercentiles"][p].as_f64().unwrap_or(f64::NAN) * 1000.0;
     Run {
@@ -44,18 +59,29 @@ fn oha(url: &str, rate: u32) -> Run {
 }
 
 fn row(what: &str, r: &Run) {
-    println!("| {what} | {:.0} | {:.2} | {:.2} | {:.1}% |", r.rps, r.p50_ms, r.p99_ms, r.ok);
+    println!(
+        "| {what} | {:.0} | {:.2} | {:.2} | {:.1}% |",
+        r.rps, r.p50_ms, r.p99_ms, r.ok
+    );
 }
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let mut databases = vec![("SQLite", None)];
     if let Ok(server) = std::env::var("TRACKOUT_TEST_POSTGRES")
         && !server.is_empty()
     {
         databases.push(("PostgreSQL", Some(server)));
     }
-    println!("Load at {RATE} requests/s for {SECONDS} s each, 16 connections, oha on loopback ({} cores).\n", std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+    println!(
+        "Load at {RATE} requests/s for {SECONDS} s each, 16 connections, oha on loopback ({} cores).\n",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    );
     println!("| database · route | req/s | p50 ms | p99 ms | 2xx/3xx |");
     println!("| --- | --- | --- | --- | --- |");
     for (name, server) in databases {
@@ -65,9 +91,15 @@ fn main() {
         let link = oha(&format!("{}{}", store.base, store.download_path), RATE);
         let plain = oha(&format!("{}/{}", store.static_base, store.object_key), RATE);
         row(&format!("{name} · catalog, first page"), &catalog);
-        row(&format!("{name} · `/d/{{token}}` ({} KB)", store.file_bytes / 1024), &link);
+        row(
+            &format!("{name} · `/d/{{token}}` ({} KB)", store.file_bytes / 1024),
+            &link,
+        );
         row(&format!("{name} · same file, static"), &plain);
-        println!("| {name} · link check adds (p99) | | | {:+.2} | |", link.p99_ms - plain.p99_ms);
+        println!(
+            "| {name} · link check adds (p99) | | | {:+.2} | |",
+            link.p99_ms - plain.p99_ms
+        );
         drop(store);
     }
 }

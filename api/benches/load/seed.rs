@@ -35,10 +35,18 @@ async fn database(server: Option<&str>, dir: &std::path::Path) -> String {
         None => format!("sqlite://{}?mode=rwc", dir.join("bench.db").display()),
         Some(server) => {
             let server = server.trim_end_matches('/');
-            let admin = Database::connect(format!("{server}/postgres")).await.unwrap();
+            let admin = Database::connect(format!("{server}/postgres"))
+                .await
+                .unwrap();
             let name = format!("trackout_bench_{}", std::process::id());
-            admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).await.unwrap();
-            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.unwrap();
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                .await
+                .unwrap();
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+                .await
+                .unwrap();
             format!("{server}/{name}")
         }
     }
@@ -57,15 +65,26 @@ pub async fn store(server: Option<&str>) -> Store {
     let state = open_state(config).await.unwrap();
     let db = state.db.clone();
     let tokens = state.tokens.clone();
-    let session = |signed: accounts::SignedIn| Actor { user_id: signed.user.id, role: signed.user.role };
+    let session = |signed: accounts::SignedIn| Actor {
+        user_id: signed.user.id,
+        role: signed.user.role,
+    };
     let register = |email: &str, role: &str| {
         serde_json::from_value::<accounts::Registration>(serde_json::json!({
             "email": email, "password": "a long enough password", "display_name": email, "role": role
         }))
         .unwrap()
     };
-    let producer = session(accounts::register(&db, &tokens, register("producer@bench.test", "producer")).await.unwrap());
-    let artist = session(accounts::register(&db, &tokens, register("artist@bench.test", "artist")).await.unwrap());
+    let producer = session(
+        accounts::register(&db, &tokens, register("producer@bench.test", "producer"))
+            .await
+            .unwrap(),
+    );
+    let artist = session(
+        accounts::register(&db, &tokens, register("artist@bench.test", "artist"))
+            .await
+            .unwrap(),
+    );
     let mut first = None;
     for i in 0..60 {
         let new: beats::NewBeat = serde_json::from_value(serde_json::json!({
@@ -74,7 +93,11 @@ pub async fn store(server: Option<&str>) -> Store {
         }))
         .unwrap();
         let view = beats::create(&db, &producer, new).await.unwrap();
-        let row = beat::Entity::find_by_id(view.id).one(&db).await.unwrap().unwrap();
+        let row = beat::Entity::find_by_id(view.id)
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap();
         let mut row: beat::ActiveModel = row.into();
         row.status = Set("published".into());
         row.published_at = Set(Some(chrono::Utc::now()));
@@ -84,24 +107,45 @@ pub async fn store(server: Option<&str>) -> Store {
 
     // One paid purchase, fulfilled by a worker, for a real download link.
     let stop = CancellationToken::new();
-    let ctx = Arc::new(JobContext::new(state.db.clone(), state.storage.clone(), state.config.clone()));
+    let ctx = Arc::new(JobContext::new(
+        state.db.clone(),
+        state.storage.clone(),
+        state.config.clone(),
+    ));
     tokio::spawn(Worker::new(ctx, Registry::store_jobs()).run(stop.clone()));
     let body: checkout::CheckoutBody =
-        serde_json::from_value(serde_json::json!({"beat_id": first.unwrap(), "tier": "mp3_lease"})).unwrap();
-    let started = checkout::start(&db, state.payments.as_ref(), &state.config, &artist, body).await.unwrap();
-    let purchase = entity::purchase::Entity::find_by_id(started.purchase_id).one(&db).await.unwrap().unwrap();
+        serde_json::from_value(serde_json::json!({"beat_id": first.unwrap(), "tier": "mp3_lease"}))
+            .unwrap();
+    let started = checkout::start(&db, state.payments.as_ref(), &state.config, &artist, body)
+        .await
+        .unwrap();
+    let purchase = entity::purchase::Entity::find_by_id(started.purchase_id)
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
     let event = payment_events::dev_payment_event(&purchase).unwrap();
     payment_events::apply(&db, &event, 3).await.unwrap();
     let (path, key, bytes) = loop {
-        let view = library::get(&db, &tokens, &artist, purchase.id, 3600).await.unwrap();
-        let pdf = view.files.iter().find(|f| f.file == "license.pdf" && f.ready);
+        let view = library::get(&db, &tokens, &artist, purchase.id, 3600)
+            .await
+            .unwrap();
+        let pdf = view
+            .files
+            .iter()
+            .find(|f| f.file == "license.pdf" && f.ready);
         if let Some(pdf) = pdf {
-            let made = entity::purchase_file::Entity::find_by_id((purchase.id, "license_pdf".to_owned()))
-                .one(&db)
-                .await
-                .unwrap()
-                .unwrap();
-            break (pdf.url.clone().unwrap(), made.storage_key, pdf.size_bytes.unwrap());
+            let made =
+                entity::purchase_file::Entity::find_by_id((purchase.id, "license_pdf".to_owned()))
+                    .one(&db)
+                    .await
+                    .unwrap()
+                    .unwrap();
+            break (
+                pdf.url.clone().unwrap(),
+                made.storage_key,
+                pdf.size_bytes.unwrap(),
+            );
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     };
@@ -112,11 +156,20 @@ pub async fn store(server: Option<&str>) -> Store {
 
     // The baseline: the same objects served by nothing but actix-files.
     let objects = state.config.objects_dir();
-    let plain = HttpServer::new(move || App::new().service(actix_files::Files::new("/", objects.clone())))
-        .bind("127.0.0.1:0")
-        .unwrap();
+    let plain =
+        HttpServer::new(move || App::new().service(actix_files::Files::new("/", objects.clone())))
+            .bind("127.0.0.1:0")
+            .unwrap();
     let static_base = format!("http://{}", plain.addrs()[0]);
     tokio::spawn(plain.run());
 
-    Store { base, static_base, download_path: path, object_key: key, file_bytes: bytes, _dir: dir, stop }
+    Store {
+        base,
+        static_base,
+        download_path: path,
+        object_key: key,
+        file_bytes: bytes,
+        _dir: dir,
+        stop,
+    }
 }
