@@ -102,6 +102,62 @@ async fn the_wrong_content_type_is_refused_before_anything_is_stored() {
 }
 
 #[tokio::test]
+async fn a_file_of_the_wrong_kind_is_refused_at_once_with_the_reason() {
+    let app = TestApp::spawn().await;
+    let producer = app.register("producer").await;
+    let beat = app.new_beat(&producer).await;
+    let mp3 = b"ID3\x04\x00\x00\x00\x00\x00\x00 an mp3 named like a wav".to_vec();
+    for (what, content_type, body, words) in [
+        (
+            "master",
+            "audio/wav",
+            mp3.clone(),
+            "this is an MP3; upload the WAV",
+        ),
+        (
+            "voice-tag",
+            "audio/wav",
+            b"FORM\x00\x00\x00\x10AIFF".to_vec(),
+            "AIFF",
+        ),
+        (
+            "voice-tag",
+            "audio/wav",
+            b"%PDF-1.7".to_vec(),
+            "not a WAV file",
+        ),
+        (
+            "trackout",
+            "application/zip",
+            fixtures::master(),
+            "not a zip file",
+        ),
+    ] {
+        let response = app.upload(&producer, beat, what, content_type, body).await;
+        let problem =
+            assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
+        assert!(
+            problem["detail"].as_str().unwrap().contains(words),
+            "{problem:#}"
+        );
+    }
+    assert!(upload_rows(&app, beat).await.is_empty(), "nothing recorded");
+    assert!(
+        objects(&app).is_empty(),
+        "nothing kept: {:?}",
+        objects(&app)
+    );
+    assert!(
+        job::Entity::find()
+            .all(&app.state.db)
+            .await
+            .unwrap()
+            .is_empty(),
+        "no job started"
+    );
+}
+
+#[tokio::test]
 async fn an_oversized_upload_is_refused_whether_or_not_it_declares_its_size() {
     let app = TestApp::builder()
         .config(|c| c.uploads.voice_tag_bytes = 64 * 1024)

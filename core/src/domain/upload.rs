@@ -44,6 +44,34 @@ impl UploadKind {
         }
     }
 
+    /// Whether a body starting with `head` can be this kind of file at all: RIFF/WAVE for
+    /// audio, a zip signature for a trackout. The worker checks everything else; this only
+    /// turns away the wrong file (an MP3, a PDF) at once, with a reason.
+    pub fn looks_right(self, head: &[u8]) -> Result<(), &'static str> {
+        match self {
+            UploadKind::Master | UploadKind::VoiceTag => {
+                if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WAVE" {
+                    Ok(())
+                } else if head.starts_with(b"ID3") || head.first() == Some(&0xFF) {
+                    Err("this is an MP3; upload the WAV")
+                } else if head.starts_with(b"FORM") {
+                    Err("this is an AIFF file; export it as WAV")
+                } else if head.starts_with(b"fLaC") {
+                    Err("this is a FLAC file; export it as WAV")
+                } else {
+                    Err("this is not a WAV file (no RIFF/WAVE header)")
+                }
+            }
+            UploadKind::Trackout => {
+                if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+                    Ok(())
+                } else {
+                    Err("this is not a zip file; zip the folder of stems and upload the zip")
+                }
+            }
+        }
+    }
+
     /// Browsers and tools label WAV and zip in several ways; all of these mean the same file.
     pub fn accepts_content_type(self, content_type: &str) -> bool {
         let essence = content_type

@@ -107,6 +107,15 @@ where
         IngestError::Storage(e) => Error::Storage(e),
     })?;
 
+    if let Err(reason) = kind.looks_right(&stored.head) {
+        if let Err(e) = storage.delete(&key).await {
+            tracing::warn!(%key, error = %e, "could not remove a refused upload");
+        }
+        return Err(Error::Invalid {
+            field: "body",
+            message: format!("the {what} was refused: {reason}"),
+        });
+    }
     let recorded = record(
         db,
         config,

@@ -14,7 +14,11 @@ use super::{ObjectKey, Storage, StorageError};
 pub struct Ingested {
     pub size: u64,
     pub sha256: String,
+    /// The first bytes of the body, for telling what kind of file it is.
+    pub head: Vec<u8>,
 }
+
+const HEAD_BYTES: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
@@ -29,6 +33,7 @@ pub enum IngestError {
 #[derive(Default)]
 struct Tally {
     size: u64,
+    head: Vec<u8>,
     hasher: Sha256,
     stopped: Option<IngestError>,
 }
@@ -60,6 +65,8 @@ where
                         return Err(io::Error::other("over the size limit"));
                     }
                     t.hasher.update(&chunk);
+                    let wanted = HEAD_BYTES.saturating_sub(t.head.len()).min(chunk.len());
+                    t.head.extend_from_slice(&chunk[..wanted]);
                     Ok(chunk)
                 }
                 Err(e) => {
@@ -78,5 +85,6 @@ where
     Ok(Ingested {
         size: tally.size,
         sha256: hex::encode(tally.hasher.finalize()),
+        head: tally.head,
     })
 }
