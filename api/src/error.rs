@@ -14,6 +14,9 @@ pub enum ApiError {
     BadRequest { code: &'static str, message: String },
     #[error("{message}")]
     Unauthenticated { code: &'static str, message: String },
+    /// A request body field that is not valid, named by its path (`tiers[0].price_cents`).
+    #[error("{message}")]
+    InvalidField { field: String, message: String },
 }
 
 impl ApiError {
@@ -34,6 +37,7 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             ApiError::BadRequest { code, .. } | ApiError::Unauthenticated { code, .. } => code,
+            ApiError::InvalidField { .. } => "invalid_input",
             ApiError::Core(e) => match e {
                 Error::NotFound(_) => "not_found",
                 Error::Invalid { .. } => "invalid_input",
@@ -54,6 +58,7 @@ impl ResponseError for ApiError {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::InvalidField { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Core(e) => match e {
                 Error::NotFound(_) => StatusCode::NOT_FOUND,
                 Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
@@ -95,8 +100,14 @@ impl ResponseError for ApiError {
         body.insert("status".into(), json!(status.as_u16()));
         body.insert("detail".into(), json!(detail));
         body.insert("code".into(), json!(self.code()));
-        if let ApiError::Core(Error::Invalid { field, .. }) = self {
-            body.insert("field".into(), json!(field));
+        match self {
+            ApiError::Core(Error::Invalid { field, .. }) => {
+                body.insert("field".into(), json!(field));
+            }
+            ApiError::InvalidField { field, .. } => {
+                body.insert("field".into(), json!(field));
+            }
+            _ => {}
         }
         if let ApiError::Core(Error::Conflict {
             details: Some(Value::Object(extra)),

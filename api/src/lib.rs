@@ -5,6 +5,7 @@ mod error;
 mod files;
 mod frontend;
 mod html;
+mod json;
 mod openapi;
 mod routes;
 mod session;

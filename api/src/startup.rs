@@ -72,7 +72,6 @@ impl Application {
                 .into_utoipa_app()
                 .openapi(openapi::base())
                 .app_data(data.clone())
-                .app_data(json_config())
                 .app_data(query_config())
                 .app_data(path_config())
                 .service(routes::health::healthz)
@@ -111,25 +110,6 @@ impl Application {
     pub fn into_server(self) -> Server {
         self.server
     }
-}
-
-fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(256 * 1024)
-        .error_handler(|err, _req: &HttpRequest| {
-            use actix_web::error::JsonPayloadError;
-            let api = match &err {
-                JsonPayloadError::Deserialize(e) if e.is_data() => {
-                    ApiError::Core(trackout_core::Error::invalid("body", e.to_string()))
-                }
-                JsonPayloadError::ContentType => ApiError::bad_request(
-                    "unsupported_media_type",
-                    "send the body as application/json",
-                ),
-                _ => ApiError::bad_request("malformed_json", err.to_string()),
-            };
-            api.into()
-        })
 }
 
 fn query_config() -> web::QueryConfig {

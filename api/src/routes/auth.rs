@@ -42,7 +42,7 @@ impl From<accounts::SignedIn> for SessionBody {
 #[instrument(skip_all)]
 pub async fn register(
     state: web::Data<AppState>,
-    body: web::Json<accounts::Registration>,
+    body: crate::json::Json<accounts::Registration>,
 ) -> Result<HttpResponse, ApiError> {
     let signed_in = accounts::register(&state.db, &state.tokens, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(SessionBody::from(signed_in)))
@@ -56,7 +56,7 @@ pub async fn register(
 #[instrument(skip_all)]
 pub async fn login(
     state: web::Data<AppState>,
-    body: web::Json<LoginBody>,
+    body: crate::json::Json<LoginBody>,
 ) -> Result<HttpResponse, ApiError> {
     let LoginBody { email, password } = body.into_inner();
     let signed_in = accounts::login(&state.db, &state.tokens, &email, password).await?;

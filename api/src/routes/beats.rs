@@ -46,7 +46,7 @@ pub async fn my_beats(
 pub async fn create(
     state: web::Data<AppState>,
     session: Session,
-    body: web::Json<service::NewBeat>,
+    body: crate::json::Json<service::NewBeat>,
 ) -> Result<HttpResponse, ApiError> {
     let beat = service::create(&state.db, &session.0, body.into_inner()).await?;
     Ok(HttpResponse::Created().json(beat))
@@ -75,7 +75,7 @@ pub async fn update(
     state: web::Data<AppState>,
     session: Session,
     id: web::Path<Uuid>,
-    body: web::Json<service::BeatChanges>,
+    body: crate::json::Json<service::BeatChanges>,
 ) -> Result<HttpResponse, ApiError> {
     let beat = service::update(&state.db, &session.0, *id, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(beat))

@@ -23,7 +23,7 @@ use crate::{ApiError, AppState};
 pub async fn start(
     state: web::Data<AppState>,
     session: Session,
-    body: web::Json<CheckoutBody>,
+    body: crate::json::Json<CheckoutBody>,
 ) -> Result<HttpResponse, ApiError> {
     if !state.config.uses_stripe() && !state.dev_payments_allowed() {
         return Err(trackout_core::Error::Unavailable(

@@ -46,7 +46,7 @@ pub async fn create_share(
     state: web::Data<AppState>,
     session: Session,
     id: web::Path<Uuid>,
-    body: web::Json<NewShare>,
+    body: crate::json::Json<NewShare>,
 ) -> Result<HttpResponse, ApiError> {
     let share =
         shares::create(&state.db, &state.tokens, &session.0, *id, body.into_inner()).await?;

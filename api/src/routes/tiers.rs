@@ -28,7 +28,7 @@ pub async fn replace(
     state: web::Data<AppState>,
     session: Session,
     id: web::Path<Uuid>,
-    body: web::Json<Vec<service::TierSetting>>,
+    body: crate::json::Json<Vec<service::TierSetting>>,
 ) -> Result<HttpResponse, ApiError> {
     let tiers = service::set(&state.db, &session.0, *id, body.into_inner()).await?;
     Ok(HttpResponse::Ok().json(tiers))
