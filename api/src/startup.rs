@@ -3,7 +3,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
-use actix_web::{App, HttpRequest, HttpServer, middleware, web};
+use actix_web::{App, HttpServer, middleware, web};
 use anyhow::Context;
 use trackout_core::auth::{Tokens, signing_secret};
 use trackout_core::config::Config;
