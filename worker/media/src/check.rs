@@ -172,10 +172,19 @@ fn check_listing<A: Archive>(
     }));
 
     // The master counts twice: it is read twice.
-    progress.start(jobs.iter().map(|j| j.entry.size).sum());
+    let bytes: u64 = jobs.iter().map(|j| j.entry.size).sum();
+    progress.start(bytes);
+    let started = std::time::Instant::now();
     let outcomes = run(archive, &jobs, limits, progress);
     progress.finish();
     let outcomes = outcomes?;
+    tracing::debug!(
+        trackout = %report.trackout,
+        jobs = jobs.len(),
+        bytes,
+        seconds = started.elapsed().as_secs_f64(),
+        "trackout scanned"
+    );
 
     if outcomes
         .iter()

@@ -52,6 +52,18 @@ impl RunJob for CheckTrackout {
             .await?
             .map_err(|e| JobError::Permanent(format!("the trackout could not be checked: {e}")))?;
 
+        // The check saw our temporary names; the producer knows the files by theirs.
+        let mut report = report;
+        if let Some(name) = &inputs.trackout.file_name {
+            report.trackout = name.clone();
+        }
+        if let (Some(master), Some(upload)) = (report.master.as_mut(), inputs.master.as_ref())
+            && !master.found_in_trackout
+            && let Some(name) = &upload.file_name
+        {
+            master.name = name.trim_end_matches(".wav").trim_end_matches(".WAV").to_owned();
+            master.path = name.clone();
+        }
         let error_count = report.errors().count() as i32;
         let outcome = CheckOutcome {
             passes: report.passes,
