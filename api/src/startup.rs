@@ -24,7 +24,9 @@ pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
     let secret = signing_secret(&config).context("loading the token signing key")?;
     let tokens = Tokens::new(secret, Duration::from_secs(config.session_ttl_hours * 3600));
     let payments = trackout_core::payments::from_config(&config).context("setting up payments")?;
+    let downloads = trackout_core::services::download_log::DownloadLog::start(db.clone());
     Ok(AppState {
+        downloads,
         db,
         storage,
         config: Arc::new(config),
@@ -88,6 +90,9 @@ impl Application {
                 .default_service(web::to(crate::frontend::serve))
                 .wrap(middleware::Logger::new("%r %s %b %Dms"))
         })
+        // Streamed bodies go out as several writes; without NODELAY the second one waits for the
+        // client's delayed ACK (~40 ms) on every response.
+        .on_connect(no_delay)
         .listen(listener)?
         .disable_signals()
         .shutdown_timeout(30)
@@ -123,4 +128,11 @@ fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_err, _req| {
         ApiError::Core(trackout_core::Error::NotFound("resource")).into()
     })
+}
+
+/// Turns off Nagle's algorithm on each accepted connection.
+pub fn no_delay(connection: &dyn std::any::Any, _: &mut actix_web::dev::Extensions) {
+    if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+        let _ = tcp.set_nodelay(true);
+    }
 }

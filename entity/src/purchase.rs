@@ -9,6 +9,8 @@ pub struct Model {
     pub id: Uuid,
     pub buyer_id: Uuid,
     pub beat_id: Uuid,
+    /// The beat's title when it was bought: what the license and the file names say.
+    pub beat_title: String,
     pub tier_kind: String,
     pub tier_name: String,
     pub price_cents: i64,

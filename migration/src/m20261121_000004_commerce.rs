@@ -31,6 +31,7 @@ impl MigrationTrait for Migration {
                     .col(uuid("id").primary_key())
                     .col(uuid("buyer_id"))
                     .col(uuid("beat_id"))
+                    .col(string("beat_title"))
                     .col(string("tier_kind"))
                     .col(string("tier_name"))
                     .col(big_integer("price_cents"))

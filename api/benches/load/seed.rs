@@ -158,6 +158,7 @@ pub async fn store(server: Option<&str>) -> Store {
     let objects = state.config.objects_dir();
     let plain =
         HttpServer::new(move || App::new().service(actix_files::Files::new("/", objects.clone())))
+            .on_connect(trackout_api::startup::no_delay)
             .bind("127.0.0.1:0")
             .unwrap();
     let static_base = format!("http://{}", plain.addrs()[0]);

@@ -41,7 +41,14 @@ pub async fn download(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let file = downloads::open(&state.db, &state.tokens, &token, is_new_download(&req)).await?;
+    let file = downloads::open(
+        &state.db,
+        &state.tokens,
+        &state.downloads,
+        &token,
+        is_new_download(&req),
+    )
+    .await?;
     let stored = StoredFile {
         source: file.source,
         size: file.size,

@@ -131,6 +131,7 @@ pub async fn start(
         id: Set(purchase_id),
         buyer_id: Set(buyer.id),
         beat_id: Set(beat.id),
+        beat_title: Set(beat.title.clone()),
         tier_kind: Set(tier.kind.clone()),
         tier_name: Set(tier.name.clone()),
         price_cents: Set(tier.price_cents),

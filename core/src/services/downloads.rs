@@ -331,12 +331,11 @@ pub(crate) async fn check_share(
     Ok(())
 }
 
-pub(crate) async fn record(
-    db: &DatabaseConnection,
+fn download_row(
     purchase_id: Uuid,
     share_id: Option<Uuid>,
     file: &PurchasedFile,
-) -> Result<()> {
+) -> download::ActiveModel {
     download::ActiveModel {
         id: Set(Uuid::now_v7()),
         purchase_id: Set(purchase_id),
@@ -344,9 +343,6 @@ pub(crate) async fn record(
         file: Set(file.name()),
         created_at: Set(Utc::now()),
     }
-    .insert(db)
-    .await?;
-    Ok(())
 }
 
 /// Opens a `/d/` link. `counts` is false for a resumed download (a Range not starting at 0),
@@ -354,6 +350,7 @@ pub(crate) async fn record(
 pub async fn open(
     db: &DatabaseConnection,
     tokens: &Tokens,
+    log: &super::download_log::DownloadLog,
     token: &str,
     counts: bool,
 ) -> Result<Download> {
@@ -377,15 +374,16 @@ pub async fn open(
             .ok_or(Error::NotFound("file"))?;
         check_share(db, &share, counts).await?;
     }
-    let title = entity::beat::Entity::find_by_id(purchase.beat_id)
-        .one(db)
-        .await?
-        .map(|b| b.title)
-        .unwrap_or_default();
-    let mut download = resolve(db, &purchase, &file, &title).await?;
+    let mut download = resolve(db, &purchase, &file, &purchase.beat_title).await?;
     download.share_id = claims.share;
     if counts {
-        record(db, purchase.id, claims.share, &file).await?;
+        let row = download_row(purchase.id, claims.share, &file);
+        if claims.share.is_some() {
+            // A share's limit is checked against this count: it must be there before the next.
+            row.insert(db).await?;
+        } else {
+            log.record(row);
+        }
     }
     Ok(download)
 }

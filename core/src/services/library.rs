@@ -194,7 +194,7 @@ async fn view(
     Ok(PurchaseView {
         id: p.id,
         beat_id: p.beat_id,
-        beat_title: beat.map(|b| b.title).unwrap_or_default(),
+        beat_title: p.beat_title,
         producer: producer.unwrap_or_default(),
         tier: p.tier_kind,
         tier_name: p.tier_name,

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod checks;
 pub mod deliverables;
+pub mod download_log;
 pub mod downloads;
 pub mod fulfillment;
 pub mod library;

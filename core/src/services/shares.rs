@@ -242,7 +242,7 @@ pub async fn open(
         .collect();
     Ok(SharePage {
         label: share.label,
-        beat_title: beat.title,
+        beat_title: purchase.beat_title.clone(),
         bpm: beat.bpm,
         key: beat.musical_key,
         artist: purchase.buyer_name,

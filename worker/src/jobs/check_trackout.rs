@@ -61,7 +61,10 @@ impl RunJob for CheckTrackout {
             && !master.found_in_trackout
             && let Some(name) = &upload.file_name
         {
-            master.name = name.trim_end_matches(".wav").trim_end_matches(".WAV").to_owned();
+            master.name = name
+                .trim_end_matches(".wav")
+                .trim_end_matches(".WAV")
+                .to_owned();
             master.path = name.clone();
         }
         let error_count = report.errors().count() as i32;

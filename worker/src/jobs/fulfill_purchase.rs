@@ -50,7 +50,7 @@ impl RunJob for FulfillPurchase {
                 .to_string(),
             producer: order.producer.clone(),
             licensee: order.purchase.buyer_name.clone(),
-            beat_title: order.beat.title.clone(),
+            beat_title: order.purchase.beat_title.clone(),
             bpm: order.beat.bpm,
             key: order.beat.musical_key.clone(),
             tier: order.tier,

@@ -3,8 +3,9 @@
 use std::time::Duration;
 
 use crate::fixture::Fixture;
+use crate::measure::Personal;
 use crate::shell::{Chain, Lame};
-use crate::{Alone, Personal, Pipeline, Split, median};
+use crate::steps::{Alone, Pipeline, Split, median};
 
 pub struct Results<'a> {
     pub fx: &'a Fixture,
@@ -41,9 +42,10 @@ pub fn print(r: &Results<'_>) {
     for (split, q, times) in r.runs {
         for (i, p) in times.iter().enumerate() {
             println!(
-                "| {split:?} | {q} | {} | {} | {} | {} | {} | {} | {} |",
+                "| {split:?} | {q} | {} | {} | {} | {} | {} | {} | {} | {} |",
                 i + 1,
                 s(p.wall),
+                s(p.cpu),
                 s(p.check),
                 s(p.mp3_lease),
                 s(p.preview),
@@ -55,10 +57,24 @@ pub fn print(r: &Results<'_>) {
     println!();
     for (split, q, times) in r.runs {
         let wall = median(times.iter().map(|p| p.wall).collect());
+        let cpu = median(times.iter().map(|p| p.cpu).collect());
+        let best = times.iter().map(|p| p.wall).min().unwrap_or_default();
         let vs = r.chain.map_or(String::new(), |c| {
-            format!(", {:.2}x the shell chain", ratio(c.total(), wall))
+            format!(
+                "; the shell chain took {} wall, {} CPU: {:.2}x by wall, {:.2}x by CPU",
+                s(c.total()),
+                s(c.cpu),
+                ratio(c.total(), wall),
+                ratio(c.cpu, cpu)
+            )
         });
-        println!("- {split:?}, preview -q {q}: median wall {}{vs}", s(wall));
+        println!(
+            "- {split:?}, preview -q {q}: median wall {} (best {}), CPU {} (on two idle cores at least {}){vs}",
+            s(wall),
+            s(best),
+            s(cpu),
+            s(cpu / 2)
+        );
     }
 
     let st = r.steps;

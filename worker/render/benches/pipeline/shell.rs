@@ -37,6 +37,8 @@ fn time(f: impl FnOnce()) -> Duration {
 }
 
 pub struct Chain {
+    /// CPU time of every tool in the chain.
+    pub cpu: Duration,
     pub stats: Duration,
     pub loudness: Duration,
     pub preview: Duration,
@@ -64,6 +66,7 @@ fn tag_track(fx: &Fixture, out: &Path) -> std::path::PathBuf {
 }
 
 fn once(fx: &Fixture, out: &Path, tags: &Path) -> Chain {
+    let cpu_before = crate::cpu::children();
     let stats = time(|| {
         for stem in &fx.stem_files {
             run(Command::new("sox").arg(stem).args(["-n", "stats"]));
@@ -111,6 +114,7 @@ fn once(fx: &Fixture, out: &Path, tags: &Path) -> Chain {
             .current_dir(fx.folder.parent().unwrap()))
     });
     Chain {
+        cpu: crate::cpu::children() - cpu_before,
         stats,
         loudness,
         preview,
