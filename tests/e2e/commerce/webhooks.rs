@@ -124,6 +124,9 @@ async fn forged_or_damaged_webhooks_are_refused_and_change_nothing() {
         object.clone(),
         now() - 301,
     );
+    // 302 s ahead rather than 301: the server reads its clock a moment after the test, and a
+    // tick in between would make 301 s exactly the 300 s allowed. The exact boundaries are
+    // unit-tested with a fixed clock (payments::signature).
     let (new_body, ahead) = stripe_event(
         "evt_forged",
         "checkout.session.completed",
