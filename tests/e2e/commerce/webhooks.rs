@@ -131,7 +131,7 @@ async fn forged_or_damaged_webhooks_are_refused_and_change_nothing() {
         "evt_forged",
         "checkout.session.completed",
         object,
-        now() + 301,
+        now() + 302,
     );
     for (body, header) in [
         (body.as_str(), Some(wrong_secret.as_str())),
