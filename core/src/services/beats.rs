@@ -238,8 +238,9 @@ pub async fn update(
     get_own_view(db, actor, id).await
 }
 
-/// Deletes the beat and everything hanging off it. Its stored files are purged by jobs that
-/// commit with the delete, so no object outlives its row for long and none is lost early.
+/// Deletes the beat and everything hanging off it. Its stored files (uploads and renders) are
+/// purged by jobs that commit with the delete, so no object outlives its row for long and none
+/// is lost early. A beat someone bought is kept (`beat_has_sales`).
 pub async fn delete(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -263,8 +264,16 @@ pub async fn delete(
         .filter(upload::Column::BeatId.eq(id))
         .all(&txn)
         .await?;
-    for u in uploads {
-        queue::enqueue(&txn, &PurgeObject { key: u.storage_key }, max_attempts).await?;
+    let rendered = deliverable::Entity::find()
+        .filter(deliverable::Column::BeatId.eq(id))
+        .all(&txn)
+        .await?;
+    let keys = uploads
+        .into_iter()
+        .map(|u| u.storage_key)
+        .chain(rendered.into_iter().filter_map(|d| d.storage_key));
+    for key in keys {
+        queue::enqueue(&txn, &PurgeObject { key }, max_attempts).await?;
     }
     beat::Entity::delete_by_id(id).exec(&txn).await?;
     txn.commit().await?;
