@@ -4,7 +4,7 @@ use tracing::info;
 use trackout_core::domain::DeliverableKind;
 use trackout_core::jobs::RenderPreview;
 use trackout_core::services::deliverables;
-use trackout_render::{PreviewSettings, render_preview, waveform_peaks};
+use trackout_render::{PreviewSettings, render_preview_with_peaks};
 
 use super::workspace::{Workspace, failed, render_error, store, up_to_date};
 use crate::{JobContext, JobError, RunJob};
@@ -48,11 +48,15 @@ impl RunJob for RenderPreview {
             };
             let (out, peaks_out) = (preview.clone(), peaks.clone());
             let report = ctx
+                // The peaks are drawn from the audio as it is encoded: no second decode.
                 .blocking(move || {
-                    let report =
-                        render_preview(&master_path, tag_path.as_deref(), &settings, &out)?;
-                    waveform_peaks(&out, &peaks_out)?;
-                    Ok::<_, trackout_render::RenderError>(report)
+                    render_preview_with_peaks(
+                        &master_path,
+                        tag_path.as_deref(),
+                        &settings,
+                        &out,
+                        &peaks_out,
+                    )
                 })
                 .await?
                 .map_err(render_error)?;

@@ -84,7 +84,7 @@ fn main() {
     if let Ok(step) = std::env::var("TRACKOUT_BENCH_ONLY") {
         for _ in 0..3 {
             let t = match step.as_str() {
-                "pipeline" => pipeline(fx, out, Split::ByLength, &PreviewSettings::default()).wall,
+                "pipeline" => pipeline(fx, out, Split::Balanced, &PreviewSettings::default()).wall,
                 "sketched" => {
                     pipeline(fx, out, Split::AsSketched, &PreviewSettings::default()).wall
                 }
@@ -107,8 +107,8 @@ fn main() {
     let mut runs = Vec::new();
     for (split, settings) in [
         (Split::AsSketched, PreviewSettings::default()),
-        (Split::ByLength, PreviewSettings::default()),
-        (Split::ByLength, preview_q3.clone()),
+        (Split::Balanced, PreviewSettings::default()),
+        (Split::Balanced, preview_q3.clone()),
     ] {
         let times: Vec<Pipeline> = (0..3)
             .map(|_| pipeline(fx, out, split, &settings))

@@ -97,7 +97,7 @@ pub fn child(spec: &str) {
         pipeline(
             &fx,
             Path::new(out.expect("out")),
-            Split::ByLength,
+            Split::Balanced,
             &PreviewSettings::default(),
         );
     }

@@ -36,9 +36,9 @@ pub fn print(r: &Results<'_>) {
         r.load.0, r.load.1
     );
     println!(
-        "| split | preview -q | run | wall | check | MP3 lease | preview + peaks | WAV lease | base bundle |"
+        "| split | preview -q | run | wall | CPU | check | MP3 lease | preview + peaks | WAV lease | base bundle |"
     );
-    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    println!("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (split, q, times) in r.runs {
         for (i, p) in times.iter().enumerate() {
             println!(

@@ -28,9 +28,10 @@ pub enum Split {
     /// The sketch: the 320 kbps encode alone on one thread, everything else on the
     /// other.
     AsSketched,
-    /// Longest first on two threads: check, MP3 lease, WAV lease on one; preview and base
-    /// bundle on the other.
-    ByLength,
+    /// Balanced by length: check, MP3 lease, WAV lease on one thread; preview, then the base
+    /// bundle (which spreads its stems over every core once the other thread is done) on
+    /// the other.
+    Balanced,
 }
 
 pub struct Pipeline {
@@ -100,7 +101,7 @@ pub fn pipeline(fx: &Fixture, out: &Path, split: Split, settings: &PreviewSettin
             let bundle = bundle(fx, out);
             (check, one.join().expect("thread"), preview, wav, bundle)
         }
-        Split::ByLength => {
+        Split::Balanced => {
             let one = s.spawn(|| (check(fx), mp3_lease(fx, out), wav_lease(fx, out)));
             let preview = preview(fx, out, settings);
             let bundle = bundle(fx, out);

@@ -1,32 +1,37 @@
 //! Building the base bundle from a checked trackout.
+//!
+//! Every stem's tagged size is known from its header, so the whole archive is laid out
+//! before a byte of audio moves: each entry's offset is fixed, the stems are written in
+//! parallel at their offsets (see `stems.rs`), and the manifest and central directory
+//! follow. The bytes do not depend on which thread wrote what.
 
-use std::fs::File;
-use std::io::BufWriter;
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use trackout_media::wav::WavInfo;
 
-use super::archive::ZipOut;
-use super::hashing::{Hashing, sha256_hex};
-use super::manifest::{FORMAT, Manifest, ManifestBeat, ManifestFile, ManifestStem, hundredths};
+use super::BundleReport;
+use super::archive::{ZipEntry, ZipOut, local_header, planned_dir, planned_entry};
+use super::hashing::sha256_hex;
+use super::manifest::{FORMAT, Manifest, ManifestBeat, ManifestFile};
+use super::stems::{StemJob, write_stems};
 use super::texts::{CUE_SHEET, MANIFEST, README, cue_sheet, readme};
 use super::trackout::{self, StemSource, open_stem};
-use super::{BundleReport, BundledStem};
 use crate::error::RenderError;
 use crate::meta::BeatMeta;
-use crate::meter::{StemMeter, to_db};
 use crate::naming::bundle_folder_name;
 use crate::riff::{SourceHeader, Tagging, output_header};
-use crate::stem::tag_stem_tapped;
 
-enum Item<'a> {
+/// What goes in an entry: text made here, or stem `i`.
+enum Content {
     Text(Vec<u8>),
-    Stem(&'a StemSource, &'a WavInfo, u64),
+    Stem(usize),
 }
 
 /// Builds the base bundle of `trackout` (a folder or a zip, already checked) into `out`.
-/// Each stem is read twice: its header first (for the README, cue sheet and sizes), then
-/// once in full while it is tagged, hashed, measured and written.
+/// Each stem is read twice: its header first (for the README, the cue sheet and the
+/// layout), then once in full while it is tagged, hashed, measured and written.
 pub fn build_bundle(
     trackout: &Path,
     meta: &BeatMeta,
@@ -36,66 +41,80 @@ pub fn build_bundle(
     let isrc = meta.isrc_code()?;
     let folder = bundle_folder_name(meta);
     let listing = trackout::list(trackout)?;
-    let mut zip_in = if trackout.is_dir() {
-        None
-    } else {
-        Some(trackout::open_zip(trackout)?)
-    };
+    let stems = read_headers(trackout, meta, &listing.stems)?;
+    let infos: Vec<(StemSource, WavInfo)> = stems
+        .iter()
+        .map(|(s, i, _)| (s.clone(), i.clone()))
+        .collect();
 
-    let mut stems: Vec<(StemSource, WavInfo)> = Vec::with_capacity(listing.stems.len());
-    let mut sizes = Vec::with_capacity(listing.stems.len());
-    for stem in &listing.stems {
-        let what = format!("stem {}", stem.source_path);
-        let mut r = open_stem(stem, zip_in.as_mut())?;
-        let source = SourceHeader::read_stream(&mut r, &what)?;
-        let header = output_header(&source, &tagging(meta, stem, &source))?;
-        let data = source.info.data_len;
-        sizes.push(header.len() as u64 + data + data % 2);
-        stems.push((stem.clone(), source.info));
-    }
-
-    let mut items: Vec<(String, Item<'_>)> = vec![
+    let mut contents = vec![
         (
             format!("{folder}/{README}"),
-            Item::Text(readme(meta, &folder, &stems, isrc.as_deref())),
+            Content::Text(readme(meta, &folder, &infos, isrc.as_deref())),
         ),
         (
             format!("{folder}/{CUE_SHEET}"),
-            Item::Text(cue_sheet(meta, &stems, isrc.as_deref())),
+            Content::Text(cue_sheet(meta, &infos, isrc.as_deref())),
         ),
     ];
-    for ((stem, info), size) in stems.iter().zip(&sizes) {
-        items.push((
-            format!("{folder}/{}", stem.file_name),
-            Item::Stem(stem, info, *size),
-        ));
-    }
-    items.sort_by(|a, b| a.0.cmp(&b.0));
+    contents.extend(
+        stems
+            .iter()
+            .enumerate()
+            .map(|(i, (s, _, _))| (format!("{folder}/{}", s.file_name), Content::Stem(i))),
+    );
+    contents.sort_by(|a, b| a.0.cmp(&b.0));
 
+    // The layout: the folder, every file by name, then (at `end`) the manifest.
     let io = |e| RenderError::write(out, e);
-    let file = File::create(out).map_err(io)?;
-    let mut zip = ZipOut::new(BufWriter::with_capacity(1 << 20, file), 0);
-    zip.add_dir(&format!("{folder}/")).map_err(io)?;
-    let mut files = Vec::with_capacity(items.len());
-    let mut bundled = Vec::with_capacity(stems.len());
-    for (path, item) in items {
-        match item {
-            Item::Text(bytes) => {
-                zip.add_bytes(&path, &bytes).map_err(io)?;
-                files.push(ManifestFile {
-                    path,
-                    size: bytes.len() as u64,
-                    sha256: sha256_hex(&bytes),
-                    stem: None,
-                });
+    let dir = planned_dir(&format!("{folder}/"), 0).map_err(io)?;
+    let mut end = 30 + dir.name.len() as u64;
+    let mut entries = vec![dir];
+    let mut stem_entry = vec![0; stems.len()];
+    for (name, content) in &contents {
+        let size = match content {
+            Content::Text(bytes) => bytes.len() as u64,
+            Content::Stem(i) => {
+                stem_entry[*i] = entries.len();
+                stems[*i].2
             }
-            Item::Stem(stem, info, size) => {
-                let (file, report) =
-                    add_stem(&mut zip, zip_in.as_mut(), meta, stem, info, path, size)?;
-                files.push(file);
-                bundled.push(report);
-            }
+        };
+        entries.push(planned_entry(name, size, end).map_err(io)?);
+        end += 30 + name.len() as u64 + size;
+    }
+
+    let mut file = File::create(out).map_err(io)?;
+    write_entry(&mut file, &mut entries[0], &[]).map_err(io)?;
+    for (entry, (_, content)) in entries[1..].iter_mut().zip(&contents) {
+        if let Content::Text(bytes) = content {
+            write_entry(&mut file, entry, bytes).map_err(io)?;
         }
+    }
+    let jobs: Vec<StemJob<'_>> = stems
+        .iter()
+        .zip(&stem_entry)
+        .map(|((stem, info, _), &e)| StemJob {
+            stem,
+            info,
+            entry: entries[e].clone(),
+        })
+        .collect();
+    let written = write_stems(trackout, out, meta, &jobs)?;
+
+    let mut files = Vec::with_capacity(contents.len());
+    for (entry, (_, content)) in entries[1..].iter_mut().zip(&contents) {
+        files.push(match content {
+            Content::Text(bytes) => ManifestFile {
+                path: entry.name.clone(),
+                size: entry.size,
+                sha256: sha256_hex(bytes),
+                stem: None,
+            },
+            Content::Stem(i) => {
+                entry.crc32 = written[*i].crc32;
+                written[*i].manifest.clone()
+            }
+        });
     }
     let manifest = Manifest {
         format: FORMAT.to_string(),
@@ -104,87 +123,72 @@ pub fn build_bundle(
         licensed_to: None,
         files,
     };
-    let manifest_offset = zip.position();
+    file.seek(SeekFrom::Start(end)).map_err(io)?;
+    let mut zip = ZipOut::new(BufWriter::new(file), end);
+    for entry in entries {
+        zip.adopt(entry);
+    }
     zip.add_bytes(&format!("{folder}/{MANIFEST}"), &manifest.to_bytes())
         .map_err(io)?;
     let (_, bytes) = zip.finish().map_err(io)?;
     Ok(BundleReport {
         folder,
         bytes,
-        manifest_offset,
-        stems: bundled,
+        manifest_offset: end,
+        stems: written.into_iter().map(|w| w.report).collect(),
         skipped: listing.skipped,
     })
 }
 
-fn tagging<'a>(meta: &'a BeatMeta, stem: &'a StemSource, source: &SourceHeader) -> Tagging<'a> {
-    Tagging {
-        meta,
-        role: Some(stem.role),
-        format: source.info.format,
-        source_bext: source.bext.clone(),
-        loudness: None,
-    }
+/// Each stem's header and its size once tagged.
+fn read_headers(
+    trackout: &Path,
+    meta: &BeatMeta,
+    stems: &[StemSource],
+) -> Result<Vec<(StemSource, WavInfo, u64)>, RenderError> {
+    let mut zip = if trackout.is_dir() {
+        None
+    } else {
+        Some(trackout::open_zip(trackout)?)
+    };
+    stems
+        .iter()
+        .map(|stem| {
+            let what = format!("stem {}", stem.source_path);
+            let mut r = open_stem(stem, zip.as_mut())?;
+            let source = SourceHeader::read_stream(&mut r, &what)?;
+            let tagging = Tagging {
+                meta,
+                role: Some(stem.role),
+                format: source.info.format,
+                source_bext: source.bext.clone(),
+                loudness: None,
+            };
+            let header = output_header(&source, &tagging)?;
+            let data = source.info.data_len;
+            Ok((
+                stem.clone(),
+                source.info,
+                header.len() as u64 + data + data % 2,
+            ))
+        })
+        .collect()
 }
 
-fn add_stem(
-    zip: &mut ZipOut<BufWriter<File>>,
-    zip_in: Option<&mut zip::ZipArchive<std::io::BufReader<File>>>,
-    meta: &BeatMeta,
-    stem: &StemSource,
-    info: &WavInfo,
-    path: String,
-    size: u64,
-) -> Result<(ManifestFile, BundledStem), RenderError> {
-    let what = format!("stem {}", stem.source_path);
-    let mut meter = StemMeter::new(info.format);
-    let mut sha256 = String::new();
-    zip.add_streamed(&path, size, |w| {
-        let mut r = open_stem(stem, zip_in)?;
-        let mut hashing = Hashing::new(w);
-        tag_stem_tapped(&mut r, &mut hashing, meta, stem.role, &what, &mut |bytes| {
-            meter.add_bytes(bytes)
-        })?;
-        let (_, crc, sha) = hashing.finish();
-        sha256 = sha;
-        Ok(crc)
-    })?;
-    let levels = meter.finish();
-    let f = &info.format;
-    let audio = ManifestStem {
-        role: stem.role.to_string(),
-        source: stem.source_path.clone(),
-        sample_rate: f.sample_rate,
-        bit_depth: f.bits_per_sample,
-        sample_format: f.sample_format.as_str().to_string(),
-        channels: f.channels,
-        frames: info.frames,
-        duration_seconds: info.duration_seconds(),
-        peak_dbfs: hundredths(to_db(levels.peak)),
-        rms_dbfs: hundredths(to_db(levels.rms)),
-        loudness_lufs: hundredths(levels.integrated_lufs),
-    };
-    let report = BundledStem {
-        path: path.clone(),
-        source: stem.source_path.clone(),
-        role: stem.role.to_string(),
-        sample_rate: f.sample_rate,
-        bit_depth: f.bits_per_sample,
-        channels: f.channels,
-        frames: info.frames,
-        duration_seconds: info.duration_seconds(),
-        bytes: size,
-        sha256: sha256.clone(),
-        peak_dbfs: audio.peak_dbfs,
-        loudness_lufs: audio.loudness_lufs,
-    };
-    Ok((
-        ManifestFile {
-            path,
-            size,
-            sha256,
-            stem: Some(audio),
-        },
-        report,
-    ))
+/// Writes a small entry (the folder, a text) at its planned offset.
+fn write_entry(file: &mut File, entry: &mut ZipEntry, bytes: &[u8]) -> std::io::Result<()> {
+    entry.crc32 = crc32fast::hash(bytes);
+    file.seek(SeekFrom::Start(entry.offset))?;
+    file.write_all(&local_header(entry))?;
+    file.write_all(bytes)
+}
+
+/// Patches an entry's CRC-32 into its local header, written with a zero there.
+pub(crate) fn patch_crc(file: &mut File, entry: &ZipEntry) -> std::io::Result<()> {
+    file.seek(SeekFrom::Start(entry.offset + 14))?;
+    file.write_all(&entry.crc32.to_le_bytes())
+}
+
+pub(crate) fn open_for_writing(out: &Path) -> std::io::Result<File> {
+    OpenOptions::new().write(true).open(out)
 }

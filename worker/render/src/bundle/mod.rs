@@ -13,6 +13,7 @@ mod build;
 mod hashing;
 mod manifest;
 mod personalize;
+mod stems;
 mod texts;
 mod trackout;
 

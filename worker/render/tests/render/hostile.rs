@@ -140,3 +140,16 @@ fn a_bad_isrc_or_an_empty_trackout_is_refused() {
     assert_eq!(err.code(), "not_wav");
     assert!(err.to_string().contains("Kick.wav"), "{err}");
 }
+
+#[test]
+fn a_stem_cut_short_fails_the_bundle_with_its_name() {
+    let dir = TestDir::new();
+    let folder = crate::bundle::trackout_folder(&dir, 1.0);
+    // Its header still claims a second of audio; the file now ends halfway through it.
+    let kick = folder.join("Kick.wav");
+    let bytes = std::fs::read(&kick).unwrap();
+    std::fs::write(&kick, &bytes[..bytes.len() / 2]).unwrap();
+    let err = build_bundle(&folder, &meta(), &dir.path("b.zip")).unwrap_err();
+    assert_eq!(err.code(), "truncated", "{err}");
+    assert!(err.to_string().contains("Kick.wav"), "{err}");
+}

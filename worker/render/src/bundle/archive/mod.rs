@@ -8,7 +8,7 @@ mod read;
 mod write;
 
 pub(crate) use read::{read_central_directory, read_stored_entry};
-pub(crate) use write::ZipOut;
+pub(crate) use write::{ZipOut, local_header, planned_dir, planned_entry};
 
 pub(crate) const LOCAL_HEADER_SIG: u32 = 0x0403_4b50;
 pub(crate) const CENTRAL_HEADER_SIG: u32 = 0x0201_4b50;

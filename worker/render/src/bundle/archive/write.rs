@@ -1,10 +1,8 @@
 //! Writing entries and the central directory.
 
-use std::fs::File;
-use std::io::{self, BufWriter, Seek, SeekFrom, Write};
+use std::io::{self, Write};
 
 use super::*;
-use crate::error::RenderError;
 
 /// Version 2.0 (stored, folders); 4.5 when an entry needs ZIP64.
 const VERSION_20: u16 = 20;
@@ -29,10 +27,6 @@ impl<W: Write> ZipOut<W> {
         }
     }
 
-    pub fn position(&self) -> u64 {
-        self.pos
-    }
-
     fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.w.write_all(bytes)?;
         self.pos += bytes.len() as u64;
@@ -42,10 +36,6 @@ impl<W: Write> ZipOut<W> {
     /// Records an entry written by someone else (the base bundle's, for a personalization).
     pub fn adopt(&mut self, entry: ZipEntry) {
         self.entries.push(entry);
-    }
-
-    pub fn add_dir(&mut self, name: &str) -> io::Result<()> {
-        self.add_bytes_with(name, &[], DIR_ATTRS)
     }
 
     /// A stored entry whose bytes are in memory.
@@ -112,38 +102,16 @@ impl<W: Write> ZipOut<W> {
     }
 }
 
-impl ZipOut<BufWriter<File>> {
-    /// A stored entry of `size` bytes streamed by `body`, which returns its CRC-32. The local
-    /// header goes out first with a zero CRC, patched once the bytes are written: no data
-    /// descriptor, so every reader (streaming ones included) sees the sizes up front.
-    pub fn add_streamed(
-        &mut self,
-        name: &str,
-        size: u64,
-        body: impl FnOnce(&mut BufWriter<File>) -> Result<u32, RenderError>,
-    ) -> Result<(), RenderError> {
-        let io = |e| RenderError::io("cannot write the bundle", e);
-        let mut entry = new_entry(name, 0, size, self.pos, FILE_ATTRS).map_err(io)?;
-        let header = local_header(&entry);
-        self.put(&header).map_err(io)?;
-        let crc = body(&mut self.w)?;
-        self.pos += size;
-        entry.crc32 = crc;
-        self.w.flush().map_err(io)?;
-        let file = self.w.get_mut();
-        let end = file.stream_position().map_err(io)?;
-        if end != self.pos {
-            let wrote = end - (self.pos - size);
-            return Err(io(io::Error::other(format!(
-                "{name}: wrote {wrote} bytes, announced {size}"
-            ))));
-        }
-        file.seek(SeekFrom::Start(entry.offset + 14)).map_err(io)?;
-        file.write_all(&crc.to_le_bytes()).map_err(io)?;
-        file.seek(SeekFrom::Start(end)).map_err(io)?;
-        self.entries.push(entry);
-        Ok(())
-    }
+/// A stored file entry of `size` bytes at `offset`, its CRC-32 still to be filled in: the
+/// base bundle plans every entry's place before writing any, so stems can be written in
+/// parallel, each at its own offset.
+pub(crate) fn planned_entry(name: &str, size: u64, offset: u64) -> io::Result<ZipEntry> {
+    new_entry(name, 0, size, offset, FILE_ATTRS)
+}
+
+/// A folder entry (`name` ends in `/`) at `offset`.
+pub(crate) fn planned_dir(name: &str, offset: u64) -> io::Result<ZipEntry> {
+    new_entry(name, 0, 0, offset, DIR_ATTRS)
 }
 
 fn new_entry(name: &str, crc32: u32, size: u64, offset: u64, attrs: u32) -> io::Result<ZipEntry> {
@@ -166,7 +134,8 @@ fn new_entry(name: &str, crc32: u32, size: u64, offset: u64, attrs: u32) -> io::
     })
 }
 
-fn local_header(e: &ZipEntry) -> Vec<u8> {
+/// The local file header of `e` (30 bytes and its name).
+pub(crate) fn local_header(e: &ZipEntry) -> Vec<u8> {
     let mut h = Vec::with_capacity(30 + e.name.len());
     h.extend(LOCAL_HEADER_SIG.to_le_bytes());
     h.extend(VERSION_20.to_le_bytes());
