@@ -30,7 +30,7 @@ impl LocalStorage {
         &self.root
     }
 
-    /// The file behind a key. Public so that downloads can hand the file to the OS directly.
+    /// The file behind a key; the key's checks keep it inside the root.
     pub fn path_of(&self, key: &ObjectKey) -> PathBuf {
         let mut path = self.root.clone();
         path.extend(key.segments());

@@ -144,25 +144,3 @@ pub async fn download_to(
     file.flush().await?;
     Ok(written)
 }
-
-/// Reads a whole (small) object into memory. Only for objects bounded by design, such as
-/// reports and manifests; stems and bundles are always streamed.
-pub async fn read_small(
-    storage: &dyn Storage,
-    key: &ObjectKey,
-    limit: u64,
-) -> Result<Vec<u8>, StorageError> {
-    let body = storage.get(key, None).await?;
-    if body.size > limit {
-        return Err(StorageError::Backend(format!(
-            "{key} is {} bytes, more than the {limit} expected",
-            body.size
-        )));
-    }
-    let mut out = Vec::with_capacity(body.size as usize);
-    let mut stream = body.stream;
-    while let Some(chunk) = stream.try_next().await? {
-        out.extend_from_slice(&chunk);
-    }
-    Ok(out)
-}
