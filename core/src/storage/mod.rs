@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use futures_util::TryStreamExt;
 use futures_util::stream::BoxStream;
-use futures_util::{StreamExt, TryStreamExt};
 use tokio::io::AsyncWriteExt;
 
 pub use ingest::{IngestError, Ingested, ingest};
@@ -113,18 +113,6 @@ pub async fn from_config(config: &Config) -> Result<Arc<dyn Storage>, StorageErr
         StorageKind::Local => Arc::new(LocalStorage::open(config.objects_dir()).await?),
         StorageKind::S3 => Arc::new(S3Storage::from_config(&config.s3).await?),
     })
-}
-
-/// Streams a local file into storage (worker outputs, test fixtures).
-pub async fn put_file(
-    storage: &dyn Storage,
-    key: &ObjectKey,
-    path: &Path,
-    content_type: &str,
-) -> Result<u64, StorageError> {
-    let file = tokio::fs::File::open(path).await?;
-    let stream = tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024);
-    storage.put(key, stream.boxed(), content_type).await
 }
 
 /// Streams an object into a local file (the worker reads uploads this way).

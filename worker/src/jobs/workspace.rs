@@ -1,14 +1,12 @@
 //! Shared steps of the render jobs: inputs come down into a private temp folder, outputs go
 //! up under deterministic keys and are recorded.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
-use sha2::{Digest, Sha256};
 use trackout_core::domain::DeliverableKind;
 use trackout_core::services::deliverables::{self, RenderInputs, Rendered};
-use trackout_core::storage::{ObjectKey, download_to, put_file};
+use trackout_core::storage::{IngestError, Ingested, ObjectKey, download_to, ingest};
 use trackout_render::{BeatMeta, Writer};
 use uuid::Uuid;
 
@@ -43,22 +41,6 @@ impl Workspace {
     }
 }
 
-fn sha256_file(path: &Path) -> std::io::Result<(u64, String)> {
-    let mut file = std::fs::File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
-    let mut size = 0u64;
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-        size += n as u64;
-    }
-    Ok((size, hex::encode(hasher.finalize())))
-}
-
 /// Uploads a rendered file under its deterministic key and records it as done. Uploading the
 /// same bytes to the same key twice is harmless, which is what makes a rerun safe.
 pub(crate) async fn store(
@@ -70,12 +52,23 @@ pub(crate) async fn store(
     details: Option<serde_json::Value>,
 ) -> Result<(), JobError> {
     let key = deliverables::key_for(beat_id, kind, fingerprint);
-    let hashed = path.clone();
-    let (size, sha256) = ctx
-        .blocking(move || sha256_file(&hashed))
-        .await?
-        .map_err(|e| JobError::Retry(format!("hashing {}: {e}", kind.as_str())))?;
-    put_file(ctx.storage.as_ref(), &key, &path, kind.content_type()).await?;
+    // One pass: the file is hashed and counted while it streams up (`ingest`).
+    let file = tokio::fs::File::open(&path)
+        .await
+        .map_err(|e| JobError::Retry(format!("opening the rendered {}: {e}", kind.as_str())))?;
+    let body = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
+    let Ingested { size, sha256, .. } = ingest(
+        ctx.storage.as_ref(),
+        &key,
+        body,
+        u64::MAX,
+        kind.content_type(),
+    )
+    .await
+    .map_err(|e| match e {
+        IngestError::Storage(e) => JobError::from(e),
+        other => JobError::Retry(format!("storing the rendered {}: {other}", kind.as_str())),
+    })?;
     let rendered = Rendered {
         kind,
         key,
