@@ -1,0 +1,33 @@
+//! Size caps for producer uploads, checked against `Content-Length` before anything is stored
+//! and counted again while streaming.
+
+use serde::Deserialize;
+
+use super::{ConfigError, Env, GIB, MIB};
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct UploadLimits {
+    pub master_bytes: u64,
+    pub trackout_bytes: u64,
+    pub voice_tag_bytes: u64,
+}
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        UploadLimits {
+            master_bytes: 2 * GIB,
+            trackout_bytes: 8 * GIB,
+            voice_tag_bytes: 64 * MIB,
+        }
+    }
+}
+
+impl UploadLimits {
+    pub(super) fn apply_env(&mut self, env: &Env) -> Result<(), ConfigError> {
+        env.parse("TRACKOUT_MAX_MASTER_BYTES", &mut self.master_bytes)?;
+        env.parse("TRACKOUT_MAX_TRACKOUT_BYTES", &mut self.trackout_bytes)?;
+        env.parse("TRACKOUT_MAX_VOICE_TAG_BYTES", &mut self.voice_tag_bytes)?;
+        Ok(())
+    }
+}
