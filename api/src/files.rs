@@ -9,7 +9,7 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse};
 use futures_util::StreamExt;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use trackout_core::services::downloads::Source;
+use trackout_core::services::commerce::downloads::Source;
 use trackout_core::storage::{ByteRange, ByteStream, ObjectKey, Storage};
 
 use crate::ApiError;

@@ -24,7 +24,7 @@ pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
     let secret = signing_secret(&config).context("loading the token signing key")?;
     let tokens = Tokens::new(secret, Duration::from_secs(config.session_ttl_hours * 3600));
     let payments = trackout_core::payments::from_config(&config).context("setting up payments")?;
-    let downloads = trackout_core::services::download_log::DownloadLog::start(db.clone());
+    let downloads = trackout_core::services::commerce::download_log::DownloadLog::start(db.clone());
     Ok(AppState {
         downloads,
         db,

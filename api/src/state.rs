@@ -14,7 +14,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub tokens: Tokens,
     pub payments: Arc<dyn PaymentProvider>,
-    pub downloads: trackout_core::services::download_log::DownloadLog,
+    pub downloads: trackout_core::services::commerce::download_log::DownloadLog,
 }
 
 impl AppState {

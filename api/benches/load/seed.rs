@@ -11,7 +11,8 @@ use tokio_util::sync::CancellationToken;
 use trackout_api::Application;
 use trackout_api::startup::open_state;
 use trackout_core::config::Config;
-use trackout_core::services::{Actor, accounts, beats, checkout, library, payment_events};
+use trackout_core::services::commerce::{checkout, library, payment_events};
+use trackout_core::services::{Actor, accounts, beats};
 use trackout_worker::{JobContext, Registry, Worker};
 
 pub struct Store {

@@ -3,9 +3,9 @@ use secrecy::ExposeSecret;
 use serde_json::json;
 use tracing::{instrument, warn};
 use trackout_core::payments::{events, signature};
-use trackout_core::services::checkout::{self as service, CheckoutBody, CheckoutStarted};
-use trackout_core::services::licenses::{self, LicenseCheck};
-use trackout_core::services::payment_events;
+use trackout_core::services::commerce::checkout::{self as service, CheckoutBody, CheckoutStarted};
+use trackout_core::services::commerce::licenses::{self, LicenseCheck};
+use trackout_core::services::commerce::payment_events;
 
 use crate::session::Session;
 use crate::{ApiError, AppState};

@@ -7,8 +7,8 @@ use actix_web::{HttpResponse, get, post, web};
 use entity::{beat, purchase};
 use sea_orm::EntityTrait;
 use tracing::instrument;
-use trackout_core::services::checkout::still_payable;
-use trackout_core::services::payment_events::{apply, dev_payment_event};
+use trackout_core::services::commerce::checkout::still_payable;
+use trackout_core::services::commerce::payment_events::{apply, dev_payment_event};
 use uuid::Uuid;
 
 use crate::html::{escape, page as html_page};

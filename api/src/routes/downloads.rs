@@ -5,7 +5,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use std::time::Duration;
 use tracing::instrument;
-use trackout_core::services::{downloads, shares};
+use trackout_core::services::commerce::{downloads, shares};
 
 use crate::files::{StoredFile, serve};
 use crate::html::{escape, page};
@@ -72,7 +72,7 @@ fn size(bytes: Option<u64>) -> String {
 
 /// An engineer's view of a share: JSON for a client, HTML for a person (`Accept: text/html`).
 #[utoipa::path(tag = "library", params(("token" = String, Path)), responses(
-    (status = 200, body = trackout_core::services::shares::SharePage),
+    (status = 200, body = trackout_core::services::commerce::shares::SharePage),
     (status = 403, description = "revoked, expired, or the purchase no longer stands"),
     (status = 404, description = "no such share"),
 ))]

@@ -1,7 +1,7 @@
 use actix_web::{HttpResponse, delete, get, post, web};
 use tracing::instrument;
-use trackout_core::services::library::{self, PurchaseView};
-use trackout_core::services::shares::{self, NewShare, ShareView};
+use trackout_core::services::commerce::library::{self, PurchaseView};
+use trackout_core::services::commerce::shares::{self, NewShare, ShareView};
 use uuid::Uuid;
 
 use crate::session::Session;

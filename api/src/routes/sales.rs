@@ -1,6 +1,6 @@
 use actix_web::{HttpResponse, get, web};
 use tracing::instrument;
-use trackout_core::services::sales::{Sales, for_producer};
+use trackout_core::services::commerce::sales::{Sales, for_producer};
 
 use crate::session::Session;
 use crate::{ApiError, AppState};

@@ -9,6 +9,7 @@ use sea_orm::{
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::access::{own_beat, visible_beat};
 use super::tiers::{default_tiers, tier_view};
 use super::{Actor, BeatView, ProducerView};
 use crate::domain::{BeatStatus, BeatTitle, Bpm, Description, Genre, Isrc, Label, MusicalKey};
@@ -153,19 +154,6 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewBeat) -> Res
     get_own_view(db, actor, id).await
 }
 
-/// The beat if `actor` owns it. Anyone else, whatever the id, gets the same 404.
-pub(crate) async fn own_beat<C: ConnectionTrait>(
-    conn: &C,
-    actor: &Actor,
-    id: Uuid,
-) -> Result<beat::Model> {
-    beat::Entity::find_by_id(id)
-        .filter(beat::Column::ProducerId.eq(actor.user_id))
-        .one(conn)
-        .await?
-        .ok_or(Error::NotFound("beat"))
-}
-
 async fn get_own_view(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<BeatView> {
     let beat = own_beat(db, actor, id).await?;
     Ok(views(db, vec![beat]).await?.remove(0))
@@ -173,14 +161,7 @@ async fn get_own_view(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Resul
 
 /// A published beat for anyone; a draft only for its producer.
 pub async fn get(db: &DatabaseConnection, actor: Option<&Actor>, id: Uuid) -> Result<BeatView> {
-    let beat = beat::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|b| {
-            b.status == BeatStatus::Published.as_str()
-                || actor.is_some_and(|a| a.user_id == b.producer_id)
-        })
-        .ok_or(Error::NotFound("beat"))?;
+    let beat = visible_beat(db, actor, id).await?;
     Ok(views(db, vec![beat]).await?.remove(0))
 }
 

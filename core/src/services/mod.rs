@@ -1,21 +1,14 @@
 //! The store's rules. Handlers call exactly one function here; all SQL lives in this layer.
 
+mod access;
 pub mod accounts;
 pub mod beats;
 pub mod catalog;
-pub mod checkout;
 pub mod checks;
+pub mod commerce;
 pub mod deliverables;
-pub mod download_log;
-pub mod downloads;
-pub mod fulfillment;
-pub mod library;
-pub mod licenses;
-pub mod payment_events;
 pub mod processing;
 pub mod publish;
-pub mod sales;
-pub mod shares;
 pub mod tiers;
 pub mod uploads;
 mod views;

@@ -9,7 +9,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::beats::own_beat;
+use super::access::own_beat;
 use super::{Actor, JobView, UploadView};
 use crate::Result;
 

@@ -3,7 +3,7 @@ use entity::{beat, lease_tier};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use super::beats::own_beat;
+use super::access::own_beat;
 use super::processing::current_check;
 use super::{Actor, BeatView};
 use crate::domain::BeatStatus;

@@ -4,7 +4,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::beats::own_beat;
+use super::access::own_beat;
 use super::{Actor, TierView};
 use crate::domain::{BeatStatus, LeaseTerms, PriceCents, TierKind};
 use crate::{Error, Result};

@@ -9,7 +9,7 @@ use futures_util::Stream;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
-use super::beats::own_beat;
+use super::access::own_beat;
 use super::{Actor, JobView, UploadView, deliverables};
 use crate::config::Config;
 use crate::domain::{DeliverableKind, UploadKind};

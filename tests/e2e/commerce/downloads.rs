@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use trackout_core::auth::{TokenKind, Tokens};
 use trackout_core::payments::events::{EventEnvelope, PaymentEvent};
-use trackout_core::services::payment_events;
+use trackout_core::services::commerce::payment_events;
 use trackout_tests::app::assert_problem;
 
 use super::*;

@@ -5,7 +5,7 @@ use sha2::{Digest, Sha256};
 use tracing::info;
 use trackout_core::jobs::FulfillPurchase;
 use trackout_core::license::LicenseDocument;
-use trackout_core::services::fulfillment::{self, MadeFile};
+use trackout_core::services::commerce::fulfillment::{self, MadeFile};
 use trackout_core::storage::ObjectKey;
 use trackout_render::{BundleFile, personalize_bundle};
 

@@ -10,11 +10,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Actor;
 use super::downloads::PurchasedFile;
-use super::library::{FileLink, files, own};
+use super::library::{FileLink, files};
 use crate::auth::{TokenKind, Tokens, now_seconds};
 use crate::domain::TierKind;
+use crate::services::Actor;
+use crate::services::access::own_purchase;
 use crate::{Error, Result};
 
 const MAX_LIFETIME_SECONDS: u64 = 90 * 24 * 3600;
@@ -82,7 +83,7 @@ pub async fn create(
     purchase_id: Uuid,
     new: NewShare,
 ) -> Result<ShareView> {
-    let purchase = own(db, actor, purchase_id).await?;
+    let purchase = own_purchase(db, actor, purchase_id).await?;
     shareable(&purchase)?;
     let label = crate::domain::clean_text("label", "label", &new.label, 80)?;
     if !(60..=MAX_LIFETIME_SECONDS).contains(&new.expires_in) {
@@ -148,7 +149,7 @@ pub async fn list(
     actor: &Actor,
     purchase_id: Uuid,
 ) -> Result<Vec<ShareView>> {
-    let purchase = own(db, actor, purchase_id).await?;
+    let purchase = own_purchase(db, actor, purchase_id).await?;
     let shares = share::Entity::find()
         .filter(share::Column::PurchaseId.eq(purchase.id))
         .order_by_desc(share::Column::CreatedAt)
@@ -172,7 +173,7 @@ pub async fn revoke(
     purchase_id: Uuid,
     share_id: Uuid,
 ) -> Result<()> {
-    let purchase = own(db, actor, purchase_id).await?;
+    let purchase = own_purchase(db, actor, purchase_id).await?;
     let share = share::Entity::find_by_id(share_id)
         .filter(share::Column::PurchaseId.eq(purchase.id))
         .one(db)

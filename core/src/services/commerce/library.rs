@@ -6,12 +6,12 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Actor;
-use super::deliverables;
 use super::downloads::{self, PurchasedFile, stem_name};
+use crate::Result;
 use crate::auth::Tokens;
 use crate::domain::{DeliverableKind, TierKind};
-use crate::{Error, Result};
+use crate::services::access::own_purchase;
+use crate::services::{Actor, deliverables};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FileLink {
@@ -231,19 +231,6 @@ pub async fn list(
     Ok(out)
 }
 
-/// The buyer's own purchase; anyone else's answers 404.
-pub(crate) async fn own(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    id: Uuid,
-) -> Result<purchase::Model> {
-    purchase::Entity::find_by_id(id)
-        .filter(purchase::Column::BuyerId.eq(actor.user_id))
-        .one(db)
-        .await?
-        .ok_or(Error::NotFound("purchase"))
-}
-
 pub async fn get(
     db: &DatabaseConnection,
     tokens: &Tokens,
@@ -251,6 +238,6 @@ pub async fn get(
     id: Uuid,
     ttl_seconds: u64,
 ) -> Result<PurchaseView> {
-    let p = own(db, actor, id).await?;
+    let p = own_purchase(db, actor, id).await?;
     view(db, tokens, p, ttl_seconds).await
 }

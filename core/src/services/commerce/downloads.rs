@@ -11,9 +11,9 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::deliverables;
 use crate::auth::{TokenKind, Tokens, now_seconds};
 use crate::domain::{DeliverableKind, TierKind};
+use crate::services::deliverables;
 use crate::storage::ObjectKey;
 use crate::{Error, Result};
 

@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Actor;
-use super::tiers::tier_view;
 use crate::config::Config;
 use crate::domain::{BeatStatus, TierKind};
 use crate::payments::{CheckoutRequest, PaymentProvider};
 use crate::queue::now_ms;
+use crate::services::Actor;
+use crate::services::tiers::tier_view;
 use crate::{Error, Result};
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -5,10 +5,10 @@ use sea_orm::sea_query::OnConflict;
 use sea_orm::{DatabaseConnection, EntityTrait, Set};
 use uuid::Uuid;
 
-use super::deliverables;
 use super::downloads::PurchasedFile;
 use crate::Result;
 use crate::domain::{DeliverableKind, LeaseTerms, TierKind};
+use crate::services::deliverables;
 use crate::storage::ObjectKey;
 
 pub struct BaseBundle {

@@ -8,8 +8,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::Actor;
 use crate::Result;
+use crate::services::Actor;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TierSales {

@@ -1,0 +1,12 @@
+//! Selling and delivering: checkout, payment events, fulfilment, the buyer's library, signed
+//! downloads, shares with engineers, license checks and the producer's sales.
+
+pub mod checkout;
+pub mod download_log;
+pub mod downloads;
+pub mod fulfillment;
+pub mod library;
+pub mod licenses;
+pub mod payment_events;
+pub mod sales;
+pub mod shares;
