@@ -7,6 +7,7 @@ use actix_web::{HttpResponse, get, post, web};
 use entity::{beat, purchase};
 use sea_orm::EntityTrait;
 use tracing::instrument;
+use trackout_core::domain::{PaymentProviderKind, PurchaseStatus};
 use trackout_core::services::commerce::checkout::still_payable;
 use trackout_core::services::commerce::payment_events::{apply, dev_payment_event};
 use uuid::Uuid;
@@ -22,7 +23,7 @@ async fn pending(state: &AppState, id: Uuid) -> Result<(purchase::Model, String)
         .one(&state.db)
         .await
         .map_err(trackout_core::Error::from)?
-        .filter(|p| p.provider == "dev")
+        .filter(|p| PaymentProviderKind::Dev.is(&p.provider))
         .ok_or(trackout_core::Error::NotFound("checkout"))?;
     let title = beat::Entity::find_by_id(purchase.beat_id)
         .one(&state.db)
@@ -91,7 +92,7 @@ pub async fn pay(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     let (purchase, _) = pending(&state, *id).await?;
-    if purchase.status == "pending" && !still_payable(&state.db, &purchase).await? {
+    if PurchaseStatus::Pending.is(&purchase.status) && !still_payable(&state.db, &purchase).await? {
         return Err(trackout_core::Error::conflict(
             "checkout_expired",
             "this checkout has expired: the exclusive hold ran out; start again from the beat",

@@ -189,6 +189,10 @@ impl BeatStatus {
             BeatStatus::Sold => "sold",
         }
     }
+
+    pub fn is(self, raw: &str) -> bool {
+        raw == self.as_str()
+    }
 }
 
 #[cfg(test)]

@@ -64,3 +64,28 @@ impl DeliverableKind {
         }
     }
 }
+
+/// Where the render of a deliverable is. Stored as the lower-case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliverableState {
+    Queued,
+    Running,
+    Done,
+    Failed,
+}
+
+impl DeliverableState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliverableState::Queued => "queued",
+            DeliverableState::Running => "running",
+            DeliverableState::Done => "done",
+            DeliverableState::Failed => "failed",
+        }
+    }
+
+    pub fn is(self, raw: &str) -> bool {
+        raw == self.as_str()
+    }
+}

@@ -4,12 +4,14 @@
 mod account;
 mod beat;
 mod deliverable;
+mod purchase;
 mod tier;
 mod upload;
 
 pub use account::{DisplayName, Email, Password, Role};
 pub use beat::{BeatStatus, BeatTitle, Bpm, Description, Genre, Isrc, Label, MusicalKey};
-pub use deliverable::DeliverableKind;
+pub use deliverable::{DeliverableKind, DeliverableState};
+pub use purchase::{PaymentProviderKind, PurchaseStatus, RevokeReason};
 pub use tier::{LeaseTerms, PriceCents, TierKind};
 pub use upload::UploadKind;
 

@@ -1,5 +1,7 @@
 use async_trait::async_trait;
 
+use crate::domain::PaymentProviderKind;
+
 use super::{CheckoutRequest, CheckoutSession, PaymentError, PaymentProvider};
 
 /// Stands in for Stripe in development: the checkout page is served by the store itself and
@@ -23,7 +25,7 @@ impl DevProvider {
 #[async_trait]
 impl PaymentProvider for DevProvider {
     fn name(&self) -> &'static str {
-        "dev"
+        PaymentProviderKind::Dev.as_str()
     }
 
     async fn create_checkout(

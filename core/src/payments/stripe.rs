@@ -8,6 +8,8 @@ use stripe_checkout::checkout_session::{
     ProductData,
 };
 
+use crate::domain::PaymentProviderKind;
+
 use super::{CheckoutRequest, CheckoutSession, PaymentError, PaymentProvider};
 
 /// Stripe Checkout through async-stripe.
@@ -30,7 +32,7 @@ impl StripeProvider {
 #[async_trait]
 impl PaymentProvider for StripeProvider {
     fn name(&self) -> &'static str {
-        "stripe"
+        PaymentProviderKind::Stripe.as_str()
     }
 
     async fn create_checkout(&self, r: CheckoutRequest) -> Result<CheckoutSession, PaymentError> {

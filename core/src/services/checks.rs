@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::deliverables;
 use super::processing::current_check;
-use crate::domain::DeliverableKind;
+use crate::domain::{DeliverableKind, DeliverableState, UploadKind};
 use crate::jobs::RenderLeases;
 use crate::{Result, queue};
 
@@ -25,9 +25,9 @@ pub async fn inputs(db: &DatabaseConnection, beat_id: Uuid) -> Result<Option<Che
     let mut trackout = None;
     let mut master = None;
     for u in uploads {
-        match u.kind.as_str() {
-            "trackout" => trackout = Some(u),
-            "master" => master = Some(u),
+        match UploadKind::from_db(&u.kind) {
+            Some(UploadKind::Trackout) => trackout = Some(u),
+            Some(UploadKind::Master) => master = Some(u),
             _ => {}
         }
     }
@@ -80,8 +80,15 @@ pub async fn record(
     .await?;
     if passes && master_upload_id.is_some() {
         queue::enqueue(&txn, &RenderLeases { beat_id }, max_attempts).await?;
-        deliverables::set_state(&txn, beat_id, &DeliverableKind::LEASES, "queued", "", None)
-            .await?;
+        deliverables::set_state(
+            &txn,
+            beat_id,
+            &DeliverableKind::LEASES,
+            DeliverableState::Queued,
+            "",
+            None,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(true)

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::processing::current_check;
-use crate::domain::{BeatStatus, DeliverableKind};
+use crate::domain::{BeatStatus, DeliverableKind, DeliverableState, UploadKind};
 use crate::jobs::PurgeObject;
 use crate::storage::ObjectKey;
 use crate::{Error, Result, queue};
@@ -104,11 +104,11 @@ pub async fn inputs(db: &DatabaseConnection, beat_id: Uuid) -> Result<Option<Ren
         check_passed: check.is_some_and(|c| c.passes),
     };
     for u in uploads {
-        match u.kind.as_str() {
-            "master" => inputs.master = Some(u),
-            "trackout" => inputs.trackout = Some(u),
-            "voice_tag" => inputs.voice_tag = Some(u),
-            _ => {}
+        match UploadKind::from_db(&u.kind) {
+            Some(UploadKind::Master) => inputs.master = Some(u),
+            Some(UploadKind::Trackout) => inputs.trackout = Some(u),
+            Some(UploadKind::VoiceTag) => inputs.voice_tag = Some(u),
+            None => {}
         }
     }
     Ok(Some(inputs))
@@ -141,7 +141,7 @@ pub async fn set_state<C: ConnectionTrait>(
     conn: &C,
     beat_id: Uuid,
     kinds: &[DeliverableKind],
-    state: &str,
+    state: DeliverableState,
     fingerprint: &str,
     error: Option<&str>,
 ) -> Result<()> {
@@ -150,7 +150,7 @@ pub async fn set_state<C: ConnectionTrait>(
             id: Set(Uuid::now_v7()),
             beat_id: Set(beat_id),
             kind: Set(kind.as_str().to_owned()),
-            state: Set(state.to_owned()),
+            state: Set(state.as_str().to_owned()),
             fingerprint: Set(fingerprint.to_owned()),
             storage_key: Set(None),
             size_bytes: Set(None),
@@ -228,7 +228,7 @@ pub async fn record_done(
         }
     }
     let mut row: deliverable::ActiveModel = existing.into();
-    row.state = Set("done".into());
+    row.state = Set(DeliverableState::Done.as_str().to_owned());
     row.fingerprint = Set(fingerprint.to_owned());
     row.storage_key = Set(Some(rendered.key.to_string()));
     row.size_bytes = Set(Some(i64::try_from(rendered.size).unwrap_or(i64::MAX)));

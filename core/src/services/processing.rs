@@ -12,6 +12,7 @@ use uuid::Uuid;
 use super::access::own_beat;
 use super::{Actor, JobView, UploadView};
 use crate::Result;
+use crate::domain::UploadKind;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -56,8 +57,13 @@ pub(crate) async fn current_check<C: ConnectionTrait>(
         .order_by_asc(upload::Column::Kind)
         .all(conn)
         .await?;
-    let trackout = uploads.iter().find(|u| u.kind == "trackout");
-    let master = uploads.iter().find(|u| u.kind == "master").map(|u| u.id);
+    let trackout = uploads
+        .iter()
+        .find(|u| UploadKind::Trackout.as_str() == u.kind);
+    let master = uploads
+        .iter()
+        .find(|u| UploadKind::Master.as_str() == u.kind)
+        .map(|u| u.id);
     let check = match trackout {
         Some(trackout) => {
             trackout_check::Entity::find()
@@ -79,7 +85,9 @@ pub(crate) async fn current_check<C: ConnectionTrait>(
 pub async fn status(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<Processing> {
     own_beat(db, actor, beat_id).await?;
     let (uploads, check) = current_check(db, beat_id).await?;
-    let has_trackout = uploads.iter().any(|u| u.kind == "trackout");
+    let has_trackout = uploads
+        .iter()
+        .any(|u| UploadKind::Trackout.as_str() == u.kind);
     let jobs = job::Entity::find()
         .filter(job::Column::BeatId.eq(beat_id))
         .order_by_desc(job::Column::CreatedAt)

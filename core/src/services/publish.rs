@@ -6,7 +6,7 @@ use uuid::Uuid;
 use super::access::own_beat;
 use super::processing::current_check;
 use super::{Actor, BeatView};
-use crate::domain::BeatStatus;
+use crate::domain::{BeatStatus, DeliverableState};
 use crate::{Error, Result};
 
 /// Puts a beat in the catalog once its master and trackout are uploaded, its trackout check
@@ -57,7 +57,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> R
         .filter(|kind| {
             !rendered
                 .iter()
-                .any(|d| d.kind == kind.as_str() && d.state == "done")
+                .any(|d| d.kind == kind.as_str() && DeliverableState::Done.is(&d.state))
         })
         .map(|kind| kind.as_str())
         .collect();

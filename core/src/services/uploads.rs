@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::access::own_beat;
 use super::{Actor, JobView, UploadView, deliverables};
 use crate::config::Config;
-use crate::domain::{DeliverableKind, UploadKind};
+use crate::domain::{DeliverableKind, DeliverableState, UploadKind};
 use crate::jobs::{CheckTrackout, PurgeObject, RenderPreview};
 use crate::queue;
 use crate::storage::{IngestError, ObjectKey, Storage, ingest};
@@ -201,8 +201,15 @@ async fn record(
             .await?
             .is_some();
     if kind != UploadKind::Trackout && has_master {
-        deliverables::set_state(&txn, beat_id, &DeliverableKind::PREVIEW, "queued", "", None)
-            .await?;
+        deliverables::set_state(
+            &txn,
+            beat_id,
+            &DeliverableKind::PREVIEW,
+            DeliverableState::Queued,
+            "",
+            None,
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(UploadAccepted {

@@ -3,6 +3,7 @@ use std::sync::Arc;
 use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use tracing::info;
+use trackout_core::domain::PurchaseStatus;
 use trackout_core::jobs::FulfillPurchase;
 use trackout_core::license::LicenseDocument;
 use trackout_core::services::commerce::fulfillment::{self, MadeFile};
@@ -35,7 +36,7 @@ impl RunJob for FulfillPurchase {
             info!("the purchase is gone");
             return Ok(());
         };
-        if order.purchase.status != "paid" {
+        if !PurchaseStatus::Paid.is(&order.purchase.status) {
             info!(status = %order.purchase.status, "the purchase is not paid; nothing to deliver");
             return Ok(());
         }

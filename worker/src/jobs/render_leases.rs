@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use tracing::info;
-use trackout_core::domain::DeliverableKind;
+use trackout_core::domain::{DeliverableKind, DeliverableState};
 use trackout_core::jobs::RenderLeases;
 use trackout_core::services::deliverables;
 use trackout_render::{build_bundle, render_mp3_lease, render_wav_lease};
@@ -30,8 +30,15 @@ impl RunJob for RenderLeases {
             info!("the lease files are already rendered from these inputs");
             return Ok(());
         }
-        deliverables::set_state(&ctx.db, self.beat_id, &KINDS, "running", &fingerprint, None)
-            .await?;
+        deliverables::set_state(
+            &ctx.db,
+            self.beat_id,
+            &KINDS,
+            DeliverableState::Running,
+            &fingerprint,
+            None,
+        )
+        .await?;
         let meta = meta(&inputs);
         let rendered = async {
             let ws = Workspace::new()?;

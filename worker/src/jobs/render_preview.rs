@@ -1,7 +1,7 @@
 use std::sync::Arc;
 
 use tracing::info;
-use trackout_core::domain::DeliverableKind;
+use trackout_core::domain::{DeliverableKind, DeliverableState};
 use trackout_core::jobs::RenderPreview;
 use trackout_core::services::deliverables;
 use trackout_render::{PreviewSettings, render_preview_with_peaks};
@@ -27,8 +27,15 @@ impl RunJob for RenderPreview {
             info!("the preview is already rendered from these inputs");
             return Ok(());
         }
-        deliverables::set_state(&ctx.db, self.beat_id, &KINDS, "running", &fingerprint, None)
-            .await?;
+        deliverables::set_state(
+            &ctx.db,
+            self.beat_id,
+            &KINDS,
+            DeliverableState::Running,
+            &fingerprint,
+            None,
+        )
+        .await?;
         let rendered = async {
             let ws = Workspace::new()?;
             let master_path = ws.fetch(&ctx, &master.storage_key, "master.wav").await?;

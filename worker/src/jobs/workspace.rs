@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use trackout_core::domain::DeliverableKind;
+use trackout_core::domain::{DeliverableKind, DeliverableState};
 use trackout_core::services::deliverables::{self, RenderInputs, Rendered};
 use trackout_core::storage::{IngestError, Ingested, ObjectKey, download_to, ingest};
 use trackout_render::{BeatMeta, Writer};
@@ -101,7 +101,7 @@ pub(crate) async fn failed(
         &ctx.db,
         beat_id,
         kinds,
-        "failed",
+        DeliverableState::Failed,
         fingerprint,
         Some(&reason),
     )
@@ -121,7 +121,8 @@ pub(crate) async fn up_to_date(
 ) -> Result<bool, JobError> {
     for kind in kinds {
         let row = deliverables::current(&ctx.db, beat_id, *kind).await?;
-        if !row.is_some_and(|d| d.state == "done" && d.fingerprint == fingerprint) {
+        if !row.is_some_and(|d| DeliverableState::Done.is(&d.state) && d.fingerprint == fingerprint)
+        {
             return Ok(false);
         }
     }

@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::config::Config;
-use crate::domain::{BeatStatus, TierKind};
+use crate::domain::{BeatStatus, PurchaseStatus, TierKind};
 use crate::payments::{CheckoutRequest, PaymentProvider};
 use crate::queue::now_ms;
 use crate::services::Actor;
@@ -138,7 +138,7 @@ pub async fn start(
         currency: Set(config.commerce.currency.clone()),
         terms: Set(serde_json::to_value(view.terms).unwrap_or_default()),
         buyer_name: Set(buyer.display_name.clone()),
-        status: Set("pending".into()),
+        status: Set(PurchaseStatus::Pending.as_str().to_owned()),
         provider: Set(payments.name().into()),
         checkout_session_id: Set(None),
         payment_intent_id: Set(None),
@@ -190,7 +190,10 @@ pub async fn start(
             tracing::error!(error = %e, %purchase_id, "creating a checkout session failed");
             let txn = crate::db::write_txn(db).await?;
             purchase::Entity::update_many()
-                .col_expr(purchase::Column::Status, Expr::value("cancelled"))
+                .col_expr(
+                    purchase::Column::Status,
+                    Expr::value(PurchaseStatus::Cancelled.as_str()),
+                )
                 .col_expr(purchase::Column::UpdatedAt, Expr::value(Utc::now()))
                 .filter(purchase::Column::Id.eq(purchase_id))
                 .exec(&txn)
@@ -208,7 +211,7 @@ pub async fn start(
 /// Whether a pending purchase can still be paid: an exclusive only while its hold is its own
 /// and running. (Stripe enforces the same through the session's `expires_at`.)
 pub async fn still_payable(db: &DatabaseConnection, purchase: &purchase::Model) -> Result<bool> {
-    if purchase.status != "pending" {
+    if !PurchaseStatus::Pending.is(&purchase.status) {
         return Ok(false);
     }
     if purchase.tier_kind != TierKind::Exclusive.as_str() {

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{TokenKind, Tokens, now_seconds};
-use crate::domain::{DeliverableKind, TierKind};
+use crate::domain::{DeliverableKind, PurchaseStatus, TierKind};
 use crate::services::deliverables;
 use crate::storage::ObjectKey;
 use crate::{Error, Result};
@@ -284,9 +284,9 @@ pub fn stem_name(stem: &serde_json::Value) -> Option<String> {
 /// includes the file. Anything else answers as if the file did not exist, except a revoked
 /// purchase, which the buyer is told about.
 pub(crate) fn check_access(purchase: &purchase::Model, file: &PurchasedFile) -> Result<()> {
-    match purchase.status.as_str() {
-        "paid" => {}
-        "revoked" => {
+    match PurchaseStatus::from_db(&purchase.status) {
+        Some(PurchaseStatus::Paid) => {}
+        Some(PurchaseStatus::Revoked) => {
             return Err(Error::Forbidden(format!(
                 "this purchase was {}; its files are no longer available",
                 purchase.revoke_reason.as_deref().unwrap_or("revoked")

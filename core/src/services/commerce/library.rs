@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::downloads::{self, PurchasedFile, stem_name};
 use crate::Result;
 use crate::auth::Tokens;
-use crate::domain::{DeliverableKind, TierKind};
+use crate::domain::{DeliverableKind, PurchaseStatus, TierKind};
 use crate::services::access::own_purchase;
 use crate::services::{Actor, deliverables};
 
@@ -60,7 +60,7 @@ pub(crate) async fn files(
     ttl_seconds: u64,
     with_licenses: bool,
 ) -> Result<Vec<FileLink>> {
-    if purchase.status != "paid" {
+    if !PurchaseStatus::Paid.is(&purchase.status) {
         return Ok(Vec::new());
     }
     let tier = TierKind::parse(&purchase.tier_kind)?;
@@ -220,7 +220,7 @@ pub async fn list(
 ) -> Result<Vec<PurchaseView>> {
     let purchases = purchase::Entity::find()
         .filter(purchase::Column::BuyerId.eq(actor.user_id))
-        .filter(purchase::Column::Status.ne("cancelled"))
+        .filter(purchase::Column::Status.ne(PurchaseStatus::Cancelled.as_str()))
         .order_by_desc(purchase::Column::CreatedAt)
         .all(db)
         .await?;

@@ -1,6 +1,7 @@
 //! Public verification of a license: anyone holding a license ID can ask whether it is
 //! genuine and still valid (a label, a distributor, a sync agent).
 
+use crate::domain::PurchaseStatus;
 use entity::{beat, purchase, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::Serialize;
@@ -38,7 +39,7 @@ pub async fn verify(db: &DatabaseConnection, license_id: &str) -> Result<License
     };
     Ok(LicenseCheck {
         license_id: purchase.license_id.unwrap_or_default(),
-        valid: purchase.status == "paid",
+        valid: PurchaseStatus::Paid.is(&purchase.status),
         status: purchase.status,
         beat_title: beat.map(|b| b.title).unwrap_or_default(),
         producer: producer.unwrap_or_default(),

@@ -14,7 +14,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::checkout::release_hold;
-use crate::domain::{BeatStatus, TierKind};
+use crate::domain::{BeatStatus, PurchaseStatus, RevokeReason, TierKind};
 use crate::jobs::FulfillPurchase;
 use crate::payments::events::{EventEnvelope, PaymentEvent};
 use crate::{Error, Result, queue};
@@ -84,10 +84,10 @@ pub async fn apply(
             cancel(&txn, *purchase_id, session_id).await?;
         }
         PaymentEvent::Refunded { payment_intent } => {
-            revoke(&txn, payment_intent, "refunded").await?
+            revoke(&txn, payment_intent, RevokeReason::Refunded).await?
         }
         PaymentEvent::Disputed { payment_intent } => {
-            revoke(&txn, payment_intent, "disputed").await?
+            revoke(&txn, payment_intent, RevokeReason::Disputed).await?
         }
         PaymentEvent::Ignored => {}
     }
@@ -145,7 +145,10 @@ async fn complete(
     }
     let now = Utc::now();
     let updated = purchase::Entity::update_many()
-        .col_expr(purchase::Column::Status, Expr::value("paid"))
+        .col_expr(
+            purchase::Column::Status,
+            Expr::value(PurchaseStatus::Paid.as_str()),
+        )
         .col_expr(purchase::Column::PaidAt, Expr::value(Some(now)))
         .col_expr(purchase::Column::UpdatedAt, Expr::value(now))
         .col_expr(
@@ -157,7 +160,7 @@ async fn complete(
             Expr::value(Some(license_id(purchase.id))),
         )
         .filter(purchase::Column::Id.eq(purchase.id))
-        .filter(purchase::Column::Status.eq("pending"))
+        .filter(purchase::Column::Status.eq(PurchaseStatus::Pending.as_str()))
         .exec(txn)
         .await?;
     if updated.rows_affected == 0 {
@@ -207,10 +210,13 @@ async fn cancel(txn: &DatabaseTransaction, purchase_id: Uuid, session_id: &str) 
         return Ok(());
     };
     purchase::Entity::update_many()
-        .col_expr(purchase::Column::Status, Expr::value("cancelled"))
+        .col_expr(
+            purchase::Column::Status,
+            Expr::value(PurchaseStatus::Cancelled.as_str()),
+        )
         .col_expr(purchase::Column::UpdatedAt, Expr::value(Utc::now()))
         .filter(purchase::Column::Id.eq(purchase.id))
-        .filter(purchase::Column::Status.eq("pending"))
+        .filter(purchase::Column::Status.eq(PurchaseStatus::Pending.as_str()))
         .exec(txn)
         .await?;
     release_hold(txn, purchase.beat_id, purchase.id).await
@@ -224,7 +230,10 @@ async fn mark_revoked<C: ConnectionTrait>(
 ) -> Result<()> {
     let now = Utc::now();
     purchase::Entity::update_many()
-        .col_expr(purchase::Column::Status, Expr::value("revoked"))
+        .col_expr(
+            purchase::Column::Status,
+            Expr::value(PurchaseStatus::Revoked.as_str()),
+        )
         .col_expr(
             purchase::Column::PaymentIntentId,
             Expr::value(Some(payment_intent.to_owned())),
@@ -236,7 +245,10 @@ async fn mark_revoked<C: ConnectionTrait>(
         )
         .col_expr(purchase::Column::UpdatedAt, Expr::value(now))
         .filter(purchase::Column::Id.eq(purchase_id))
-        .filter(purchase::Column::Status.is_in(["pending", "paid"]))
+        .filter(purchase::Column::Status.is_in([
+            PurchaseStatus::Pending.as_str(),
+            PurchaseStatus::Paid.as_str(),
+        ]))
         .exec(conn)
         .await?;
     Ok(())
@@ -244,10 +256,14 @@ async fn mark_revoked<C: ConnectionTrait>(
 
 /// Refunds and disputes end a purchase whenever they arrive; a purchase not yet completed
 /// finds the revocation waiting when its completion comes.
-async fn revoke(txn: &DatabaseTransaction, payment_intent: &str, reason: &str) -> Result<()> {
+async fn revoke(
+    txn: &DatabaseTransaction,
+    payment_intent: &str,
+    reason: RevokeReason,
+) -> Result<()> {
     revoked_payment::Entity::insert(revoked_payment::ActiveModel {
         payment_intent_id: Set(payment_intent.to_owned()),
-        reason: Set(reason.to_owned()),
+        reason: Set(reason.as_str().to_owned()),
         created_at: Set(Utc::now()),
     })
     .on_conflict(
@@ -262,7 +278,7 @@ async fn revoke(txn: &DatabaseTransaction, payment_intent: &str, reason: &str) -
         .all(txn)
         .await?;
     for p in purchases {
-        mark_revoked(txn, p.id, payment_intent, reason).await?;
+        mark_revoked(txn, p.id, payment_intent, reason.as_str()).await?;
     }
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! A producer's sales: every completed purchase of their beats, per beat and tier, with totals.
 
+use crate::domain::PurchaseStatus;
 use std::collections::BTreeMap;
 
 use entity::{beat, purchase};
@@ -62,12 +63,18 @@ pub async fn for_producer(db: &DatabaseConnection, actor: &Actor, currency: &str
         .collect();
     let purchases = purchase::Entity::find()
         .filter(purchase::Column::BeatId.is_in(beats.keys().copied().collect::<Vec<_>>()))
-        .filter(purchase::Column::Status.is_in(["paid", "revoked"]))
+        .filter(purchase::Column::Status.is_in([
+            PurchaseStatus::Paid.as_str(),
+            PurchaseStatus::Revoked.as_str(),
+        ]))
         .order_by_desc(purchase::Column::PaidAt)
         .all(db)
         .await?;
     let mut per_beat: BTreeMap<Uuid, BTreeMap<String, (u64, i64)>> = BTreeMap::new();
-    for p in purchases.iter().filter(|p| p.status == "paid") {
+    for p in purchases
+        .iter()
+        .filter(|p| PurchaseStatus::Paid.is(&p.status))
+    {
         let entry = per_beat
             .entry(p.beat_id)
             .or_default()

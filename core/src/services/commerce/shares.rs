@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::downloads::PurchasedFile;
 use super::library::{FileLink, files};
 use crate::auth::{TokenKind, Tokens, now_seconds};
-use crate::domain::TierKind;
+use crate::domain::{PurchaseStatus, TierKind};
 use crate::services::Actor;
 use crate::services::access::own_purchase;
 use crate::{Error, Result};
@@ -61,7 +61,7 @@ struct ShareClaims {
 }
 
 fn shareable(purchase: &purchase::Model) -> Result<()> {
-    if purchase.status != "paid" {
+    if !PurchaseStatus::Paid.is(&purchase.status) {
         return Err(Error::conflict(
             "not_paid",
             "only a completed purchase can be shared",
@@ -221,7 +221,7 @@ pub async fn open(
         .one(db)
         .await?
         .ok_or(Error::NotFound("share"))?;
-    if purchase.status != "paid" {
+    if !PurchaseStatus::Paid.is(&purchase.status) {
         return Err(Error::Forbidden(
             "the purchase behind this link is no longer valid".into(),
         ));
