@@ -14,10 +14,12 @@ use crate::{ApiError, AppState, openapi, routes};
 
 /// Opens the database (migrating it) and the storage backend the configuration names.
 pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
+    db::migrate(&config)
+        .await
+        .with_context(|| format!("migrating {}", redact(&config.database_url())))?;
     let db = db::connect(&config)
         .await
         .with_context(|| format!("connecting to {}", redact(&config.database_url())))?;
-    db::migrate(&db).await.context("migrating the database")?;
     let storage = storage::from_config(&config)
         .await
         .context("opening object storage")?;

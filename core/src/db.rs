@@ -9,6 +9,10 @@ use crate::config::Config;
 /// Opens the database named by the configuration. SQLite gets WAL and a busy timeout so that
 /// the API and the in-process worker can write at the same time without `database is locked`.
 pub async fn connect(config: &Config) -> Result<DatabaseConnection, sea_orm::DbErr> {
+    open(config, config.database_max_connections).await
+}
+
+async fn open(config: &Config, max_connections: u32) -> Result<DatabaseConnection, sea_orm::DbErr> {
     let url = config.database_url();
     if let Some(path) = url
         .strip_prefix("sqlite://")
@@ -21,7 +25,7 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, sea_orm::DbE
     }
     let mut options = ConnectOptions::new(url.clone());
     options
-        .max_connections(config.database_max_connections)
+        .max_connections(max_connections)
         .connect_timeout(Duration::from_secs(5))
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
@@ -35,10 +39,21 @@ pub async fn connect(config: &Config) -> Result<DatabaseConnection, sea_orm::DbE
     Database::connect(options).await
 }
 
-/// Applies pending migrations. Several processes may start at once against a fresh database
-/// (`serve` and `worker` side by side): the losers of that race see a conflict, wait for the
-/// winner to finish, and find nothing left to do.
-pub async fn migrate(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
+/// Applies pending migrations on a connection of their own, closed before the store opens its
+/// pool. A pooled SQLite connection that was open while a migration rebuilt a table kept sqlx's
+/// idea of that table's columns: it then read `RETURNING *` of the rebuilt table with the old
+/// column types (an integer decoded as text), on whichever connection a query happened to use.
+pub async fn migrate(config: &Config) -> Result<(), sea_orm::DbErr> {
+    let db = open(config, 1).await?;
+    let migrated = apply_migrations(&db).await;
+    db.close().await?;
+    migrated
+}
+
+/// Several processes may start at once against a fresh database (`serve` and `worker` side by
+/// side): the losers of that race see a conflict, wait for the winner to finish, and find
+/// nothing left to do.
+async fn apply_migrations(db: &DatabaseConnection) -> Result<(), sea_orm::DbErr> {
     let mut attempt = 0;
     loop {
         match Migrator::up(db, None).await {

@@ -12,7 +12,6 @@ pub struct Model {
     /// `queued`, `running`, `done` or `dead`.
     pub state: String,
     pub attempts: i32,
-    pub max_attempts: i32,
     pub run_at_ms: i64,
     pub locked_by: Option<String>,
     pub locked_until_ms: Option<i64>,

@@ -6,6 +6,7 @@ mod m20261121_000001_accounts_and_beats;
 mod m20261121_000002_uploads_and_jobs;
 mod m20261121_000003_deliverables;
 mod m20261121_000004_commerce;
+mod m20261201_000005_jobs_retry_policy;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_uploads_and_jobs::Migration),
             Box::new(m20261121_000003_deliverables::Migration),
             Box::new(m20261121_000004_commerce::Migration),
+            Box::new(m20261201_000005_jobs_retry_policy::Migration),
         ]
     }
 }

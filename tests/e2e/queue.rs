@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 use trackout_core::jobs::JobPayload;
-use trackout_core::queue::{self, Queue};
+use trackout_core::queue::{self, Queue, RetryPolicy};
 use trackout_tests::TestApp;
 use trackout_worker::{JobContext, JobError, Registry, RunJob, Worker};
 use uuid::Uuid;
@@ -56,9 +56,35 @@ impl RunJob for AlwaysFails {
     }
 }
 
+/// Fails the way a service of the store fails: by the kind of the error.
+#[derive(Serialize, Deserialize)]
+struct FailsWith {
+    storage: bool,
+}
+
+impl JobPayload for FailsWith {
+    const KIND: &'static str = "test_fails_with";
+}
+
+impl RunJob for FailsWith {
+    async fn run(self, _ctx: Arc<JobContext>) -> Result<(), JobError> {
+        Err(if self.storage {
+            trackout_core::Error::from(trackout_core::storage::StorageError::Io(
+                std::io::Error::other("the disk went away"),
+            ))
+        } else {
+            trackout_core::Error::invalid("master", "this master can never be rendered")
+        }
+        .into())
+    }
+}
+
 fn registry() -> Registry {
     let mut registry = Registry::store_jobs();
-    registry.register::<Count>().register::<AlwaysFails>();
+    registry
+        .register::<Count>()
+        .register::<AlwaysFails>()
+        .register::<FailsWith>();
     registry
 }
 
@@ -103,7 +129,6 @@ async fn two_workers_never_run_the_same_job() {
                 n,
                 sleep_ms: 5,
             },
-            3,
         )
         .await
         .unwrap();
@@ -129,8 +154,12 @@ async fn two_workers_never_run_the_same_job() {
 
 #[tokio::test]
 async fn a_job_failing_every_time_ends_dead_with_its_error() {
-    let app = TestApp::builder().registry(registry()).spawn().await;
-    let id = queue::enqueue(&app.state.db, &AlwaysFails, 3)
+    let app = TestApp::builder()
+        .registry(registry())
+        .config(|c| c.worker.max_attempts = 3)
+        .spawn()
+        .await;
+    let id = queue::enqueue(&app.state.db, &AlwaysFails)
         .await
         .unwrap()
         .id;
@@ -160,7 +189,6 @@ async fn a_job_whose_worker_died_runs_again_after_its_lease() {
             n: 0,
             sleep_ms: 0,
         },
-        3,
     )
     .await
     .unwrap()
@@ -170,8 +198,11 @@ async fn a_job_whose_worker_died_runs_again_after_its_lease() {
     let doomed = Queue::new(
         app.state.db.clone(),
         "doomed".into(),
-        Duration::from_secs(1),
-        Duration::ZERO,
+        RetryPolicy {
+            lease: Duration::from_secs(1),
+            max_attempts: 3,
+            backoff: Duration::ZERO,
+        },
     );
     let claimed = doomed.claim().await.unwrap().expect("the job is claimable");
     assert_eq!(claimed.id, id);
@@ -209,7 +240,6 @@ async fn a_long_job_keeps_its_lease_by_heartbeat() {
             n: 0,
             sleep_ms: 5_000,
         },
-        3,
     )
     .await
     .unwrap();
@@ -235,9 +265,7 @@ async fn an_unknown_job_kind_ends_dead_with_a_reason() {
     impl JobPayload for FromTheFuture {
         const KIND: &'static str = "render_hologram";
     }
-    queue::enqueue(&app.state.db, &FromTheFuture, 5)
-        .await
-        .unwrap();
+    queue::enqueue(&app.state.db, &FromTheFuture).await.unwrap();
     let jobs = wait_until_settled(&app, Duration::from_secs(10)).await;
     assert_eq!(jobs[0].state, "dead");
     assert_eq!(
@@ -268,7 +296,6 @@ async fn shutdown_releases_the_job_in_hand_once_the_grace_period_is_over() {
             n: 0,
             sleep_ms: 60_000,
         },
-        3,
     )
     .await
     .unwrap()
@@ -300,4 +327,96 @@ async fn shutdown_releases_the_job_in_hand_once_the_grace_period_is_over() {
         "a released attempt does not count against the job"
     );
     assert_eq!(job.locked_by, None);
+}
+
+#[tokio::test]
+async fn bad_input_dies_at_once_while_a_storage_fault_is_retried() {
+    let app = TestApp::builder()
+        .registry(registry())
+        .config(|c| c.worker.max_attempts = 3)
+        .spawn()
+        .await;
+    let bad = queue::enqueue(&app.state.db, &FailsWith { storage: false })
+        .await
+        .unwrap()
+        .id;
+    let flaky = queue::enqueue(&app.state.db, &FailsWith { storage: true })
+        .await
+        .unwrap()
+        .id;
+    let jobs = wait_until_settled(&app, Duration::from_secs(10)).await;
+    let bad = jobs.iter().find(|j| j.id == bad).unwrap();
+    assert_eq!((bad.state.as_str(), bad.attempts), ("dead", 1), "{bad:?}");
+    assert!(
+        bad.last_error
+            .as_deref()
+            .unwrap()
+            .contains("can never be rendered")
+    );
+    let flaky = jobs.iter().find(|j| j.id == flaky).unwrap();
+    assert_eq!(
+        (flaky.state.as_str(), flaky.attempts),
+        ("dead", 3),
+        "{flaky:?}"
+    );
+    assert!(
+        flaky
+            .last_error
+            .as_deref()
+            .unwrap()
+            .contains("the disk went away"),
+        "the cause chain is kept: {flaky:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_job_abandoned_on_its_last_attempt_is_buried_with_the_reason() {
+    let app = TestApp::builder()
+        .without_worker()
+        .config(|c| {
+            c.worker.lease_seconds = 3;
+            c.worker.max_attempts = 1;
+        })
+        .spawn()
+        .await;
+    let test = Uuid::new_v4();
+    let id = queue::enqueue(
+        &app.state.db,
+        &Count {
+            test,
+            n: 0,
+            sleep_ms: 0,
+        },
+    )
+    .await
+    .unwrap()
+    .id;
+    let policy = RetryPolicy {
+        lease: Duration::from_millis(200),
+        max_attempts: 1,
+        backoff: Duration::ZERO,
+    };
+    let doomed = Queue::new(app.state.db.clone(), "doomed".into(), policy);
+    assert_eq!(doomed.claim().await.unwrap().map(|j| j.id), Some(id));
+    tokio::time::sleep(Duration::from_millis(400)).await;
+
+    let rescuer = Queue::new(app.state.db.clone(), "rescuer".into(), policy);
+    assert!(
+        rescuer.claim().await.unwrap().is_none(),
+        "a job out of attempts is not handed out again"
+    );
+    let job = job::Entity::find_by_id(id)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.state, "dead");
+    assert!(
+        job.last_error
+            .as_deref()
+            .unwrap()
+            .contains("stopped responding on its last attempt"),
+        "{job:?}"
+    );
+    assert!(runs(test).is_empty(), "it never ran");
 }

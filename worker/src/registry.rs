@@ -18,7 +18,10 @@ pub enum JobError {
 }
 
 impl From<trackout_core::Error> for JobError {
+    /// Failures by kind: what the caller got wrong stays wrong however often it is tried; the
+    /// database, storage, a provider or our own hiccup may well pass next time.
     fn from(e: trackout_core::Error) -> Self {
+        use trackout_core::Error;
         let mut message = e.to_string();
         let mut source = std::error::Error::source(&e);
         while let Some(cause) = source {
@@ -26,7 +29,24 @@ impl From<trackout_core::Error> for JobError {
             message.push_str(&cause.to_string());
             source = cause.source();
         }
-        JobError::Retry(message)
+        match e {
+            Error::Database(_) | Error::Storage(_) | Error::Unavailable(_) | Error::Internal(_) => {
+                JobError::Retry(message)
+            }
+            // A constraint that trips inside a job is a race with another run of it, which the
+            // next attempt sees settled.
+            Error::Conflict { code, .. } if code == "already_exists" || code == "conflict" => {
+                JobError::Retry(message)
+            }
+            Error::NotFound(_)
+            | Error::Invalid { .. }
+            | Error::Conflict { .. }
+            | Error::Unauthorized { .. }
+            | Error::Forbidden(_)
+            | Error::TooLarge { .. }
+            | Error::UnsupportedMediaType { .. }
+            | Error::UploadInterrupted(_) => JobError::Permanent(message),
+        }
     }
 }
 

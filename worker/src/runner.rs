@@ -5,7 +5,7 @@ use entity::job;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, error, info, info_span, warn};
 use trackout_core::config::WorkerConfig;
-use trackout_core::queue::{Failure, Queue};
+use trackout_core::queue::{Failure, Queue, RetryPolicy};
 
 use crate::{JobContext, JobError, Registry};
 
@@ -54,13 +54,15 @@ impl Worker {
         &self.worker_id
     }
 
+    /// The retry policy is the runner's: every job gets the same lease, attempts and backoff,
+    /// whoever enqueued it.
     fn queue(&self) -> Queue {
-        Queue::new(
-            self.ctx.db.clone(),
-            self.worker_id.clone(),
-            self.config.lease(),
-            Duration::from_millis(self.config.retry_backoff_ms),
-        )
+        let policy = RetryPolicy {
+            lease: self.config.lease(),
+            max_attempts: self.config.max_attempts,
+            backoff: Duration::from_millis(self.config.retry_backoff_ms),
+        };
+        Queue::new(self.ctx.db.clone(), self.worker_id.clone(), policy)
     }
 
     /// Runs until `shutdown` is cancelled; then finishes (or, past the grace period,
@@ -74,13 +76,7 @@ impl Worker {
             let shutdown = shutdown.clone();
             slots.spawn(async move { this.slot(slot, shutdown).await });
         }
-        let sweeper = {
-            let this = Arc::clone(&this);
-            let shutdown = shutdown.clone();
-            tokio::spawn(async move { this.sweep(shutdown).await })
-        };
         while slots.join_next().await.is_some() {}
-        sweeper.abort();
         info!(worker = %this.worker_id, "worker stopped");
     }
 
@@ -103,23 +99,6 @@ impl Worker {
                         _ = shutdown.cancelled() => {}
                     }
                 }
-            }
-        }
-    }
-
-    /// Buries jobs abandoned on their last attempt, once per lease period.
-    async fn sweep(&self, shutdown: CancellationToken) {
-        let queue = self.queue();
-        let mut every = tokio::time::interval(self.config.lease());
-        loop {
-            tokio::select! {
-                _ = every.tick() => {}
-                _ = shutdown.cancelled() => return,
-            }
-            match queue.bury_abandoned().await {
-                Ok(0) => {}
-                Ok(n) => warn!(jobs = n, "buried jobs abandoned by a lost worker"),
-                Err(e) => error!(error = %e, "burying abandoned jobs failed"),
             }
         }
     }

@@ -126,7 +126,7 @@ pub async fn store(server: Option<&str>) -> Store {
         .unwrap()
         .unwrap();
     let event = payment_events::dev_payment_event(&purchase).unwrap();
-    payment_events::apply(&db, &event, 3).await.unwrap();
+    payment_events::apply(&db, &event).await.unwrap();
     let (path, key, bytes) = loop {
         let view = library::get(&db, &tokens, &artist, purchase.id, 3600)
             .await

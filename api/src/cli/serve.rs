@@ -106,10 +106,9 @@ pub async fn worker() -> anyhow::Result<()> {
 
 pub async fn migrate() -> anyhow::Result<()> {
     let config = load_config()?;
-    let db = trackout_core::db::connect(&config)
+    trackout_core::db::migrate(&config)
         .await
-        .with_context(|| format!("connecting to {}", redact(&config.database_url())))?;
-    trackout_core::db::migrate(&db).await.context("migrating")?;
+        .with_context(|| format!("migrating {}", redact(&config.database_url())))?;
     info!("migrations applied");
     Ok(())
 }

@@ -91,7 +91,7 @@ pub async fn remove(
     session: Session,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    service::delete(&state.db, &session.0, *id, state.config.worker.max_attempts).await?;
+    service::delete(&state.db, &session.0, *id).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

@@ -80,8 +80,7 @@ pub async fn stripe_webhook(
     }
     let envelope =
         events::parse(&body).map_err(|e| ApiError::bad_request("bad_event", e.to_string()))?;
-    let applied =
-        payment_events::apply(&state.db, &envelope, state.config.worker.max_attempts).await?;
+    let applied = payment_events::apply(&state.db, &envelope).await?;
     tracing::info!(event = %envelope.id, kind = %envelope.event_type, ?applied, "webhook");
     Ok(HttpResponse::Ok().json(json!({ "received": true })))
 }

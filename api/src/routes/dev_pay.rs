@@ -100,7 +100,7 @@ pub async fn pay(
         .into());
     }
     let event = dev_payment_event(&purchase)?;
-    apply(&state.db, &event, state.config.worker.max_attempts).await?;
+    apply(&state.db, &event).await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((
             header::LOCATION,

@@ -16,7 +16,6 @@ SET state = 'running', locked_by = $1, locked_until_ms = $2, attempts = attempts
 WHERE id = (
     SELECT id FROM jobs
     WHERE ((state = 'queued' AND run_at_ms <= $4) OR (state = 'running' AND locked_until_ms < $4))
-      AND attempts < max_attempts
     ORDER BY run_at_ms, id
     LIMIT 1
     FOR UPDATE SKIP LOCKED
@@ -29,7 +28,6 @@ SET state = 'running', locked_by = ?, locked_until_ms = ?, attempts = attempts +
 WHERE id = (
     SELECT id FROM jobs
     WHERE ((state = 'queued' AND run_at_ms <= ?) OR (state = 'running' AND locked_until_ms < ?))
-      AND attempts < max_attempts
     ORDER BY run_at_ms, id
     LIMIT 1
 )

@@ -2,6 +2,9 @@
 //! with a lease, heartbeated while it runs, retried with exponential backoff, and buried
 //! (`dead`, with its last error) after its last attempt. A worker that dies simply stops
 //! heartbeating: once the lease lapses another worker claims the job again.
+//!
+//! How many attempts and how long between them is the runner's policy ([`RetryPolicy`]), not
+//! something each caller that enqueues decides.
 
 mod claim;
 
@@ -43,11 +46,7 @@ pub fn now_ms() -> i64 {
 }
 
 /// Adds a job in the caller's connection or transaction, ready to run now.
-pub async fn enqueue<C: ConnectionTrait, J: JobPayload>(
-    conn: &C,
-    job: &J,
-    max_attempts: i32,
-) -> Result<job::Model> {
+pub async fn enqueue<C: ConnectionTrait, J: JobPayload>(conn: &C, job: &J) -> Result<job::Model> {
     let now = Utc::now();
     let payload = serde_json::to_value(job)
         .map_err(|e| crate::Error::Internal(format!("serializing a {} job: {e}", J::KIND)))?;
@@ -57,7 +56,6 @@ pub async fn enqueue<C: ConnectionTrait, J: JobPayload>(
         payload: Set(payload),
         state: Set(JobState::Queued.as_str().to_owned()),
         attempts: Set(0),
-        max_attempts: Set(max_attempts),
         run_at_ms: Set(now.timestamp_millis()),
         locked_by: Set(None),
         locked_until_ms: Set(None),
@@ -77,28 +75,33 @@ pub enum Failure {
     Dead,
 }
 
+/// How the runner treats jobs: how long a claim lasts without a heartbeat, how many attempts a
+/// job gets, and how long it waits before the first retry (doubling each time, capped at an
+/// hour).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub lease: Duration,
+    pub max_attempts: i32,
+    pub backoff: Duration,
+}
+
 /// One worker's handle on the queue: it claims under its own name and only ever changes jobs
 /// it holds the lease on.
 #[derive(Clone)]
 pub struct Queue {
     db: DatabaseConnection,
     worker_id: String,
-    lease: Duration,
-    backoff: Duration,
+    policy: RetryPolicy,
 }
 
+const ABANDONED: &str = "the worker running this job stopped responding on its last attempt";
+
 impl Queue {
-    pub fn new(
-        db: DatabaseConnection,
-        worker_id: String,
-        lease: Duration,
-        backoff: Duration,
-    ) -> Self {
+    pub fn new(db: DatabaseConnection, worker_id: String, policy: RetryPolicy) -> Self {
         Queue {
             db,
             worker_id,
-            lease,
-            backoff,
+            policy,
         }
     }
 
@@ -106,9 +109,21 @@ impl Queue {
         &self.worker_id
     }
 
-    /// Takes the next runnable job: queued and due, or running under a lease that lapsed.
+    /// Takes the next runnable job: queued and due, or running under a lease that lapsed. A job
+    /// whose lease lapsed on its last attempt is buried on the way (it will never succeed by
+    /// being claimed again) and the next one is taken.
     pub async fn claim(&self) -> Result<Option<job::Model>> {
-        claim::claim_next(&self.db, &self.worker_id, self.lease).await
+        loop {
+            let Some(job) = claim::claim_next(&self.db, &self.worker_id, self.policy.lease).await?
+            else {
+                return Ok(None);
+            };
+            if job.attempts <= self.policy.max_attempts {
+                return Ok(Some(job));
+            }
+            tracing::warn!(job = %job.id, kind = %job.kind, "burying a job abandoned on its last attempt");
+            self.fail(&job, ABANDONED, true).await?;
+        }
     }
 
     /// Extends the lease. `false` means the lease was lost (another worker rescued the job),
@@ -117,7 +132,7 @@ impl Queue {
         let result = job::Entity::update_many()
             .col_expr(
                 job::Column::LockedUntilMs,
-                Expr::value(now_ms() + self.lease.as_millis() as i64),
+                Expr::value(now_ms() + self.policy.lease.as_millis() as i64),
             )
             .col_expr(job::Column::UpdatedAt, Expr::value(Utc::now()))
             .filter(self.held(id))
@@ -145,11 +160,12 @@ impl Queue {
     /// (or at once when `permanent`, for failures no retry can fix).
     pub async fn fail(&self, job: &job::Model, error: &str, permanent: bool) -> Result<Failure> {
         let now = Utc::now();
-        let outcome = if permanent || job.attempts >= job.max_attempts {
+        let outcome = if permanent || job.attempts >= self.policy.max_attempts {
             Failure::Dead
         } else {
             let exponent = Ord::min(Ord::max(job.attempts, 1) - 1, 16) as u32;
             let delay = self
+                .policy
                 .backoff
                 .saturating_mul(2u32.pow(exponent))
                 .min(Duration::from_secs(3600));
@@ -188,30 +204,6 @@ impl Queue {
             .exec(&self.db)
             .await?;
         Ok(())
-    }
-
-    /// Jobs whose lease lapsed on their last attempt will never be claimed again: mark them
-    /// dead so that producers see why instead of a job stuck in `running`.
-    pub async fn bury_abandoned(&self) -> Result<u64> {
-        let now = Utc::now();
-        let result = job::Entity::update_many()
-            .col_expr(job::Column::State, Expr::value(JobState::Dead.as_str()))
-            .col_expr(
-                job::Column::LastError,
-                Expr::value(Some(
-                    "the worker running this job stopped responding on its last attempt",
-                )),
-            )
-            .col_expr(job::Column::LockedBy, Expr::value(Option::<String>::None))
-            .col_expr(job::Column::LockedUntilMs, Expr::value(Option::<i64>::None))
-            .col_expr(job::Column::UpdatedAt, Expr::value(now))
-            .col_expr(job::Column::FinishedAt, Expr::value(Some(now)))
-            .filter(job::Column::State.eq(JobState::Running.as_str()))
-            .filter(job::Column::LockedUntilMs.lt(now.timestamp_millis()))
-            .filter(Expr::col(job::Column::Attempts).gte(Expr::col(job::Column::MaxAttempts)))
-            .exec(&self.db)
-            .await?;
-        Ok(result.rows_affected)
     }
 
     fn held(&self, id: Uuid) -> sea_orm::Condition {

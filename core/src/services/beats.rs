@@ -222,12 +222,7 @@ pub async fn update(
 /// Deletes the beat and everything hanging off it. Its stored files (uploads and renders) are
 /// purged by jobs that commit with the delete, so no object outlives its row for long and none
 /// is lost early. A beat someone bought is kept (`beat_has_sales`).
-pub async fn delete(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    id: Uuid,
-    max_attempts: i32,
-) -> Result<()> {
+pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<()> {
     let txn = crate::db::write_txn(db).await?;
     own_beat(&txn, actor, id).await?;
     let sold = entity::purchase::Entity::find()
@@ -254,7 +249,7 @@ pub async fn delete(
         .map(|u| u.storage_key)
         .chain(rendered.into_iter().filter_map(|d| d.storage_key));
     for key in keys {
-        queue::enqueue(&txn, &PurgeObject { key }, max_attempts).await?;
+        queue::enqueue(&txn, &PurgeObject { key }).await?;
     }
     beat::Entity::delete_by_id(id).exec(&txn).await?;
     txn.commit().await?;

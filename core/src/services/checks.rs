@@ -53,7 +53,6 @@ pub async fn record(
     trackout_upload_id: Uuid,
     master_upload_id: Option<Uuid>,
     outcome: CheckOutcome,
-    max_attempts: i32,
 ) -> Result<bool> {
     let txn = crate::db::write_txn(db).await?;
     let still_current = upload::Entity::find_by_id(trackout_upload_id)
@@ -79,7 +78,7 @@ pub async fn record(
     .insert(&txn)
     .await?;
     if passes && master_upload_id.is_some() {
-        queue::enqueue(&txn, &RenderLeases { beat_id }, max_attempts).await?;
+        queue::enqueue(&txn, &RenderLeases { beat_id }).await?;
         deliverables::set_state(
             &txn,
             beat_id,

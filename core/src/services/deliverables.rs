@@ -191,7 +191,6 @@ pub async fn record_done(
     beat_id: Uuid,
     fingerprint: &str,
     rendered: Rendered,
-    max_attempts: i32,
 ) -> Result<bool> {
     let txn = crate::db::write_txn(db).await?;
     let Some(existing) = current(&txn, beat_id, rendered.kind).await? else {
@@ -201,7 +200,6 @@ pub async fn record_done(
             &PurgeObject {
                 key: rendered.key.to_string(),
             },
-            max_attempts,
         )
         .await?;
         txn.commit().await?;
@@ -222,7 +220,6 @@ pub async fn record_done(
                 &PurgeObject {
                     key: old.to_owned(),
                 },
-                max_attempts,
             )
             .await?;
         }

@@ -118,7 +118,6 @@ where
     }
     let recorded = record(
         db,
-        config,
         actor,
         beat_id,
         upload_id,
@@ -140,7 +139,6 @@ where
 #[allow(clippy::too_many_arguments)]
 async fn record(
     db: &DatabaseConnection,
-    config: &Config,
     actor: &Actor,
     beat_id: Uuid,
     upload_id: Uuid,
@@ -149,7 +147,6 @@ async fn record(
     stored: crate::storage::Ingested,
     file_name: Option<String>,
 ) -> Result<UploadAccepted> {
-    let attempts = config.worker.max_attempts;
     let txn = crate::db::write_txn(db).await?;
     // The beat may have been deleted while the body streamed in.
     own_beat(&txn, actor, beat_id).await?;
@@ -165,7 +162,6 @@ async fn record(
             &PurgeObject {
                 key: previous.storage_key,
             },
-            attempts,
         )
         .await?;
     }
@@ -186,12 +182,12 @@ async fn record(
     // passing check (see `checks::record`).
     let job = match kind {
         UploadKind::Master | UploadKind::Trackout => {
-            queue::enqueue(&txn, &CheckTrackout { beat_id }, attempts).await?
+            queue::enqueue(&txn, &CheckTrackout { beat_id }).await?
         }
-        UploadKind::VoiceTag => queue::enqueue(&txn, &RenderPreview { beat_id }, attempts).await?,
+        UploadKind::VoiceTag => queue::enqueue(&txn, &RenderPreview { beat_id }).await?,
     };
     if kind == UploadKind::Master {
-        queue::enqueue(&txn, &RenderPreview { beat_id }, attempts).await?;
+        queue::enqueue(&txn, &RenderPreview { beat_id }).await?;
     }
     let has_master = kind == UploadKind::Master
         || upload::Entity::find()

@@ -95,7 +95,6 @@ pub struct JobView {
     /// `queued`, `running`, `done` or `dead`.
     pub state: String,
     pub attempts: i32,
-    pub max_attempts: i32,
     /// Why the last attempt failed; for a dead job, why it gave up.
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
@@ -109,7 +108,6 @@ impl From<entity::job::Model> for JobView {
             kind: j.kind,
             state: j.state,
             attempts: j.attempts,
-            max_attempts: j.max_attempts,
             last_error: j.last_error,
             created_at: j.created_at,
             finished_at: j.finished_at,

@@ -55,7 +55,7 @@ export function processingView(processing) {
   const preview = processing.deliverables.find((d) => d.kind === 'preview');
   return h('div', {},
     h('ul', { class: 'steps', id: 'processing-steps' }, items, failures,
-      retrying.map((job) => h('li', { class: 'step-error' }, `${JOB_NAMES[job.kind] || job.kind} failed (attempt ${job.attempts} of ${job.max_attempts}) and will be retried: ${job.last_error}`))),
+      retrying.map((job) => h('li', { class: 'step-error' }, `${JOB_NAMES[job.kind] || job.kind} failed (attempt ${job.attempts}) and will be retried: ${job.last_error}`))),
     preview?.details?.default_tag_used ? h('p', { class: 'muted', style: 'margin:12px 0 0' },
       'No voice tag uploaded: the preview uses the built-in “Trackout preview” tag. Upload your own tag to replace it.') : null);
 }

@@ -291,9 +291,7 @@ async fn links_are_bound_to_their_purchase_file_and_kind() {
             payment_intent: format!("pi_dev_{}", a.simple()),
         },
     };
-    payment_events::apply(&app.state.db, &refund, 3)
-        .await
-        .unwrap();
+    payment_events::apply(&app.state.db, &refund).await.unwrap();
     assert_problem(
         app.get(&good, None).await,
         StatusCode::FORBIDDEN,

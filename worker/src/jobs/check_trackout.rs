@@ -81,7 +81,6 @@ impl RunJob for CheckTrackout {
             inputs.trackout.id,
             inputs.master.as_ref().map(|m| m.id),
             outcome,
-            ctx.config.worker.max_attempts,
         )
         .await?;
         info!(

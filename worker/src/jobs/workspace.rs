@@ -76,14 +76,7 @@ pub(crate) async fn store(
         sha256,
         details,
     };
-    deliverables::record_done(
-        &ctx.db,
-        beat_id,
-        fingerprint,
-        rendered,
-        ctx.config.worker.max_attempts,
-    )
-    .await?;
+    deliverables::record_done(&ctx.db, beat_id, fingerprint, rendered).await?;
     Ok(())
 }
 

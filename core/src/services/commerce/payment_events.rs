@@ -28,11 +28,7 @@ pub enum Applied {
 }
 
 /// Applies one verified event exactly once.
-pub async fn apply(
-    db: &DatabaseConnection,
-    envelope: &EventEnvelope,
-    max_attempts: i32,
-) -> Result<Applied> {
+pub async fn apply(db: &DatabaseConnection, envelope: &EventEnvelope) -> Result<Applied> {
     let txn = crate::db::write_txn(db).await?;
     let recorded = stripe_event::Entity::insert(stripe_event::ActiveModel {
         id: Set(envelope.id.clone()),
@@ -61,14 +57,7 @@ pub async fn apply(
             session_id,
             payment_intent,
         } => {
-            complete(
-                &txn,
-                *purchase_id,
-                session_id,
-                payment_intent.as_deref(),
-                max_attempts,
-            )
-            .await?;
+            complete(&txn, *purchase_id, session_id, payment_intent.as_deref()).await?;
         }
         PaymentEvent::CheckoutCompleted { paid: false, .. } => {
             // A delayed payment method: the purchase waits for async_payment_succeeded.
@@ -122,7 +111,6 @@ async fn complete(
     purchase_id: Uuid,
     session_id: &str,
     payment_intent: Option<&str>,
-    max_attempts: i32,
 ) -> Result<()> {
     let Some(purchase) = find(txn, purchase_id, session_id).await? else {
         return Ok(());
@@ -174,7 +162,6 @@ async fn complete(
         &FulfillPurchase {
             purchase_id: purchase.id,
         },
-        max_attempts,
     )
     .await?;
     Ok(())
