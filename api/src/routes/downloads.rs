@@ -8,7 +8,6 @@ use tracing::instrument;
 use trackout_core::services::commerce::{downloads, shares};
 
 use crate::files::{StoredFile, serve};
-use crate::html::{escape, page};
 use crate::{ApiError, AppState};
 
 /// A resumed download (a range not starting at 0) is the same download continuing.
@@ -62,14 +61,6 @@ pub async fn download(
     serve(state.storage.as_ref(), &req, stored).await
 }
 
-fn size(bytes: Option<u64>) -> String {
-    match bytes {
-        Some(b) if b >= 1 << 20 => format!("{:.1} MB", b as f64 / 1_048_576.0),
-        Some(b) => format!("{:.0} KB", b as f64 / 1024.0),
-        None => "preparing…".into(),
-    }
-}
-
 /// An engineer's view of a share: JSON for a client, HTML for a person (`Accept: text/html`).
 #[utoipa::path(tag = "library", params(("token" = String, Path)), responses(
     (status = 200, body = trackout_core::services::commerce::shares::SharePage),
@@ -92,37 +83,7 @@ pub async fn share_page(
     if !wants_html {
         return Ok(HttpResponse::Ok().json(share));
     }
-    let rows: String = share
-        .files
-        .iter()
-        .map(|f| {
-            let link = match &f.url {
-                Some(url) => format!(r#"<a href="{}" download>Download</a>"#, escape(url)),
-                None => "preparing…".into(),
-            };
-            format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{link}</td></tr>",
-                escape(&f.label),
-                escape(f.role.as_deref().unwrap_or("")),
-                f.duration_seconds
-                    .map(|d| format!("{}:{:04.1}", (d / 60.0) as u64, d % 60.0))
-                    .unwrap_or_default(),
-                size(f.size_bytes),
-            )
-        })
-        .collect();
-    let body = format!(
-        r#"<h1>{}</h1><p class="muted">{} BPM · {} · shared by {} for {} · until {}</p>
-<table><thead><tr><th>File</th><th>Role</th><th>Length</th><th>Size</th><th></th></tr></thead><tbody>{rows}</tbody></table>
-<p class="muted">Downloads resume if interrupted. Import every stem at bar 1.</p>"#,
-        escape(&share.beat_title),
-        share.bpm,
-        escape(&share.key),
-        escape(&share.artist),
-        escape(&share.label),
-        share.expires_at.format("%Y-%m-%d %H:%M UTC"),
-    );
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
-        .body(page(&share.beat_title, &body)))
+        .body(crate::pages::share(&share).into_string()))
 }

@@ -37,15 +37,40 @@ fn sendable(
     })
 }
 
-async fn accept(
-    kind: UploadKind,
+/// Uploads one of a beat's files, streamed to storage: `master` (body `audio/wav`) starts the
+/// trackout check and the preview, `trackout` (body `application/zip` of WAV stems) starts the
+/// check, `voice-tag` (body `audio/wav`) re-renders the preview. A re-upload replaces the file.
+#[utoipa::path(tag = "uploads", security(("session" = [])),
+    params(
+        ("id" = Uuid, Path),
+        ("kind" = String, Path, description = "what is uploaded", example = "master",
+            pattern = "^(master|trackout|voice-tag)$"),
+        UploadParams,
+    ),
+    request_body(
+        description = "`audio/wav` for the master and the voice tag, `application/zip` (WAV stems) for the trackout",
+        content((Vec<u8> = "audio/wav"), (Vec<u8> = "application/zip")),
+    ),
+    responses(
+        (status = 202, body = UploadAccepted),
+        (status = 404, description = "no such beat of yours, or no such kind of upload"),
+        (status = 413, description = "larger than the limit for this kind"),
+        (status = 415, description = "a body type this kind does not take"),
+        (status = 422, description = "the body cannot be what it claims (an MP3 as the master)"),
+    ))]
+#[put("/beats/{id}/{kind:master|trackout|voice-tag}")]
+#[instrument(skip_all, fields(beat = %path.0, kind = %path.1, user = %session.0.user_id))]
+pub async fn upload(
     state: web::Data<AppState>,
     session: Session,
-    beat_id: Uuid,
-    params: UploadParams,
+    path: web::Path<(Uuid, String)>,
+    params: web::Query<UploadParams>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
+    let (beat_id, segment) = path.into_inner();
+    let kind =
+        UploadKind::from_route_segment(&segment).ok_or(trackout_core::Error::NotFound("upload"))?;
     let headers = req.headers();
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -59,7 +84,7 @@ async fn accept(
         kind,
         content_type,
         content_length,
-        file_name: params.filename,
+        file_name: params.into_inner().filename,
         body: sendable(payload),
     };
     let accepted = store(
@@ -72,82 +97,4 @@ async fn accept(
     )
     .await?;
     Ok(HttpResponse::Accepted().json(accepted))
-}
-
-/// Uploads the master WAV (body `audio/wav`), streamed to storage; starts the trackout check.
-#[utoipa::path(tag = "uploads", security(("session" = [])), params(("id" = Uuid, Path), UploadParams),
-    request_body(content = Vec<u8>, content_type = "audio/wav"),
-    responses((status = 202, body = UploadAccepted), (status = 404), (status = 413), (status = 415)))]
-#[put("/beats/{id}/master")]
-#[instrument(skip_all, fields(beat = %id, user = %session.0.user_id))]
-pub async fn master(
-    state: web::Data<AppState>,
-    session: Session,
-    id: web::Path<Uuid>,
-    params: web::Query<UploadParams>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, ApiError> {
-    accept(
-        UploadKind::Master,
-        state,
-        session,
-        *id,
-        params.into_inner(),
-        req,
-        payload,
-    )
-    .await
-}
-
-/// Uploads the trackout (body `application/zip` of WAV stems); starts the trackout check.
-#[utoipa::path(tag = "uploads", security(("session" = [])), params(("id" = Uuid, Path), UploadParams),
-    request_body(content = Vec<u8>, content_type = "application/zip"),
-    responses((status = 202, body = UploadAccepted), (status = 404), (status = 413), (status = 415)))]
-#[put("/beats/{id}/trackout")]
-#[instrument(skip_all, fields(beat = %id, user = %session.0.user_id))]
-pub async fn trackout(
-    state: web::Data<AppState>,
-    session: Session,
-    id: web::Path<Uuid>,
-    params: web::Query<UploadParams>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, ApiError> {
-    accept(
-        UploadKind::Trackout,
-        state,
-        session,
-        *id,
-        params.into_inner(),
-        req,
-        payload,
-    )
-    .await
-}
-
-/// Uploads the producer's voice tag (body `audio/wav`), mixed into previews.
-#[utoipa::path(tag = "uploads", security(("session" = [])), params(("id" = Uuid, Path), UploadParams),
-    request_body(content = Vec<u8>, content_type = "audio/wav"),
-    responses((status = 202, body = UploadAccepted), (status = 404), (status = 413), (status = 415)))]
-#[put("/beats/{id}/voice-tag")]
-#[instrument(skip_all, fields(beat = %id, user = %session.0.user_id))]
-pub async fn voice_tag(
-    state: web::Data<AppState>,
-    session: Session,
-    id: web::Path<Uuid>,
-    params: web::Query<UploadParams>,
-    req: HttpRequest,
-    payload: web::Payload,
-) -> Result<HttpResponse, ApiError> {
-    accept(
-        UploadKind::VoiceTag,
-        state,
-        session,
-        *id,
-        params.into_inner(),
-        req,
-        payload,
-    )
-    .await
 }

@@ -28,6 +28,21 @@ impl UploadKind {
         UploadKind::ALL.into_iter().find(|k| k.as_str() == raw)
     }
 
+    /// The last segment of its upload route, `PUT /api/v1/beats/{id}/<segment>`.
+    pub fn route_segment(self) -> &'static str {
+        match self {
+            UploadKind::Master => "master",
+            UploadKind::Trackout => "trackout",
+            UploadKind::VoiceTag => "voice-tag",
+        }
+    }
+
+    pub fn from_route_segment(raw: &str) -> Option<UploadKind> {
+        UploadKind::ALL
+            .into_iter()
+            .find(|k| k.route_segment() == raw)
+    }
+
     /// The object's file name in storage (the key is unique per upload, so this is constant).
     pub fn file_name(self) -> &'static str {
         match self {
