@@ -1,5 +1,7 @@
 //! Helpers for Trackout's end-to-end tests: the real app on port 0, a fresh database per test
 //! (SQLite, or PostgreSQL when `TRACKOUT_TEST_POSTGRES` is set), S3 over real HTTP.
+// Test and bench code: a failed unwrap is a failed test, which is what we want.
+#![allow(clippy::unwrap_used)]
 
 pub mod app;
 pub mod database;

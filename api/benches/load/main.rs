@@ -8,6 +8,8 @@
 //!   link (JWT, purchase, counting the download) costs.
 //!
 //! Needs `oha` on PATH (`cargo install oha`).
+// Test and bench code: a failed unwrap is a failed test, which is what we want.
+#![allow(clippy::unwrap_used)]
 
 mod seed;
 

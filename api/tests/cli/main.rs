@@ -1,4 +1,6 @@
 //! The real `trackout` binary, as a producer or an operator runs it.
+// Test and bench code: a failed unwrap is a failed test, which is what we want.
+#![allow(clippy::unwrap_used)]
 
 mod check;
 mod sale;

@@ -10,6 +10,9 @@
 //! screenshots are written when it passes too. With `TRACKOUT_README_SCREENSHOTS=1` the run
 //! also writes the README's screenshots to `docs/screenshots/`.
 
+// Test code: a failed unwrap is a failed test, which is what we want.
+#![allow(clippy::unwrap_used)]
+
 mod catalog;
 mod page;
 mod producer;
