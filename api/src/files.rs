@@ -139,50 +139,113 @@ async fn read(
     })
 }
 
-pub async fn serve(
+/// How a request for a stored file is answered, decided from its headers before anything is
+/// counted or sent.
+#[derive(Debug)]
+pub enum Answer {
+    NotModified,
+    /// A presigned URL the client fetches directly.
+    Redirect(String),
+    /// The range asked for lies outside the file.
+    Unsatisfiable,
+    /// These bytes, as `206 Partial Content` when `partial`, else `200` with the whole file.
+    Bytes {
+        range: Option<ByteRange>,
+        partial: bool,
+    },
+}
+
+impl Answer {
+    /// The bytes that answering will send, as counted against a download's limits.
+    pub fn served(&self, size: u64) -> Option<(u64, u64)> {
+        match self {
+            Answer::Bytes { range: Some(r), .. } => Some((r.start, r.len())),
+            Answer::Bytes { range: None, .. } | Answer::Redirect(_) => Some((0, size)),
+            Answer::NotModified | Answer::Unsatisfiable => None,
+        }
+    }
+}
+
+/// Decides how to answer `req` for `file`. A redirect is only offered when `redirect_allowed`
+/// (a download with a limit must pass through us to be counted).
+pub async fn decide(
     storage: &dyn Storage,
     req: &HttpRequest,
-    file: StoredFile,
-) -> Result<HttpResponse, ApiError> {
+    file: &StoredFile,
+    redirect_allowed: bool,
+) -> Result<Answer, ApiError> {
     let etag = format!("\"{}\"", file.sha256);
     let headers = req.headers();
     let header_str = |name: header::HeaderName| headers.get(name).and_then(|v| v.to_str().ok());
-    let disposition = file.download_name.as_deref().map(content_disposition);
-
     if header_str(header::IF_NONE_MATCH)
         .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
     {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag))
-            .finish());
+        return Ok(Answer::NotModified);
     }
-
-    if let Source::Whole(key) = &file.source
-        && let Some(url) = storage
+    if redirect_allowed && let Source::Whole(key) = &file.source {
+        let disposition = file.download_name.as_deref().map(content_disposition);
+        if let Some(url) = storage
             .presigned_get(key, file.link_lifetime, disposition.as_deref())
             .await
             .map_err(trackout_core::Error::from)?
-    {
-        return Ok(HttpResponse::Found()
-            .insert_header((header::LOCATION, url))
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .finish());
+        {
+            return Ok(Answer::Redirect(url));
+        }
     }
-
     // If-Range: only honour the range when the client's copy is still this one.
     let range_allowed = header_str(header::IF_RANGE).is_none_or(|v| v.trim() == etag);
     let requested = match header_str(header::RANGE).filter(|_| range_allowed) {
         Some(h) => parse_range(h, file.size),
         None => None,
     };
-    let (status, range) = match requested {
-        Some(Ok(range)) => (StatusCode::PARTIAL_CONTENT, Some(range)),
-        Some(Err(())) => {
+    Ok(match requested {
+        Some(Ok(range)) => Answer::Bytes {
+            range: Some(range),
+            partial: true,
+        },
+        Some(Err(())) => Answer::Unsatisfiable,
+        None => Answer::Bytes {
+            range: None,
+            partial: false,
+        },
+    })
+}
+
+/// Called once with the number of body bytes actually handed to the connection, when the
+/// response ends or is dropped (the client went away).
+pub type Meter = Box<dyn FnOnce(u64) + Send>;
+
+/// Sends `answer` for `file`.
+pub async fn send(
+    storage: &dyn Storage,
+    file: StoredFile,
+    answer: Answer,
+    meter: Option<Meter>,
+) -> Result<HttpResponse, ApiError> {
+    let etag = format!("\"{}\"", file.sha256);
+    let (range, partial) = match answer {
+        Answer::NotModified => {
+            return Ok(HttpResponse::NotModified()
+                .insert_header((header::ETAG, etag))
+                .finish());
+        }
+        Answer::Redirect(url) => {
+            return Ok(HttpResponse::Found()
+                .insert_header((header::LOCATION, url))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .finish());
+        }
+        Answer::Unsatisfiable => {
             return Ok(HttpResponse::build(StatusCode::RANGE_NOT_SATISFIABLE)
                 .insert_header((header::CONTENT_RANGE, format!("bytes */{}", file.size)))
                 .finish());
         }
-        None => (StatusCode::OK, None),
+        Answer::Bytes { range, partial } => (range, partial),
+    };
+    let status = if partial {
+        StatusCode::PARTIAL_CONTENT
+    } else {
+        StatusCode::OK
     };
     let mut response = HttpResponse::build(status);
     response
@@ -190,10 +253,13 @@ pub async fn serve(
         .insert_header((header::ACCEPT_RANGES, "bytes"))
         .insert_header((header::ETAG, etag))
         .insert_header((header::CACHE_CONTROL, file.cache_control));
-    if let Some(disposition) = disposition {
-        response.insert_header((header::CONTENT_DISPOSITION, disposition));
+    if let Some(name) = file.download_name.as_deref() {
+        response.insert_header((header::CONTENT_DISPOSITION, content_disposition(name)));
     }
     if file.size == 0 {
+        if let Some(meter) = meter {
+            meter(0);
+        }
         return Ok(response.finish());
     }
     let span = range.unwrap_or(ByteRange {
@@ -207,8 +273,62 @@ pub async fn serve(
         ));
     }
     let body = read(storage, &file.source, span).await?;
+    let body = match meter {
+        Some(meter) => Metered::new(body, meter).boxed(),
+        None => body,
+    };
     response.no_chunking(span.len());
     Ok(response.streaming(body))
+}
+
+/// Answers a request for a file that nothing counts (previews, peaks).
+pub async fn serve(
+    storage: &dyn Storage,
+    req: &HttpRequest,
+    file: StoredFile,
+) -> Result<HttpResponse, ApiError> {
+    let answer = decide(storage, req, &file, true).await?;
+    send(storage, file, answer, None).await
+}
+
+/// A body that reports how many bytes it yielded when it is done or dropped.
+struct Metered {
+    inner: ByteStream,
+    sent: u64,
+    meter: Option<Meter>,
+}
+
+impl Metered {
+    fn new(inner: ByteStream, meter: Meter) -> Self {
+        Metered {
+            inner,
+            sent: 0,
+            meter: Some(meter),
+        }
+    }
+}
+
+impl futures_util::Stream for Metered {
+    type Item = std::io::Result<bytes::Bytes>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        let polled = self.inner.as_mut().poll_next(cx);
+        if let std::task::Poll::Ready(Some(Ok(chunk))) = &polled {
+            self.sent += chunk.len() as u64;
+        }
+        polled
+    }
+}
+
+impl Drop for Metered {
+    fn drop(&mut self) {
+        if let Some(meter) = self.meter.take() {
+            meter(self.sent);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod purchase;
 pub mod purchase_file;
 pub mod revoked_payment;
 pub mod share;
+pub mod share_file_usage;
 pub mod stripe_event;
 pub mod trackout_check;
 pub mod upload;
@@ -27,6 +28,7 @@ pub mod prelude {
     pub use super::purchase_file::Entity as PurchaseFile;
     pub use super::revoked_payment::Entity as RevokedPayment;
     pub use super::share::Entity as Share;
+    pub use super::share_file_usage::Entity as ShareFileUsage;
     pub use super::stripe_event::Entity as StripeEvent;
     pub use super::trackout_check::Entity as TrackoutCheck;
     pub use super::upload::Entity as Upload;

@@ -17,7 +17,7 @@ pub struct Model {
     pub currency: String,
     pub terms: Json,
     pub buyer_name: String,
-    /// `pending`, `paid`, `cancelled` or `revoked`.
+    /// `pending`, `paid`, `held`, `cancelled`, `refunded` or `revoked`.
     pub status: String,
     /// `stripe` or `dev`.
     pub provider: String,
@@ -29,6 +29,12 @@ pub struct Model {
     pub paid_at: Option<DateTimeUtc>,
     pub revoked_at: Option<DateTimeUtc>,
     pub revoke_reason: Option<String>,
+    /// What the payment provider says it charged (Stripe's `amount_total`).
+    pub amount_paid_cents: Option<i64>,
+    /// Refunded so far; a partial refund keeps the license.
+    pub amount_refunded_cents: i64,
+    /// Why a paid purchase is held instead of fulfilled (the amount charged was not the price).
+    pub hold_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -11,6 +11,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub expires_at: DateTimeUtc,
     pub max_downloads: Option<i32>,
+    /// Downloads counted against `max_downloads`, taken one at a time by a conditional update.
+    pub downloads_used: i32,
     pub revoked_at: Option<DateTimeUtc>,
 }
 

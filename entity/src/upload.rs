@@ -15,6 +15,8 @@ pub struct Model {
     pub sha256: String,
     pub content_type: String,
     pub file_name: Option<String>,
+    /// What the upload inflates to once unpacked (a trackout zip's stems), for quotas.
+    pub inflated_bytes: Option<i64>,
     pub created_at: DateTimeUtc,
 }
 

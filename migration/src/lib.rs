@@ -7,6 +7,7 @@ mod m20261121_000002_uploads_and_jobs;
 mod m20261121_000003_deliverables;
 mod m20261121_000004_commerce;
 mod m20261201_000005_jobs_retry_policy;
+mod m20261201_000006_exact_money_and_files;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_deliverables::Migration),
             Box::new(m20261121_000004_commerce::Migration),
             Box::new(m20261201_000005_jobs_retry_policy::Migration),
+            Box::new(m20261201_000006_exact_money_and_files::Migration),
         ]
     }
 }

@@ -5,22 +5,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use std::time::Duration;
 use tracing::instrument;
-use trackout_core::services::commerce::{downloads, shares};
+use trackout_core::services::commerce::{download_count, downloads, shares};
 
-use crate::files::{StoredFile, serve};
+use crate::files::{self, StoredFile};
 use crate::{ApiError, AppState};
-
-/// A resumed download (a range not starting at 0) is the same download continuing.
-fn is_new_download(req: &HttpRequest) -> bool {
-    match req
-        .headers()
-        .get(header::RANGE)
-        .and_then(|v| v.to_str().ok())
-    {
-        None => true,
-        Some(range) => range.trim().starts_with("bytes=0-"),
-    }
-}
 
 /// A signed download link: checks the token and that the purchase still stands, counts the
 /// download, then streams the file (with Range) or redirects to a presigned URL.
@@ -40,25 +28,38 @@ pub async fn download(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let file = downloads::open(
-        &state.db,
-        &state.tokens,
-        &state.downloads,
-        &token,
-        is_new_download(&req),
-    )
-    .await?;
+    let file = downloads::open(&state.db, &state.tokens, &token).await?;
     let stored = StoredFile {
-        source: file.source,
+        source: file.source.clone(),
         size: file.size,
-        sha256: file.sha256,
+        sha256: file.sha256.clone(),
         content_type: file.content_type,
-        download_name: Some(file.file_name),
+        download_name: Some(file.file_name.clone()),
         // A redirect never outlives the link it came from.
         link_lifetime: Duration::from_secs(state.link_seconds().min(300)),
         cache_control: "private, no-store",
     };
-    serve(state.storage.as_ref(), &req, stored).await
+    let storage = state.storage.as_ref();
+    let answer = files::decide(storage, &req, &stored, !file.is_limited()).await?;
+    // Counted from what is actually served, whatever the headers said.
+    let meter = match answer.served(file.size) {
+        Some((start, len)) => {
+            let served = download_count::Served { start, len };
+            let charge = download_count::charge(&state.db, &state.downloads, &file, served).await?;
+            (charge != download_count::Charge::Free).then(|| {
+                let db = state.db.clone();
+                Box::new(move |sent: u64| {
+                    if sent < len {
+                        actix_web::rt::spawn(async move {
+                            download_count::refund(&db, &charge, sent).await
+                        });
+                    }
+                }) as files::Meter
+            })
+        }
+        None => None,
+    };
+    files::send(storage, stored, answer, meter).await
 }
 
 /// An engineer's view of a share: JSON for a client, HTML for a person (`Accept: text/html`).

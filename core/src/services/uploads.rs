@@ -174,6 +174,7 @@ async fn record(
         sha256: Set(stored.sha256),
         content_type: Set(kind.canonical_content_type().to_owned()),
         file_name: Set(clean_file_name(file_name)),
+        inflated_bytes: Set(None),
         created_at: Set(Utc::now()),
     }
     .insert(&txn)

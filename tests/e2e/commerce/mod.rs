@@ -3,6 +3,7 @@
 
 mod downloads;
 mod exclusive;
+mod share_limits;
 mod shares;
 mod webhooks;
 

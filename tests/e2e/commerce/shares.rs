@@ -55,17 +55,19 @@ async fn an_engineer_fetches_stems_through_a_share_the_artist_controls() {
             && html.contains("Sam — mix engineer")
     );
 
-    // Two downloads allowed; resuming one does not count as another.
+    // Two downloads allowed; resuming an interrupted one does not count as another.
     let kick_url = kick["url"].as_str().unwrap().to_owned();
-    assert_eq!(app.get(&kick_url, None).await.status(), StatusCode::OK);
+    let received = interrupted_download(&app, &kick_url).await;
     let resumed = app
         .client
         .get(app.url(&kick_url))
-        .header("range", "bytes=100-")
+        .header("range", format!("bytes={received}-"))
         .send()
         .await
         .unwrap();
     assert_eq!(resumed.status(), StatusCode::PARTIAL_CONTENT);
+    let rest = resumed.bytes().await.unwrap().len() as u64;
+    assert_eq!(received + rest, kick["size_bytes"].as_u64().unwrap());
     assert_eq!(app.get(&kick_url, None).await.status(), StatusCode::OK);
     assert_problem(
         app.get(&kick_url, None).await,
@@ -112,4 +114,14 @@ async fn an_engineer_fetches_stems_through_a_share_the_artist_controls() {
         app.get("/s/not-a-token", None).await.status(),
         StatusCode::NOT_FOUND
     );
+}
+
+/// Starts downloading `url`, reads the first chunk and hangs up, as a dropped connection does;
+/// returns how many bytes arrived.
+pub async fn interrupted_download(app: &TestApp, url: &str) -> u64 {
+    let mut response = app.client.get(app.url(url)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let first = response.chunk().await.unwrap().expect("a first chunk");
+    drop(response);
+    first.len() as u64
 }

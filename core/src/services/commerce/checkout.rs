@@ -148,6 +148,9 @@ pub async fn start(
         paid_at: Set(None),
         revoked_at: Set(None),
         revoke_reason: Set(None),
+        amount_paid_cents: Set(None),
+        amount_refunded_cents: Set(0),
+        hold_reason: Set(None),
     }
     .insert(&txn)
     .await?;

@@ -3,11 +3,8 @@
 //! so a refund revokes links already handed out.
 
 use chrono::Utc;
-use entity::{deliverable, download, purchase, purchase_file, share};
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
-};
+use entity::{deliverable, purchase, purchase_file, share};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -90,7 +87,24 @@ pub struct Download {
     /// The name the file is saved under.
     pub file_name: String,
     pub purchase_id: Uuid,
-    pub share_id: Option<Uuid>,
+    pub file: PurchasedFile,
+    /// Set when the link came through a share: whose limit the download counts against.
+    pub share: Option<ShareLimit>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShareLimit {
+    pub share_id: Uuid,
+    /// `None`: the artist set no limit.
+    pub max_downloads: Option<i32>,
+}
+
+impl Download {
+    /// Whether every byte must pass through us to be counted (a presigned redirect could be
+    /// fetched again and again while it lives).
+    pub fn is_limited(&self) -> bool {
+        self.share.is_some_and(|s| s.max_downloads.is_some())
+    }
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -267,7 +281,8 @@ pub async fn resolve(
         content_type,
         file_name,
         purchase_id: purchase.id,
-        share_id: None,
+        file: file.clone(),
+        share: None,
     })
 }
 
@@ -301,12 +316,9 @@ pub(crate) fn check_access(purchase: &purchase::Model, file: &PurchasedFile) -> 
     Ok(())
 }
 
-/// Checks a share may still be used, and counts against its limit only when `counts`.
-pub(crate) async fn check_share(
-    db: &DatabaseConnection,
-    share: &share::Model,
-    counts: bool,
-) -> Result<()> {
+/// Checks a share may still be used: not revoked, not expired. Its limit is taken when the
+/// bytes are served (see `download_count`).
+pub(crate) fn check_share(share: &share::Model) -> Result<()> {
     if share.revoked_at.is_some() {
         return Err(Error::Forbidden(
             "this link was revoked by the artist".into(),
@@ -317,43 +329,13 @@ pub(crate) async fn check_share(
             "this link has expired; ask the artist for a new one".into(),
         ));
     }
-    if counts && let Some(max) = share.max_downloads {
-        let used = download::Entity::find()
-            .filter(download::Column::ShareId.eq(share.id))
-            .count(db)
-            .await?;
-        if used >= max.max(0) as u64 {
-            return Err(Error::Forbidden(
-                "this link has reached its download limit".into(),
-            ));
-        }
-    }
     Ok(())
 }
 
-fn download_row(
-    purchase_id: Uuid,
-    share_id: Option<Uuid>,
-    file: &PurchasedFile,
-) -> download::ActiveModel {
-    download::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        purchase_id: Set(purchase_id),
-        share_id: Set(share_id),
-        file: Set(file.name()),
-        created_at: Set(Utc::now()),
-    }
-}
-
-/// Opens a `/d/` link. `counts` is false for a resumed download (a Range not starting at 0),
-/// which is the same download continuing.
-pub async fn open(
-    db: &DatabaseConnection,
-    tokens: &Tokens,
-    log: &super::download_log::DownloadLog,
-    token: &str,
-    counts: bool,
-) -> Result<Download> {
+/// Opens a `/d/` link: checks the token, that the purchase still stands and the share (if any)
+/// is still open, and finds the bytes. Nothing is counted yet: what counts is the range
+/// actually served (`download_count::charge`).
+pub async fn open(db: &DatabaseConnection, tokens: &Tokens, token: &str) -> Result<Download> {
     let claims: DownloadClaims = tokens.verify(TokenKind::Download, token).map_err(|e| {
         Error::unauthorized(
             "invalid_link",
@@ -366,25 +348,23 @@ pub async fn open(
         .await?
         .ok_or(Error::NotFound("file"))?;
     check_access(&purchase, &file)?;
-    if let Some(share_id) = claims.share {
-        let share = share::Entity::find_by_id(share_id)
-            .filter(share::Column::PurchaseId.eq(purchase.id))
-            .one(db)
-            .await?
-            .ok_or(Error::NotFound("file"))?;
-        check_share(db, &share, counts).await?;
-    }
-    let mut download = resolve(db, &purchase, &file, &purchase.beat_title).await?;
-    download.share_id = claims.share;
-    if counts {
-        let row = download_row(purchase.id, claims.share, &file);
-        if claims.share.is_some() {
-            // A share's limit is checked against this count: it must be there before the next.
-            row.insert(db).await?;
-        } else {
-            log.record(row);
+    let share = match claims.share {
+        Some(share_id) => {
+            let share = share::Entity::find_by_id(share_id)
+                .filter(share::Column::PurchaseId.eq(purchase.id))
+                .one(db)
+                .await?
+                .ok_or(Error::NotFound("file"))?;
+            check_share(&share)?;
+            Some(ShareLimit {
+                share_id,
+                max_downloads: share.max_downloads,
+            })
         }
-    }
+        None => None,
+    };
+    let mut download = resolve(db, &purchase, &file, &purchase.beat_title).await?;
+    download.share = share;
     Ok(download)
 }
 

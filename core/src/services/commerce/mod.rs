@@ -3,6 +3,7 @@
 
 pub mod checkout;
 pub mod dev_checkout;
+pub mod download_count;
 pub mod download_log;
 pub mod downloads;
 pub mod fulfillment;

@@ -107,6 +107,7 @@ pub async fn create(
         created_at: Set(now),
         expires_at: Set(expires_at),
         max_downloads: Set(new.max_downloads.map(|m| m as i32)),
+        downloads_used: Set(0),
         revoked_at: Set(None),
     }
     .insert(db)
@@ -216,7 +217,7 @@ pub async fn open(
         .one(db)
         .await?
         .ok_or(Error::NotFound("share"))?;
-    super::downloads::check_share(db, &share, false).await?;
+    super::downloads::check_share(&share)?;
     let purchase = purchase::Entity::find_by_id(share.purchase_id)
         .one(db)
         .await?
@@ -230,11 +231,7 @@ pub async fn open(
         .one(db)
         .await?
         .ok_or(Error::NotFound("share"))?;
-    let used = download::Entity::find()
-        .filter(download::Column::ShareId.eq(share.id))
-        .all(db)
-        .await?
-        .len();
+    let used = super::download_count::used(&share);
     let ttl = ttl_seconds.min((share.expires_at - Utc::now()).num_seconds().max(1) as u64);
     let files = files(db, tokens, &purchase, Some(share.id), ttl, false)
         .await?
