@@ -6,7 +6,7 @@ use trackout_core::jobs::RenderLeases;
 use trackout_core::services::deliverables;
 use trackout_render::{build_bundle, render_mp3_lease, render_wav_lease};
 
-use super::workspace::{Workspace, failed, meta, render_error, store, up_to_date};
+use super::workspace::{Workspace, check_limits, failed, meta, render_error, store, up_to_date};
 use crate::{JobContext, JobError, RunJob};
 
 const KINDS: [DeliverableKind; 3] = DeliverableKind::LEASES;
@@ -59,9 +59,10 @@ impl RunJob for RenderLeases {
                     bundle.clone(),
                     meta.clone(),
                 );
+                let limits = check_limits(&ctx);
                 ctx.blocking(move || {
                     let wav_report = render_wav_lease(&master, &meta, &wav)?;
-                    let bundle_report = build_bundle(&trackout, &meta, &bundle)?;
+                    let bundle_report = build_bundle(&trackout, &meta, &limits, &bundle)?;
                     Ok::<_, trackout_render::RenderError>((wav_report, bundle_report))
                 })
             };

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use trackout_core::domain::DeliverableKind;
 use trackout_core::services::deliverables::{self, RenderInputs, Rendered};
 use trackout_core::storage::{IngestError, Ingested, ObjectKey, download_to, ingest};
-use trackout_render::{BeatMeta, Writer};
+use trackout_render::{BeatMeta, CheckLimits, Writer};
 use uuid::Uuid;
 
 use crate::{JobContext, JobError};
@@ -144,6 +144,18 @@ pub(crate) fn meta(inputs: &RenderInputs) -> BeatMeta {
             role: Some("producer".into()),
             split_percent: None,
         }],
+    }
+}
+
+/// The check's limits from the store's configuration: the check and the bundle list a
+/// trackout under the same ones.
+pub(crate) fn check_limits(ctx: &JobContext) -> CheckLimits {
+    let c = &ctx.config.check;
+    CheckLimits {
+        max_inflated_bytes: c.max_inflated_bytes,
+        max_entries: c.max_entries,
+        max_stem_seconds: c.max_stem_seconds,
+        true_peak_ceiling_dbtp: c.true_peak_ceiling_dbtp,
     }
 }
 

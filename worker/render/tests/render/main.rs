@@ -1,5 +1,6 @@
 //! The renderer driven through its public API, on fixtures generated here.
 
+mod agreement;
 mod bundle;
 mod helpers;
 mod hostile;
