@@ -3,12 +3,14 @@
 
 mod account;
 mod beat;
+mod bundle;
 mod deliverable;
 mod tier;
 mod upload;
 
 pub use account::{DisplayName, Email, Password, Role};
 pub use beat::{BeatStatus, BeatTitle, Bpm, Description, Genre, Isrc, Label, MusicalKey};
+pub use bundle::{BundleContents, BundleStem};
 pub use deliverable::DeliverableKind;
 pub use tier::{LeaseTerms, PriceCents, TierKind};
 pub use upload::UploadKind;
