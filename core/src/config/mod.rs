@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 pub use commerce::{CommerceConfig, MIN_STRIPE_HOLD_MINUTES};
 pub use env::Env;
-pub use media::{CheckConfig, PreviewConfig};
+pub use media::{CheckLimits, PreviewSettings};
 pub use storage::{S3Config, StorageKind};
 pub use uploads::UploadLimits;
 pub use worker::WorkerConfig;
@@ -75,8 +75,8 @@ pub struct Config {
     pub jwt_secret: Option<SecretString>,
     pub session_ttl_hours: u64,
     pub uploads: UploadLimits,
-    pub check: CheckConfig,
-    pub preview: PreviewConfig,
+    pub check: CheckLimits,
+    pub preview: PreviewSettings,
     pub commerce: CommerceConfig,
     pub worker: WorkerConfig,
 }
@@ -95,8 +95,8 @@ impl Default for Config {
             jwt_secret: None,
             session_ttl_hours: 24 * 7,
             uploads: UploadLimits::default(),
-            check: CheckConfig::default(),
-            preview: PreviewConfig::default(),
+            check: CheckLimits::default(),
+            preview: PreviewSettings::default(),
             commerce: CommerceConfig::default(),
             worker: WorkerConfig::default(),
         }
@@ -159,8 +159,8 @@ impl Config {
         }
         env.parse("TRACKOUT_SESSION_TTL_HOURS", &mut self.session_ttl_hours)?;
         self.uploads.apply_env(&env)?;
-        self.check.apply_env(&env)?;
-        self.preview.apply_env(&env)?;
+        media::apply_check_env(&mut self.check, &env)?;
+        media::apply_preview_env(&mut self.preview, &env)?;
         self.commerce.apply_env(&env)?;
         self.worker.apply_env(&env)?;
         Ok(env.names())
@@ -194,7 +194,7 @@ impl Config {
         }
         self.commerce.validate()?;
         self.worker.validate()?;
-        self.preview.validate()?;
+        media::validate_preview(&self.preview)?;
         Ok(())
     }
 

@@ -3,6 +3,7 @@
 
 mod account;
 mod beat;
+mod bundle;
 mod deliverable;
 mod purchase;
 mod tier;
@@ -10,6 +11,7 @@ mod upload;
 
 pub use account::{DisplayName, Email, Password, Role};
 pub use beat::{BeatStatus, BeatTitle, Bpm, Description, Genre, Isrc, Label, MusicalKey};
+pub use bundle::{BundleContents, BundleStem};
 pub use deliverable::{DeliverableKind, DeliverableState};
 pub use purchase::{PaymentProviderKind, PurchaseStatus, RevokeReason};
 pub use tier::{LeaseTerms, PriceCents, TierKind};

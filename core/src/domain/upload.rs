@@ -1,4 +1,5 @@
 use serde::{Deserialize, Serialize};
+use trackout_audio::sniff::{Sniffed, sniff};
 
 /// What a producer uploads for a beat.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -60,30 +61,27 @@ impl UploadKind {
     }
 
     /// Whether a body starting with `head` can be this kind of file at all: RIFF/WAVE for
-    /// audio, a zip signature for a trackout. The worker checks everything else; this only
-    /// turns away the wrong file (an MP3, a PDF) at once, with a reason.
+    /// audio, a zip signature for a trackout, by the audio foundation's sniff (the one the
+    /// check names files with). The worker checks everything else; this only turns away the
+    /// wrong file (an MP3, a PDF) at once, with a reason.
     pub fn looks_right(self, head: &[u8]) -> Result<(), &'static str> {
+        let kind = sniff(head);
         match self {
-            UploadKind::Master | UploadKind::VoiceTag => {
-                if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WAVE" {
-                    Ok(())
-                } else if head.starts_with(b"ID3") || head.first() == Some(&0xFF) {
-                    Err("this is an MP3; upload the WAV")
-                } else if head.starts_with(b"FORM") {
-                    Err("this is an AIFF file; export it as WAV")
-                } else if head.starts_with(b"fLaC") {
-                    Err("this is a FLAC file; export it as WAV")
-                } else {
-                    Err("this is not a WAV file (no RIFF/WAVE header)")
-                }
-            }
-            UploadKind::Trackout => {
-                if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
-                    Ok(())
-                } else {
-                    Err("this is not a zip file; zip the folder of stems and upload the zip")
-                }
-            }
+            UploadKind::Master | UploadKind::VoiceTag => match kind {
+                Sniffed::Wav => Ok(()),
+                Sniffed::Mp3 => Err("this is an MP3; upload the WAV"),
+                Sniffed::Aiff => Err("this is an AIFF file; export it as WAV"),
+                Sniffed::Flac => Err("this is a FLAC file; export it as WAV"),
+                Sniffed::Rf64 => Err(
+                    "this is an RF64/BW64 file (a WAV over 4 GB), which DAWs do not all import; \
+                     export a standard WAV",
+                ),
+                _ => Err("this is not a WAV file (no RIFF/WAVE header)"),
+            },
+            UploadKind::Trackout => match kind {
+                Sniffed::Zip => Ok(()),
+                _ => Err("this is not a zip file; zip the folder of stems and upload the zip"),
+            },
         }
     }
 
@@ -105,5 +103,33 @@ impl UploadKind {
                 "application/zip" | "application/x-zip-compressed"
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wrong_file_is_turned_away_with_what_it_is() {
+        let wav = b"RIFF\x24\0\0\0WAVEfmt ";
+        assert_eq!(UploadKind::Master.looks_right(wav), Ok(()));
+        assert_eq!(UploadKind::VoiceTag.looks_right(wav), Ok(()));
+        assert_eq!(
+            UploadKind::Master.looks_right(b"ID3\x04\0\0\0\0\0\0"),
+            Err("this is an MP3; upload the WAV")
+        );
+        assert_eq!(
+            UploadKind::Master.looks_right(b"FORM\0\0\0\0AIFF"),
+            Err("this is an AIFF file; export it as WAV")
+        );
+        assert!(UploadKind::Master.looks_right(b"%PDF-1.7").is_err());
+        assert!(UploadKind::Master.looks_right(b"PK\x03\x04").is_err());
+        assert_eq!(
+            UploadKind::Trackout.looks_right(b"PK\x03\x04\x14\0"),
+            Ok(())
+        );
+        assert_eq!(UploadKind::Trackout.looks_right(b"PK\x05\x06\0\0"), Ok(()));
+        assert!(UploadKind::Trackout.looks_right(wav).is_err());
     }
 }

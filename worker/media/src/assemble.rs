@@ -1,11 +1,11 @@
 //! Turning one stem's (or the master's) analysis into its report line and its own findings.
 
+use crate::CheckLimits;
 use crate::analysis::{LevelSummary, MIN_CLIP_RUN, MasterAnalysis, StemAnalysis};
-use crate::limits::CheckLimits;
 use crate::naming;
 use crate::report::numbers::{clock, round, thousands, to_db};
 use crate::report::{Finding, FindingCode, MasterReport, Report, StemReport};
-use crate::trackout::Entry;
+use trackout_audio::listing::Entry;
 
 /// Below this peak a stem holds nothing an engineer could use (16-bit dither reads −90.3).
 pub const SILENCE_DBFS: f64 = -90.0;
@@ -87,7 +87,7 @@ pub(crate) fn add_master(
     report: &mut Report,
 ) {
     let f = &m.info.format;
-    let true_peak_dbtp = to_db(m.true_peak.max(m.levels.peak));
+    let true_peak_dbtp = to_db(m.true_peak);
     report.master = Some(MasterReport {
         name: entry.stem_name().to_owned(),
         path: entry.path.clone(),

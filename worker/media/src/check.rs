@@ -4,27 +4,28 @@ use std::cmp::Reverse;
 use std::fs::{self, File};
 use std::path::Path;
 
+use trackout_audio::listing::{
+    self, Archive, BytesArchive, Entry, Issue, IssueKind, Listing, Location, ZipTrackout,
+};
+
+use crate::CheckLimits;
 use crate::analysis::{MasterAnalysis, MasterPart};
 use crate::assemble::{add_master, add_stem};
 use crate::budget::exhausted_finding;
 use crate::error::CheckError;
-use crate::limits::CheckLimits;
-use crate::naming::master_name;
 use crate::progress::Progress;
-use crate::report::{Report, cross_stem_findings};
+use crate::report::{Finding, FindingCode, Report, cross_stem_findings};
 use crate::run::{Job, JobKind, Outcome, run};
-use crate::trackout::{
-    Archive, BytesArchive, Entry, FileArchive, Listing, Location, NoArchive, ZipTrackout,
-    list_folder,
-};
 use crate::wav::{self, WavError};
 
 /// Checks a trackout (a folder, or a zip file) and, when given, its master.
 ///
-/// Without `master`, a WAV in the trackout named as the master ("Master.wav",
-/// "Beat (Master).wav", "2-Track.wav", "Mix.wav"…; see [`crate::naming::master_name`]) is
-/// used as the master and is not counted as a stem. Errors are only for a check that could
-/// not run; everything wrong with the trackout is a finding in the report.
+/// Which files are stems is the foundation's listing rule (`trackout_audio::listing`), the one
+/// the bundle follows. Without `master`, a WAV in the trackout named as the master
+/// ("Master.wav", "Beat (Master).wav", "2-Track.wav", "Mix.wav"…; see
+/// [`crate::naming::master_name`]) is used as the master and is not counted as a stem. Errors
+/// are only for a check that could not run; everything wrong with the trackout is a finding
+/// in the report.
 pub fn check_path(
     trackout: &Path,
     master: Option<&Path>,
@@ -37,18 +38,14 @@ pub fn check_path(
         || trackout.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    if meta.is_dir() {
-        let listing = list_folder(trackout, limits)?;
-        check_listing(&NoArchive, listing, name, external, limits, progress)
-    } else if meta.is_file() {
-        let (zip, listing) = ZipTrackout::list(FileArchive(trackout.to_path_buf()), limits)
-            .map_err(|e| CheckError::io(trackout, e))?;
-        check_listing(&zip, listing, name, external, limits, progress)
-    } else {
-        Err(CheckError::NotATrackout {
+    if !meta.is_dir() && !meta.is_file() {
+        return Err(CheckError::NotATrackout {
             path: trackout.to_path_buf(),
-        })
+        });
     }
+    let (archive, listing) =
+        listing::open(trackout, limits).map_err(|e| CheckError::io(e.path, e.source))?;
+    check_listing(&archive, listing, name, external, limits, progress)
 }
 
 /// Checks a zip held in memory. The same checks as [`check_path`], without a separate
@@ -89,45 +86,20 @@ fn external_master(path: &Path) -> Result<Entry, CheckError> {
     })
 }
 
-/// Which entries are stems, which one is the master, and which are something else.
-struct Plan {
-    stems: Vec<Entry>,
-    master: Option<(Entry, bool)>,
-    other: Vec<String>,
+/// The listing's issues in the report's words.
+fn finding(issue: Issue) -> Finding {
+    let code = match issue.kind {
+        IssueKind::UnsafePath => FindingCode::UnsafePath,
+        IssueKind::TooLarge => FindingCode::ArchiveTooLarge,
+        IssueKind::Corrupt => FindingCode::CorruptArchive,
+    };
+    Finding::new(code, issue.path.as_deref(), issue.message)
 }
 
-fn plan(entries: Vec<Entry>, external: Option<Entry>) -> Plan {
-    let (mut stems, mut masters, mut other) = (Vec::new(), Vec::new(), Vec::new());
-    for entry in entries {
-        let is_master = master_name(entry.stem_name()).is_some();
-        if entry.is_wav_named() && is_master {
-            masters.push(entry);
-        } else if entry.is_audio_named() && !is_master {
-            stems.push(entry);
-        } else {
-            // Artwork, a readme, a project file, or a master in another format ("Master.mp3").
-            other.push(entry.path);
-        }
-    }
-    // "Master" beats "Mix", the top folder beats a nested one, then path order.
-    masters.sort_by_key(|e| {
-        (
-            Reverse(master_name(e.stem_name())),
-            e.path.matches('/').count(),
-            e.path.clone(),
-        )
-    });
-    let mut masters = masters.into_iter();
-    let master = match external {
-        Some(entry) => Some((entry, false)),
-        None => masters.next().map(|entry| (entry, true)),
-    };
-    other.extend(masters.map(|e| e.path));
-    Plan {
-        stems,
-        master,
-        other,
-    }
+struct Plan {
+    stems: Vec<Entry>,
+    /// The master, and whether it was found in the trackout.
+    master: Option<(Entry, bool)>,
 }
 
 fn check_listing<A: Archive>(
@@ -142,7 +114,7 @@ fn check_listing<A: Archive>(
         passes: false,
         trackout: name,
         stems: Vec::new(),
-        findings: listing.findings,
+        findings: listing.issues.into_iter().map(finding).collect(),
         master: None,
         other_files: listing.other,
     };
@@ -150,8 +122,18 @@ fn check_listing<A: Archive>(
         report.finalise();
         return Ok(report);
     }
-    let plan = plan(listing.entries, external);
-    report.other_files.extend(plan.other);
+    // The likeliest master named in the trackout, unless one was given apart; the others
+    // named so are listed, never checked as stems.
+    let mut masters = listing.masters.into_iter();
+    let master = match external {
+        Some(entry) => Some((entry, false)),
+        None => masters.next().map(|entry| (entry, true)),
+    };
+    report.other_files.extend(masters.map(|e| e.path));
+    let plan = Plan {
+        stems: listing.stems,
+        master,
+    };
     // The master is the longest job, so it is split in two passes (loudness; 8x true peak)
     // that start first, one per thread; then the biggest stems, so the threads finish together.
     let mut jobs: Vec<Job<'_>> = plan

@@ -3,24 +3,25 @@
 //!
 //! [`check_path`] reads a trackout (a folder or a zip of WAV stems) safely and reports what a
 //! mixing engineer would notice: files that are not WAVs, stems that do not line up, silence,
-//! clipping, names that say nothing, and the master's loudness and true peak.
+//! clipping, names that say nothing, and the master's loudness and true peak. Which files are
+//! stems, how they are parsed and measured, is the audio foundation's (`trackout_audio`), the
+//! same the bundle uses.
 
 pub mod analysis;
 mod assemble;
 mod budget;
 mod check;
 mod error;
-mod limits;
-pub mod naming;
 mod progress;
 pub mod report;
 mod run;
-mod trackout;
-pub mod wav;
+
+/// The foundation's parser and naming, where callers of the check have always found them.
+pub use trackout_audio::{naming, wav};
 
 pub use assemble::{DC_OFFSET_LIMIT, SILENCE_DBFS};
 pub use check::{check_path, check_zip_bytes};
 pub use error::CheckError;
-pub use limits::CheckLimits;
 pub use progress::{NoProgress, Progress, TerminalProgress};
 pub use report::{Finding, FindingCode, Level, MasterReport, Report, StemReport, StemRole};
+pub use trackout_audio::settings::CheckLimits;

@@ -1,18 +1,18 @@
 //! Scanning a trackout's entries on every core: each thread takes the next job, opens its
 //! entry (its own zip handle, its own buffers) and streams it through the analysis.
 
-use std::fs::File;
-use std::io::{self, Read};
+use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
+use trackout_audio::listing::{Archive, Entry, EntryReader, Location, OpenError};
+
+use crate::CheckLimits;
 use crate::analysis::{self, AnalyseError, MasterAnalysis, MasterPart, ScanOptions, StemAnalysis};
 use crate::budget::{Budget, is_exhausted};
 use crate::error::CheckError;
-use crate::limits::CheckLimits;
 use crate::progress::{NoProgress, Progress};
 use crate::report::numbers::clock;
 use crate::report::{Finding, FindingCode};
-use crate::trackout::{Archive, Entry, Location};
 use crate::wav::WavError;
 
 /// More threads than this would only contend for the disk.
@@ -65,13 +65,13 @@ pub(crate) fn run<A: Archive>(
         .min(jobs.len().max(1));
     let worker = || -> Result<Vec<(usize, Outcome)>, CheckError> {
         let mut done = Vec::new();
-        let mut handle = None;
+        let mut reader = EntryReader::new(archive);
         loop {
             let i = next.fetch_add(1, Ordering::Relaxed);
             if i >= jobs.len() || shared.stop.load(Ordering::Relaxed) {
                 return Ok(done);
             }
-            let outcome = run_job(archive, &mut handle, &jobs[i], &shared);
+            let outcome = run_job(&mut reader, &jobs[i], &shared);
             if !matches!(
                 outcome,
                 Ok(Outcome::Stem(_) | Outcome::Master(..) | Outcome::Refused(_))
@@ -101,8 +101,7 @@ pub(crate) fn run<A: Archive>(
 }
 
 fn run_job<A: Archive>(
-    archive: &A,
-    handle: &mut Option<A::Handle>,
+    reader: &mut EntryReader<'_, A>,
     job: &Job<'_>,
     shared: &Shared<'_>,
 ) -> Result<Outcome, CheckError> {
@@ -114,27 +113,10 @@ fn run_job<A: Archive>(
             message,
         )))
     };
-    let reader: Box<dyn Read> = match &entry.at {
-        Location::File(path) => Box::new(File::open(path).map_err(|e| CheckError::io(path, e))?),
-        Location::Zip(index) => {
-            if handle.is_none() {
-                *handle = Some(
-                    archive
-                        .handle()
-                        .map_err(|e| CheckError::io("the trackout zip", e))?,
-                );
-            }
-            let handle = handle.as_mut().expect("opened above");
-            match archive.open(handle, *index) {
-                Ok(reader) => reader,
-                Err(why) => {
-                    return refuse(
-                        FindingCode::CorruptArchive,
-                        format!("{} cannot be read from the zip: {why}", entry.path),
-                    );
-                }
-            }
-        }
+    let reader = match reader.open(entry) {
+        Ok(reader) => reader,
+        Err(OpenError::Io { path, source }) => return Err(CheckError::io(path, source)),
+        Err(OpenError::Damaged(why)) => return refuse(FindingCode::CorruptArchive, why),
     };
     let from_zip = matches!(entry.at, Location::Zip(_));
     let mut counted = shared.budget.reader(reader);
@@ -235,7 +217,8 @@ fn wav_finding(entry: &Entry, e: &WavError) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trackout::NoArchive;
+    use trackout_audio::listing::NoArchive;
+    use trackout_audio::wav::{SampleFormat, canonical_header};
 
     /// The listing refuses a trackout whose files add up past the cap; the scan counts again,
     /// for files that grow after they were listed, or headers that understate.
@@ -243,7 +226,7 @@ mod tests {
     fn reading_past_the_cap_stops_the_check() {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("Kick.wav");
-        let mut wav = crate::wav::tests_support::header(44_100, 2, 16, 400_000);
+        let mut wav = canonical_header(SampleFormat::Int, 2, 44_100, 16, 400_000);
         wav.resize(wav.len() + 400_000, 0);
         std::fs::write(&path, &wav).expect("write");
         let entry = Entry {

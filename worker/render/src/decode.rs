@@ -1,9 +1,10 @@
 //! Reading audio that may be WAV or MP3: a voice tag (producers upload either) and the input
-//! of the waveform (the master, or the preview itself). WAV goes through the trackout
-//! check's parser; anything else must be an MP3 that symphonia decodes.
+//! of the waveform (the master, or the preview itself). What a file is comes from the
+//! foundation's sniff: anything RIFF goes through its WAV parser (which says what is wrong
+//! with a broken one); anything else must be an MP3 that symphonia decodes.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom};
+use std::io::{self, Seek, SeekFrom};
 use std::path::Path;
 
 use symphonia::core::codecs::audio::{AudioDecoder, AudioDecoderOptions};
@@ -12,6 +13,9 @@ use symphonia::core::formats::probe::Hint;
 use symphonia::core::formats::{FormatOptions, FormatReader, TrackType};
 use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions};
 use symphonia::core::meta::MetadataOptions;
+
+use trackout_audio::read_full;
+use trackout_audio::sniff::{SNIFF_BYTES, Sniffed, sniff};
 
 use crate::audio::{BLOCK_FRAMES, WavSource};
 use crate::error::RenderError;
@@ -33,9 +37,9 @@ pub(crate) struct Mp3Reader {
 impl AudioReader {
     pub fn open(path: &Path, what: &str) -> Result<Self, RenderError> {
         let mut file = File::open(path).map_err(|e| RenderError::read(path, e))?;
-        let mut magic = [0u8; 4];
-        let n = read_up_to(&mut file, &mut magic).map_err(|e| RenderError::read(path, e))?;
-        if &magic[..n] == b"RIFF" || n < 4 {
+        let mut head = [0u8; SNIFF_BYTES];
+        let n = read_full(&mut file, &mut head).map_err(|e| RenderError::read(path, e))?;
+        if n < 4 || matches!(sniff(&head[..n]), Sniffed::Wav | Sniffed::OtherRiff) {
             return Ok(AudioReader::Wav(WavSource::open(path, what)?));
         }
         file.seek(SeekFrom::Start(0))
@@ -64,17 +68,6 @@ impl AudioReader {
             AudioReader::Mp3(m) => m.read(out),
         }
     }
-}
-
-fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match r.read(&mut buf[filled..])? {
-            0 => break,
-            n => filled += n,
-        }
-    }
-    Ok(filled)
 }
 
 impl Mp3Reader {
@@ -157,9 +150,7 @@ impl Mp3Reader {
                         continue;
                     }
                     buf.copy_to_vec_interleaved(out);
-                    for x in out.iter_mut().filter(|x| !x.is_finite()) {
-                        *x = 0.0;
-                    }
+                    trackout_audio::wav::silence_garbage(out);
                     return Ok(out.len() / self.channels);
                 }
                 // A damaged frame is skipped, as players do.

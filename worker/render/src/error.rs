@@ -4,7 +4,7 @@
 use std::io;
 use std::path::Path;
 
-use trackout_media::wav::WavError;
+use trackout_audio::wav::WavError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {

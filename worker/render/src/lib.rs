@@ -6,8 +6,11 @@
 //! - [`render_mp3_lease`]: 320 kbps CBR MP3 with ID3v2 tags.
 //! - [`render_wav_lease`]: the master's audio untouched, with INFO, BWF `bext` and ISRC.
 //! - [`tag_stem`]: the same metadata on one stem, streamed.
-//! - [`build_bundle`]: the deterministic trackout zip; [`personalize_bundle`]: its
-//!   per-purchase tail, built from the base's central directory and manifest alone.
+//! - [`build_bundle`]: the deterministic trackout zip of exactly the stems the check checked
+//!   (the foundation's listing, under the check's [`CheckLimits`]); [`personalize_bundle`]:
+//!   its per-purchase tail, built from the base's central directory and manifest alone.
+//!
+//! Parsing, sniffing, naming and metering are the audio foundation's (`trackout_audio`).
 //!
 //! Every function writes only to its output; on error the output may be partial and the
 //! caller discards it (the worker renders to a temporary file and renames or uploads it).
@@ -41,3 +44,6 @@ pub use preview::{
 pub use stem::{TaggedStem, tag_stem};
 pub use wav_lease::{WavLeaseReport, render_wav_lease};
 pub use waveform::{SAMPLES_PER_PIXEL, waveform_peaks};
+
+/// The check's limits: the bundle lists a trackout under the same ones.
+pub use trackout_audio::settings::CheckLimits;

@@ -78,6 +78,15 @@ impl BeatMeta {
         self.isrc_code().map(drop)
     }
 
+    /// The writers' names, trimmed, empty ones left out: what ID3 TCOM and INFO IWRI list.
+    pub(crate) fn writer_names(&self) -> Vec<&str> {
+        self.writers
+            .iter()
+            .map(|w| w.name.trim())
+            .filter(|n| !n.is_empty())
+            .collect()
+    }
+
     /// "140 BPM, A min", or just "140 BPM" when no key is set.
     pub(crate) fn tempo_and_key(&self) -> String {
         let key = self.key.trim();

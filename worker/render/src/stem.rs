@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 
 use serde::Serialize;
-use trackout_media::wav::{SampleFormat, WavFormat};
+use trackout_audio::wav::{SampleFormat, WavFormat};
 
 use crate::error::RenderError;
 use crate::meta::BeatMeta;

@@ -4,7 +4,9 @@ use tracing::info;
 use trackout_core::jobs::CheckTrackout;
 use trackout_core::services::checks::{self, CheckOutcome};
 use trackout_core::storage::{ObjectKey, download_to};
-use trackout_media::{CheckLimits, NoProgress, check_path};
+use trackout_media::{NoProgress, check_path};
+
+use super::workspace::check_limits;
 
 use crate::{JobContext, JobError, RunJob};
 
@@ -38,13 +40,7 @@ impl RunJob for CheckTrackout {
             None => None,
         };
 
-        let c = &ctx.config.check;
-        let limits = CheckLimits {
-            max_inflated_bytes: c.max_inflated_bytes,
-            max_entries: c.max_entries,
-            max_stem_seconds: c.max_stem_seconds,
-            true_peak_ceiling_dbtp: c.true_peak_ceiling_dbtp,
-        };
+        let limits = check_limits(&ctx);
         let report = ctx
             .blocking(move || {
                 check_path(&trackout_path, master_path.as_deref(), &limits, &NoProgress)

@@ -1,12 +1,14 @@
 use std::sync::Arc;
 
 use tracing::info;
-use trackout_core::domain::{DeliverableKind, DeliverableState};
+use trackout_core::domain::{BundleContents, BundleStem, DeliverableKind, DeliverableState};
 use trackout_core::jobs::RenderLeases;
 use trackout_core::services::deliverables;
-use trackout_render::{build_bundle, render_mp3_lease, render_wav_lease};
+use trackout_render::{
+    BundleReport, BundledStem, build_bundle, render_mp3_lease, render_wav_lease,
+};
 
-use super::workspace::{Workspace, failed, meta, render_error, store, up_to_date};
+use super::workspace::{Workspace, check_limits, failed, meta, render_error, store, up_to_date};
 use crate::{JobContext, JobError, RunJob};
 
 const KINDS: [DeliverableKind; 3] = DeliverableKind::LEASES;
@@ -66,37 +68,21 @@ impl RunJob for RenderLeases {
                     bundle.clone(),
                     meta.clone(),
                 );
+                let limits = check_limits(&ctx);
                 ctx.blocking(move || {
                     let wav_report = render_wav_lease(&master, &meta, &wav)?;
-                    let bundle_report = build_bundle(&trackout, &meta, &bundle)?;
+                    let bundle_report = build_bundle(&trackout, &meta, &limits, &bundle)?;
                     Ok::<_, trackout_render::RenderError>((wav_report, bundle_report))
                 })
             };
             let (mp3_report, rest) = tokio::join!(encode, copy);
             let mp3_report = mp3_report?.map_err(render_error)?;
             let (wav_report, bundle_report) = rest?.map_err(render_error)?;
-            let mut bundle_details = serde_json::to_value(&bundle_report).ok();
-            let located = bundle.clone();
-            let offsets = ctx
-                .blocking(move || stem_offsets(&located))
-                .await?
-                .map_err(render_error)?;
-            if let Some(stems) = bundle_details
-                .as_mut()
-                .and_then(|d| d.get_mut("stems"))
-                .and_then(|s| s.as_array_mut())
-            {
-                for stem in stems {
-                    let offset = stem
-                        .get("path")
-                        .and_then(|p| p.as_str())
-                        .and_then(|p| offsets.get(p))
-                        .copied();
-                    if let (Some(offset), Some(fields)) = (offset, stem.as_object_mut()) {
-                        fields.insert("data_offset".into(), offset.into());
-                    }
-                }
-            }
+            // What the downloads and the library read back: the bundle writer's report,
+            // offsets included, in the stored type.
+            let bundle_details = contents(bundle_report)
+                .to_details()
+                .map_err(|e| JobError::Permanent(e.to_string()))?;
 
             let details = |v: serde_json::Result<serde_json::Value>| v.ok();
             store(
@@ -123,7 +109,7 @@ impl RunJob for RenderLeases {
                 DeliverableKind::Bundle,
                 &fingerprint,
                 bundle,
-                bundle_details,
+                Some(bundle_details),
             )
             .await?;
             Ok::<_, JobError>(())
@@ -136,20 +122,56 @@ impl RunJob for RenderLeases {
     }
 }
 
-/// Where each stored entry's bytes start in the bundle: a stem can then be downloaded on its
-/// own as a byte range of the bundle, with nothing copied.
-fn stem_offsets(
-    bundle: &std::path::Path,
-) -> zip::result::ZipResult<std::collections::HashMap<String, u64>> {
-    let mut archive = zip::ZipArchive::new(std::io::BufReader::new(std::fs::File::open(bundle)?))?;
-    let mut offsets = std::collections::HashMap::new();
-    for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i)?;
-        if entry.compression() == zip::CompressionMethod::Stored
-            && let Some(start) = entry.data_start()
-        {
-            offsets.insert(entry.name()?.into_owned(), start);
-        }
+/// The renderer's report as the store keeps it, field by field: a field added or renamed on
+/// either side does not compile until it is mapped here.
+fn contents(report: BundleReport) -> BundleContents {
+    let BundleReport {
+        folder,
+        bytes,
+        manifest_offset,
+        stems,
+        skipped,
+    } = report;
+    let stems = stems
+        .into_iter()
+        .map(|stem| {
+            let BundledStem {
+                path,
+                data_offset,
+                source,
+                role,
+                sample_rate,
+                bit_depth,
+                channels,
+                frames,
+                duration_seconds,
+                bytes,
+                sha256,
+                peak_dbfs,
+                loudness_lufs,
+            } = stem;
+            BundleStem {
+                path,
+                source,
+                role,
+                data_offset,
+                bytes,
+                sha256,
+                sample_rate,
+                bit_depth,
+                channels,
+                frames,
+                duration_seconds,
+                peak_dbfs,
+                loudness_lufs,
+            }
+        })
+        .collect();
+    BundleContents {
+        folder,
+        bytes,
+        manifest_offset,
+        stems,
+        skipped,
     }
-    Ok(offsets)
 }

@@ -4,7 +4,7 @@ use tracing::info;
 use trackout_core::domain::{DeliverableKind, DeliverableState};
 use trackout_core::jobs::RenderPreview;
 use trackout_core::services::deliverables;
-use trackout_render::{PreviewSettings, render_preview_with_peaks};
+use trackout_render::render_preview_with_peaks;
 
 use super::workspace::{Workspace, failed, render_error, store, up_to_date};
 use crate::{JobContext, JobError, RunJob};
@@ -44,15 +44,7 @@ impl RunJob for RenderPreview {
                 None => None,
             };
             let (preview, peaks) = (ws.path("preview.mp3"), ws.path("peaks.json"));
-            let settings = PreviewSettings {
-                bitrate_kbps: p.bitrate_kbps,
-                max_seconds: p.max_seconds,
-                tag_offset_seconds: p.tag_offset_seconds,
-                tag_interval_seconds: p.tag_interval_seconds,
-                tag_gain_db: p.tag_gain_db,
-                fade_out_seconds: p.fade_out_seconds,
-                ..PreviewSettings::default()
-            };
+            let settings = p.clone();
             let (out, peaks_out) = (preview.clone(), peaks.clone());
             let report = ctx
                 // The peaks are drawn from the audio as it is encoded: no second decode.

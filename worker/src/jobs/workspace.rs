@@ -7,7 +7,7 @@ use std::sync::Arc;
 use trackout_core::domain::{DeliverableKind, DeliverableState};
 use trackout_core::services::deliverables::{self, RenderInputs, Rendered};
 use trackout_core::storage::{IngestError, Ingested, ObjectKey, download_to, ingest};
-use trackout_render::{BeatMeta, Writer};
+use trackout_render::{BeatMeta, CheckLimits, Writer};
 use uuid::Uuid;
 
 use crate::{JobContext, JobError};
@@ -139,6 +139,12 @@ pub(crate) fn meta(inputs: &RenderInputs) -> BeatMeta {
             split_percent: None,
         }],
     }
+}
+
+/// The check's limits from the store's configuration: the check and the bundle list a
+/// trackout under the same ones.
+pub(crate) fn check_limits(ctx: &JobContext) -> CheckLimits {
+    ctx.config.check
 }
 
 pub(crate) fn render_error(e: impl std::fmt::Display) -> JobError {

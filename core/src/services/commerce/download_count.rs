@@ -81,9 +81,16 @@ pub async fn charge(
         .share
         .and_then(|s| s.max_downloads.map(|max| (s.share_id, max)));
     let Some((share_id, max)) = limited else {
-        // No limit to enforce: a new copy is logged (in batches, off the request path).
+        // No limit to enforce. A buyer's own new copy is logged in batches, off the request
+        // path; one through a share is written at once, since the artist is watching for it.
         if served.start == 0 {
-            log.record(log_row(download));
+            if download.share.is_some() {
+                download::Entity::insert(log_row(download))
+                    .exec_without_returning(db)
+                    .await?;
+            } else {
+                log.record(log_row(download));
+            }
         }
         return Ok(Charge::Free);
     };

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{TokenKind, Tokens, now_seconds};
-use crate::domain::{DeliverableKind, PurchaseStatus, TierKind};
+use crate::domain::{BundleContents, DeliverableKind, PurchaseStatus, TierKind};
 use crate::services::deliverables;
 use crate::storage::ObjectKey;
 use crate::{Error, Result};
@@ -208,33 +208,15 @@ pub async fn resolve(
             let (key, _, _, details) = from_deliverable(
                 deliverables::current(db, purchase.beat_id, DeliverableKind::Bundle).await?,
             )?;
-            let stem = details
-                .as_ref()
-                .and_then(|d| d.get("stems"))
-                .and_then(|s| s.as_array())
-                .and_then(|stems| {
-                    stems
-                        .iter()
-                        .find(|s| stem_name(s).as_deref() == Some(name.as_str()))
-                })
-                .ok_or(Error::NotFound("stem"))?;
-            let start = stem
-                .get("data_offset")
-                .and_then(|v| v.as_u64())
-                .ok_or_else(not_ready)?;
-            let size = stem
-                .get("bytes")
-                .and_then(|v| v.as_u64())
-                .ok_or_else(not_ready)?;
-            let sha = stem
-                .get("sha256")
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned();
+            let contents = BundleContents::from_details(details.as_ref())?;
+            let stem = contents.stem(name).ok_or(Error::NotFound("stem"))?;
             (
-                Source::Slice { key, start },
-                size,
-                sha,
+                Source::Slice {
+                    key,
+                    start: stem.data_offset,
+                },
+                stem.bytes,
+                stem.sha256.clone(),
                 "audio/wav",
                 safe_name(name),
             )
@@ -284,15 +266,6 @@ pub async fn resolve(
         file: file.clone(),
         share: None,
     })
-}
-
-/// The file name a stem is known by in links: the last part of its path in the bundle.
-pub fn stem_name(stem: &serde_json::Value) -> Option<String> {
-    stem.get("path")?
-        .as_str()?
-        .rsplit('/')
-        .next()
-        .map(str::to_owned)
 }
 
 /// Checks a purchase may still deliver `file`: paid, not refunded or disputed, and the tier

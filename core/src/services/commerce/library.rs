@@ -6,10 +6,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::downloads::{self, PurchasedFile, stem_name};
+use super::downloads::{self, PurchasedFile};
 use crate::Result;
 use crate::auth::Tokens;
-use crate::domain::{DeliverableKind, PurchaseStatus, TierKind};
+use crate::domain::{BundleContents, DeliverableKind, PurchaseStatus, TierKind};
 use crate::services::access::own_purchase;
 use crate::services::{Actor, deliverables};
 
@@ -110,30 +110,18 @@ pub(crate) async fn files(
             None,
             None,
         );
-        let bundle = rendered(DeliverableKind::Bundle).await?;
-        let stems = bundle
-            .as_ref()
-            .and_then(|b| b.details.as_ref())
-            .and_then(|d| d.get("stems"))
-            .and_then(|s| s.as_array())
-            .cloned()
-            .unwrap_or_default();
+        let stems = match rendered(DeliverableKind::Bundle).await? {
+            Some(bundle) => BundleContents::from_details(bundle.details.as_ref())?.stems,
+            None => Vec::new(),
+        };
         for stem in stems {
-            let Some(name) = stem_name(&stem) else {
-                continue;
-            };
-            let size = stem
-                .get("data_offset")
-                .and(stem.get("bytes"))
-                .and_then(|v| v.as_u64());
-            let role = stem.get("role").and_then(|v| v.as_str()).map(str::to_owned);
-            let duration = stem.get("duration_seconds").and_then(|v| v.as_f64());
+            let name = stem.file_name().to_owned();
             push(
                 PurchasedFile::Stem(name.clone()),
                 name,
-                size,
-                role,
-                duration,
+                Some(stem.bytes),
+                Some(stem.role),
+                Some(stem.duration_seconds),
             );
         }
     }

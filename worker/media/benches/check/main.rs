@@ -5,6 +5,8 @@
 //! master (median of 5), throughput, peak memory of a process doing one check, and
 //! `sox stats` over every stem plus `ffmpeg ebur128` on the master when they are installed.
 //! Then the same at twice the length.
+// Test and bench code: a failed unwrap is a failed test, which is what we want.
+#![allow(clippy::unwrap_used)]
 
 mod fixture;
 mod synth;

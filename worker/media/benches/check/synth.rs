@@ -3,6 +3,8 @@
 
 use std::f32::consts::TAU;
 
+use trackout_media::wav::{SampleFormat, canonical_header};
+
 pub const RATE: u32 = 44_100;
 const BPM: f32 = 140.0;
 
@@ -181,21 +183,7 @@ pub fn put_24(out: &mut Vec<u8>, x: f32) {
     out.extend_from_slice(&v.to_le_bytes()[..3]);
 }
 
-/// A canonical 44-byte header for 24-bit stereo PCM.
+/// A canonical 44-byte header for 24-bit stereo PCM (the foundation's writer).
 pub fn wav_header(frames: u64) -> Vec<u8> {
-    let data = (frames * 6) as u32;
-    let mut h = Vec::with_capacity(44);
-    h.extend_from_slice(b"RIFF");
-    h.extend_from_slice(&(36 + data).to_le_bytes());
-    h.extend_from_slice(b"WAVEfmt ");
-    h.extend_from_slice(&16u32.to_le_bytes());
-    h.extend_from_slice(&1u16.to_le_bytes());
-    h.extend_from_slice(&2u16.to_le_bytes());
-    h.extend_from_slice(&RATE.to_le_bytes());
-    h.extend_from_slice(&(RATE * 6).to_le_bytes());
-    h.extend_from_slice(&6u16.to_le_bytes());
-    h.extend_from_slice(&24u16.to_le_bytes());
-    h.extend_from_slice(b"data");
-    h.extend_from_slice(&data.to_le_bytes());
-    h
+    canonical_header(SampleFormat::Int, 2, RATE, 24, (frames * 6) as u32)
 }

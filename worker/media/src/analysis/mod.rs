@@ -1,29 +1,25 @@
 //! The sample scan: one pass over a WAV stream through fixed-size buffers, whatever its
-//! length. Generic over `Read` so a zip entry can be inflated straight through it.
-
-mod clip;
-mod levels;
-mod loudness;
-mod true_peak;
+//! length. Generic over `Read` so a zip entry can be inflated straight through it. The meters
+//! are the audio foundation's (`trackout_audio::meter`), the same the renderer reads.
 
 use std::io::{self, Read};
 
-pub use clip::MIN_CLIP_RUN;
-pub use levels::LevelSummary;
+pub use trackout_audio::meter::{LevelSummary, MIN_CLIP_RUN};
+use trackout_audio::meter::{Levels, Loudness, TruePeak};
+use trackout_audio::text::thousands;
+use trackout_audio::wav::BlockDecoder;
 
 use crate::progress::Progress;
-use crate::wav::{self, SampleFormat, WavError, WavFormat, WavInfo};
-use levels::Levels;
-use loudness::Loudness;
-use true_peak::TruePeak;
+use crate::report::numbers::clock;
+use crate::wav::{self, WavError, WavFormat, WavInfo};
 
 /// Bytes read from the stream at a time: large enough that reads cost nothing next to the
 /// decoding, small enough to stay in L2/L3.
 const READ_BYTES: usize = 1 << 20;
 /// Samples decoded at a time, so the decoded block stays in L1/L2 for every meter.
 const BLOCK_SAMPLES: usize = 16 * 1024;
-/// The loudness meter keeps 3 s of audio per channel for the loudness range; these caps keep
-/// that under 40 MB whatever a header claims (a master is stereo, or at most 7.1).
+/// A master is stereo, or at most 7.1, at no more than 192 kHz; a file past these is not a
+/// master, and its true-peak pass would cost in proportion.
 const MASTER_MAX_CHANNELS: u16 = 8;
 const MASTER_MAX_RATE: u32 = 192_000;
 
@@ -76,10 +72,7 @@ pub fn analyse_stem<R: Read>(
     progress: &dyn Progress,
 ) -> Result<StemAnalysis, AnalyseError> {
     let (info, levels, non_finite) = scan(&mut r, options, progress, |format| {
-        Ok(Levels::new(
-            usize::from(format.channels),
-            wav::full_scale(format),
-        ))
+        Ok(Levels::for_format(format))
     })?;
     Ok(StemAnalysis {
         info,
@@ -125,20 +118,19 @@ pub(crate) fn analyse_master_part<R: Read>(
         let channels = usize::from(format.channels);
         let loudness = part != MasterPart::TruePeak;
         Ok(MasterMeters {
-            levels: loudness.then(|| Levels::new(channels, wav::full_scale(format))),
+            levels: loudness.then(|| Levels::for_format(format)),
             loudness: loudness.then(|| Loudness::new(format.channels, format.sample_rate)),
             true_peak: (part != MasterPart::Loudness).then(|| TruePeak::new(channels)),
         })
     })?;
-    let (integrated_lufs, loudness_range_lu) = meters
-        .loudness
-        .map_or((f64::NEG_INFINITY, 0.0), |l| l.finish());
+    let loudness = meters.loudness.map(|l| l.finish()).unwrap_or_default();
     Ok(MasterAnalysis {
         info,
         levels: meters.levels.map(Levels::finish).unwrap_or_default(),
         non_finite,
-        integrated_lufs,
-        loudness_range_lu,
+        // Silence (or under 400 ms of audio) has no loudness: −∞ LUFS; under 3 s, no range.
+        integrated_lufs: loudness.integrated_lufs.unwrap_or(f64::NEG_INFINITY),
+        loudness_range_lu: loudness.range_lu.unwrap_or(0.0),
         true_peak: meters.true_peak.map_or(0.0, TruePeak::finish),
     })
 }
@@ -203,56 +195,29 @@ fn scan<R: Read, M: Meter>(
     let mut meter = meter(&format)?;
     let align = usize::from(format.block_align);
     let mut bytes = vec![0u8; READ_BYTES - READ_BYTES % align];
-    let block_frames = BLOCK_SAMPLES / usize::from(format.channels);
-    let mut samples = vec![0f32; block_frames * usize::from(format.channels)];
-    let mut non_finite = 0;
+    let mut decoder = BlockDecoder::new(format, BLOCK_SAMPLES);
     let mut bytes_left = info.data_len;
     let mut frames_left = info.frames;
     while bytes_left > 0 {
         let want = bytes
             .len()
             .min(usize::try_from(bytes_left).unwrap_or(usize::MAX));
-        let got = wav::read_full(r, &mut bytes[..want])?;
+        let got = trackout_audio::read_full(r, &mut bytes[..want])?;
         progress.advance(got as u64);
         let frames = ((got / align) as u64).min(frames_left) as usize;
-        for chunk in bytes[..frames * align].chunks(block_frames * align) {
-            let n = wav::decode_f32(&format, chunk, &mut samples);
-            if format.sample_format == SampleFormat::Float {
-                non_finite += silence_garbage(&mut samples[..n]);
-            }
-            meter.add(&samples[..n]);
-        }
+        decoder.decode(&bytes[..frames * align], |block| meter.add(block));
         frames_left -= frames as u64;
         bytes_left -= got as u64;
         if got < want {
             let read = info.frames - frames_left;
             return Err(WavError::Truncated(format!(
                 "the data chunk claims {} ({} frames) but the file ends after {} frames",
-                crate::report::numbers::clock(info.duration_seconds()),
-                crate::report::numbers::thousands(info.frames),
-                crate::report::numbers::thousands(read),
+                clock(info.duration_seconds()),
+                thousands(info.frames),
+                thousands(read),
             ))
             .into());
         }
     }
-    Ok((info, meter, non_finite))
-}
-
-/// Float samples louder than this (+120 dBFS) are not audio but garbage, and would overflow
-/// the sums of squares.
-const FLOAT_GARBAGE: f32 = 1_048_576.0;
-
-/// A NaN or an absurd value would poison every sum after it; a float file holding one is
-/// broken, and reported.
-fn silence_garbage(samples: &mut [f32]) -> u64 {
-    let garbage = |x: &f32| !x.is_finite() || x.abs() > FLOAT_GARBAGE;
-    if !samples.iter().any(garbage) {
-        return 0;
-    }
-    let mut count = 0;
-    for x in samples.iter_mut().filter(|x| garbage(x)) {
-        *x = 0.0;
-        count += 1;
-    }
-    count
+    Ok((info, meter, decoder.non_finite()))
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::numbers::{span, thousands};
 use super::{Finding, FindingCode, Report, StemReport};
-use crate::naming::{self, GenericName};
+use crate::naming::{self, GenericName, file_name};
 
 /// `candidates`: path of every file checked as a stem (analysed or not), master excluded.
 pub(crate) fn cross_stem_findings(candidates: &[String], report: &mut Report) {
@@ -20,10 +20,6 @@ pub(crate) fn cross_stem_findings(candidates: &[String], report: &mut Report) {
     duplicates(candidates, &mut found);
     generic_names(candidates, &mut found);
     report.findings.extend(found);
-}
-
-fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
 }
 
 fn no_stems(candidates: &[String], report: &mut Report) {
@@ -133,12 +129,14 @@ fn bit_depths(stems: &[StemReport], found: &mut Vec<Finding>) {
     }
 }
 
-/// A DAW importing the folder flattens it, so "Drums/Kick.wav" and "Kick.WAV" collide.
+/// A DAW importing the folder flattens it, and the bundle delivers the stems flat under
+/// their delivered names ([`naming::stem_file_name`]), so "Drums/Kick.wav", "Kick.WAV" and
+/// "Kick.bwf" collide: the bundle would refuse them, so the check reports them.
 fn duplicates(candidates: &[String], found: &mut Vec<Finding>) {
     let mut by_name: BTreeMap<String, Vec<&String>> = BTreeMap::new();
     for path in candidates {
         by_name
-            .entry(file_name(path).to_lowercase())
+            .entry(naming::stem_file_name(path).to_lowercase())
             .or_default()
             .push(path);
     }
@@ -163,8 +161,7 @@ fn duplicates(candidates: &[String], found: &mut Vec<Finding>) {
 fn generic_names(candidates: &[String], found: &mut Vec<Finding>) {
     for path in candidates {
         let file = file_name(path);
-        let name = file.rsplit_once('.').map_or(file, |(name, _)| name);
-        let message = match naming::generic_name(name) {
+        let message = match naming::generic_name(naming::stem_name(path)) {
             None => continue,
             Some(GenericName::Default) => format!(
                 "{file} is a default name that says nothing about the part; name it after what \

@@ -8,6 +8,7 @@ mod text;
 use serde::{Deserialize, Serialize};
 
 use crate::wav::SampleFormat;
+pub use trackout_audio::naming::StemRole;
 
 pub(crate) use findings::cross_stem_findings;
 
@@ -94,42 +95,6 @@ impl Finding {
             level: code.level(),
             stem: stem.map(str::to_owned),
             message: message.into(),
-        }
-    }
-}
-
-/// What a stem holds, guessed from its name.
-#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[serde(rename_all = "snake_case")]
-pub enum StemRole {
-    Kick,
-    /// 808s, bass lines, sub.
-    Bass,
-    /// Snares, claps, rims.
-    Snare,
-    /// Hi-hats, cymbals, rides.
-    Hats,
-    Percussion,
-    /// Keys, synths, guitars, pads, strings, bells…
-    Melody,
-    /// Vocals, chops, ad-libs.
-    Vocals,
-    Fx,
-    Other,
-}
-
-impl StemRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StemRole::Kick => "kick",
-            StemRole::Bass => "bass",
-            StemRole::Snare => "snare",
-            StemRole::Hats => "hats",
-            StemRole::Percussion => "percussion",
-            StemRole::Melody => "melody",
-            StemRole::Vocals => "vocals",
-            StemRole::Fx => "fx",
-            StemRole::Other => "other",
         }
     }
 }

@@ -1,17 +1,8 @@
 //! Numbers as a producer reads them: "1,234 frames", "28 ms", "03:30.000", "−0.30 dBFS".
+//! Counts, sizes and decibels are the audio foundation's, so every message reads them alike.
 
-/// 1234567 → "1,234,567".
-pub(crate) fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub(crate) use trackout_audio::db::{level_db as to_db, round};
+pub(crate) use trackout_audio::text::{bytes, thousands};
 
 /// A length as a DAW's clock shows it: "03:30.000" (hours only when needed).
 pub(crate) fn clock(seconds: f64) -> String {
@@ -35,45 +26,12 @@ pub(crate) fn span(seconds: f64) -> String {
     }
 }
 
-/// A linear amplitude in decibels, to 0.01 dB; −∞ for zero.
-pub(crate) fn to_db(linear: f64) -> f64 {
-    if linear > 0.0 {
-        round(20.0 * linear.log10(), 2)
-    } else {
-        f64::NEG_INFINITY
-    }
-}
-
-pub(crate) fn round(x: f64, decimals: i32) -> f64 {
-    if !x.is_finite() {
-        return x;
-    }
-    let scale = 10f64.powi(decimals);
-    (x * scale).round() / scale
-}
-
 /// "-0.30" or "-inf", for text columns.
 pub(crate) fn db_text(db: f64) -> String {
     if db.is_finite() {
         format!("{db:.2}")
     } else {
         "-inf".into()
-    }
-}
-
-/// Bytes in binary units, for limits: "8 GiB", "512 MiB".
-pub(crate) fn bytes(n: u64) -> String {
-    const UNITS: [&str; 5] = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-    let mut value = n as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 || value.fract() == 0.0 {
-        format!("{} {}", value as u64, UNITS[unit])
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
     }
 }
 

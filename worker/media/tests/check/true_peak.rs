@@ -206,3 +206,48 @@ fn loudness_of_a_reference_tone_matches_bs1770() {
     );
     assert!((db(m.true_peak) + 20.0).abs() < 0.05);
 }
+
+#[test]
+fn loudness_of_a_dynamic_master_matches_libebur128() {
+    // Loud and quiet sections of 6 s (the range), noise over a tone, 30 s at 44.1 kHz.
+    let mut seed = 0x1234_5678u32;
+    let samples: Vec<f64> = (0..30 * RATE as usize)
+        .flat_map(|n| {
+            let t = n as f64 / f64::from(RATE);
+            let level = if (t as usize) % 12 < 6 { 0.5 } else { 0.06 };
+            let mut sample = |c: f64| {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                let noise = f64::from(seed) / f64::from(u32::MAX) * 2.0 - 1.0;
+                level * (0.6 * noise + 0.4 * (TAU * 440.0 * c * t).sin())
+            };
+            [sample(1.0), sample(2.0)]
+        })
+        .collect();
+    let bytes = Wav::float(32, 2, RATE, samples.clone()).bytes();
+    let options = ScanOptions {
+        max_seconds: 60,
+        stream_len: None,
+    };
+    let m = analyse_master(Cursor::new(bytes), &options, &NoProgress).expect("analyses");
+    let mut reference =
+        ebur128::EbuR128::new(2, RATE, ebur128::Mode::I | ebur128::Mode::LRA).expect("meter");
+    let as_f32: Vec<f32> = samples.iter().map(|&x| x as f32).collect();
+    reference.add_frames_f32(&as_f32).expect("adds");
+    let (i, lra) = (
+        reference.loudness_global().expect("I"),
+        reference.loudness_range().expect("LRA"),
+    );
+    assert!(lra > 5.0, "the test master must have a range: {lra}");
+    assert!(
+        (m.integrated_lufs - i).abs() < 0.05,
+        "{} LUFS vs libebur128's {i}",
+        m.integrated_lufs
+    );
+    assert!(
+        (m.loudness_range_lu - lra).abs() < 0.05,
+        "LRA {} vs libebur128's {lra}",
+        m.loudness_range_lu
+    );
+}

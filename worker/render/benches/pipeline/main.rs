@@ -14,6 +14,8 @@
 //! with TRACKOUT_BENCH_REUSE set, files already there are used as they are.
 //! TRACKOUT_BENCH_ONLY=pipeline|sketched|check|preview|mp3|wav|bundle runs just that three
 //! times and prints its times (for a profiler, or a quick look).
+// Test and bench code: a failed unwrap is a failed test, which is what we want.
+#![allow(clippy::unwrap_used)]
 
 mod cpu;
 mod fixture;

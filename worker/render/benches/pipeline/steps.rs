@@ -84,7 +84,13 @@ pub fn wav_lease(fx: &Fixture, out: &Path) -> Duration {
 
 pub fn bundle(fx: &Fixture, out: &Path) -> Duration {
     time(|| {
-        build_bundle(&fx.folder, &meta(), &out.join("bundle.zip")).expect("bundle");
+        build_bundle(
+            &fx.folder,
+            &meta(),
+            &CheckLimits::default(),
+            &out.join("bundle.zip"),
+        )
+        .expect("bundle");
     })
 }
 

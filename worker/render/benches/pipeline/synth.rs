@@ -5,6 +5,8 @@
 
 use std::f32::consts::TAU;
 
+use trackout_audio::wav::{SampleFormat, canonical_header};
+
 pub const RATE: u32 = 44_100;
 const BPM: f32 = 140.0;
 
@@ -159,20 +161,7 @@ pub fn put_24(out: &mut Vec<u8>, x: f32) {
     out.extend_from_slice(&v.to_le_bytes()[..3]);
 }
 
-/// The canonical 44-byte header of 24-bit stereo PCM.
+/// A canonical 44-byte header for 24-bit stereo PCM (the foundation's writer).
 pub fn wav_header(frames: u64) -> Vec<u8> {
-    let data = (frames * 6) as u32;
-    let mut h = b"RIFF".to_vec();
-    h.extend((36 + data).to_le_bytes());
-    h.extend(b"WAVEfmt ");
-    h.extend(16u32.to_le_bytes());
-    h.extend(1u16.to_le_bytes());
-    h.extend(2u16.to_le_bytes());
-    h.extend(RATE.to_le_bytes());
-    h.extend((RATE * 6).to_le_bytes());
-    h.extend(6u16.to_le_bytes());
-    h.extend(24u16.to_le_bytes());
-    h.extend(b"data");
-    h.extend(data.to_le_bytes());
-    h
+    canonical_header(SampleFormat::Int, 2, RATE, 24, (frames * 6) as u32)
 }

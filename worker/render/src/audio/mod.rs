@@ -18,6 +18,4 @@ pub(crate) const OUTPUT_RATE: u32 = 44_100;
 /// buffers of a whole render stay under a megabyte.
 pub(crate) const BLOCK_FRAMES: usize = 16 * 1024;
 
-pub(crate) fn db_to_gain(db: f64) -> f64 {
-    10f64.powf(db / 20.0)
-}
+pub(crate) use trackout_audio::db::db_to_gain;

@@ -1,11 +1,11 @@
-//! A WAV file read in blocks of decoded, normalised samples, through `trackout_media::wav`:
+//! A WAV file read in blocks of decoded, normalised samples, through `trackout_audio::wav`:
 //! the same parser that accepted the upload decides what the renderer reads.
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
-use trackout_media::wav::{self, WavError, WavInfo};
+use trackout_audio::wav::{self, WavError, WavInfo};
 
 use crate::error::RenderError;
 
@@ -68,9 +68,7 @@ impl WavSource {
         out.resize(frames * self.channels(), 0.0);
         wav::decode_f32(&self.info.format, &self.bytes[..want], out);
         // A NaN or an infinity would poison every filter and the encoder after it.
-        for x in out.iter_mut().filter(|x| !x.is_finite()) {
-            *x = 0.0;
-        }
+        wav::silence_garbage(out);
         self.frames_left -= frames as u64;
         Ok(frames)
     }

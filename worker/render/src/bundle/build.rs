@@ -9,15 +9,17 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use trackout_media::wav::WavInfo;
+use trackout_audio::listing::{self, Archive, EntryReader};
+use trackout_audio::settings::CheckLimits;
+use trackout_audio::wav::WavInfo;
 
 use super::BundleReport;
 use super::archive::{ZipEntry, ZipOut, local_header, planned_dir, planned_entry};
 use super::hashing::sha256_hex;
 use super::manifest::{FORMAT, Manifest, ManifestBeat, ManifestFile};
+use super::sources::{self, StemSource, open_stem};
 use super::stems::{StemJob, write_stems};
 use super::texts::{CUE_SHEET, MANIFEST, README, cue_sheet, readme};
-use super::trackout::{self, StemSource, open_stem};
 use crate::error::RenderError;
 use crate::meta::BeatMeta;
 use crate::naming::bundle_folder_name;
@@ -30,18 +32,22 @@ enum Content {
 }
 
 /// Builds the base bundle of `trackout` (a folder or a zip, already checked) into `out`.
+/// The stems are the ones the check checked: the same listing, under the same `limits`.
 /// Each stem is read twice: its header first (for the README, the cue sheet and the
 /// layout), then once in full while it is tagged, hashed, measured and written.
 pub fn build_bundle(
     trackout: &Path,
     meta: &BeatMeta,
+    limits: &CheckLimits,
     out: &Path,
 ) -> Result<BundleReport, RenderError> {
     meta.validate()?;
     let isrc = meta.isrc_code()?;
     let folder = bundle_folder_name(meta);
-    let listing = trackout::list(trackout)?;
-    let stems = read_headers(trackout, meta, &listing.stems)?;
+    let (archive, listing) =
+        listing::open(trackout, limits).map_err(|e| RenderError::read(&e.path, e.source))?;
+    let (sources, skipped) = sources::stems(trackout, listing)?;
+    let stems = read_headers(&archive, meta, &sources)?;
     let infos: Vec<(StemSource, WavInfo)> = stems
         .iter()
         .map(|(s, i, _)| (s.clone(), i.clone()))
@@ -99,7 +105,7 @@ pub fn build_bundle(
             entry: entries[e].clone(),
         })
         .collect();
-    let written = write_stems(trackout, out, meta, &jobs)?;
+    let written = write_stems(&archive, out, meta, &jobs)?;
 
     let mut files = Vec::with_capacity(contents.len());
     for (entry, (_, content)) in entries[1..].iter_mut().zip(&contents) {
@@ -136,26 +142,22 @@ pub fn build_bundle(
         bytes,
         manifest_offset: end,
         stems: written.into_iter().map(|w| w.report).collect(),
-        skipped: listing.skipped,
+        skipped,
     })
 }
 
 /// Each stem's header and its size once tagged.
-fn read_headers(
-    trackout: &Path,
+fn read_headers<A: Archive>(
+    archive: &A,
     meta: &BeatMeta,
     stems: &[StemSource],
 ) -> Result<Vec<(StemSource, WavInfo, u64)>, RenderError> {
-    let mut zip = if trackout.is_dir() {
-        None
-    } else {
-        Some(trackout::open_zip(trackout)?)
-    };
+    let mut reader = EntryReader::new(archive);
     stems
         .iter()
         .map(|stem| {
-            let what = format!("stem {}", stem.source_path);
-            let mut r = open_stem(stem, zip.as_mut())?;
+            let what = format!("stem {}", stem.source_path());
+            let mut r = open_stem(&mut reader, stem)?;
             let source = SourceHeader::read_stream(&mut r, &what)?;
             let tagging = Tagging {
                 meta,

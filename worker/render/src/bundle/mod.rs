@@ -13,9 +13,9 @@ mod build;
 mod hashing;
 mod manifest;
 mod personalize;
+mod sources;
 mod stems;
 mod texts;
-mod trackout;
 
 use serde::Serialize;
 
@@ -46,6 +46,9 @@ pub struct BundleReport {
 pub struct BundledStem {
     /// Path inside the zip.
     pub path: String,
+    /// Where the stem's bytes start in the bundle (its entry is stored, so the next `bytes`
+    /// bytes are the tagged WAV): a stem downloads on its own as this byte range.
+    pub data_offset: u64,
     /// Path inside the uploaded trackout.
     pub source: String,
     pub role: String,

@@ -14,7 +14,7 @@ use super::manifest::{FORMAT, Manifest, ManifestFile};
 use super::texts::MANIFEST;
 use super::{BundleFile, PersonalizedTail};
 use crate::error::RenderError;
-use crate::naming::safe_component;
+use trackout_audio::naming::safe_component;
 
 /// A manifest lists files, not audio: this is far more than any bundle's.
 const MAX_MANIFEST: u64 = 16 << 20;

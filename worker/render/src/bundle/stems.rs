@@ -4,21 +4,23 @@
 
 use std::cmp::Reverse;
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Seek, SeekFrom, Write};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use trackout_media::wav::WavInfo;
+use trackout_audio::db::{finite, gain_to_db};
+use trackout_audio::listing::{Archive, EntryReader};
+use trackout_audio::wav::WavInfo;
 
 use super::BundledStem;
 use super::archive::{ZipEntry, local_header};
 use super::build::{open_for_writing, patch_crc};
 use super::hashing::Hashing;
 use super::manifest::{ManifestFile, ManifestStem, hundredths};
-use super::trackout::{StemSource, open_stem, open_zip};
+use super::sources::{StemSource, open_stem};
 use crate::error::RenderError;
 use crate::meta::BeatMeta;
-use crate::meter::{StemMeter, to_db};
+use crate::meter::Meter;
 use crate::stem::tag_stem_tapped;
 
 /// More threads would only queue on the disk.
@@ -37,17 +39,17 @@ pub(crate) struct Written {
     pub report: BundledStem,
 }
 
-/// Handles a worker keeps from one stem to the next.
-#[derive(Default)]
-struct Handles {
+/// Handles a worker keeps from one stem to the next: the bundle open for writing, the
+/// trackout open for reading.
+struct Handles<'a, A: Archive> {
     out: Option<File>,
-    zip: Option<zip::ZipArchive<BufReader<File>>>,
+    trackout: EntryReader<'a, A>,
 }
 
 /// Writes every job's stem; results come back in job order. On the first failure the
 /// workers stop, and the failure of the earliest job is returned.
-pub(crate) fn write_stems(
-    trackout: &Path,
+pub(crate) fn write_stems<A: Archive>(
+    archive: &A,
     out: &Path,
     meta: &BeatMeta,
     jobs: &[StemJob<'_>],
@@ -61,14 +63,17 @@ pub(crate) fn write_stems(
         .clamp(1, MAX_THREADS)
         .min(jobs.len().max(1));
     let worker = || {
-        let mut handles = Handles::default();
+        let mut handles = Handles {
+            out: None,
+            trackout: EntryReader::new(archive),
+        };
         let mut done = Vec::new();
         loop {
             let k = next.fetch_add(1, Ordering::Relaxed);
             if k >= order.len() || stop.load(Ordering::Relaxed) {
                 return done;
             }
-            let result = write_one(trackout, out, meta, &jobs[order[k]], &mut handles);
+            let result = write_one(out, meta, &jobs[order[k]], &mut handles);
             if result.is_err() {
                 stop.store(true, Ordering::Relaxed);
             }
@@ -110,30 +115,24 @@ pub(crate) fn write_stems(
         .collect()
 }
 
-fn write_one(
-    trackout: &Path,
+fn write_one<A: Archive>(
     out: &Path,
     meta: &BeatMeta,
     job: &StemJob<'_>,
-    handles: &mut Handles,
+    handles: &mut Handles<'_, A>,
 ) -> Result<Written, RenderError> {
     let io = |e| RenderError::write(out, e);
-    let what = format!("stem {}", job.stem.source_path);
+    let what = format!("stem {}", job.stem.source_path());
     let file = match &mut handles.out {
         Some(f) => f,
         None => handles.out.insert(open_for_writing(out).map_err(io)?),
     };
-    let zip = match (&mut handles.zip, trackout.is_dir()) {
-        (_, true) => None,
-        (Some(z), false) => Some(z),
-        (slot @ None, false) => Some(slot.insert(open_zip(trackout)?)),
-    };
     file.seek(SeekFrom::Start(job.entry.offset)).map_err(io)?;
     let mut w = BufWriter::with_capacity(1 << 20, &mut *file);
     w.write_all(&local_header(&job.entry)).map_err(io)?;
-    let mut meter = StemMeter::new(job.info.format);
+    let mut meter = Meter::new(job.info.format, false);
     let mut hashing = Hashing::new(&mut w);
-    let mut r = open_stem(job.stem, zip)?;
+    let mut r = open_stem(&mut handles.trackout, job.stem)?;
     tag_stem_tapped(
         &mut r,
         &mut hashing,
@@ -157,24 +156,26 @@ fn write_one(
     };
     patch_crc(file, &entry).map_err(io)?;
 
-    let levels = meter.finish();
+    let measured = meter.finish();
+    let db = |linear| finite(gain_to_db(linear));
     let (f, info, stem) = (&job.info.format, job.info, job.stem);
     let audio = ManifestStem {
         role: stem.role.to_string(),
-        source: stem.source_path.clone(),
+        source: stem.source_path().to_string(),
         sample_rate: f.sample_rate,
         bit_depth: f.bits_per_sample,
         sample_format: f.sample_format.as_str().to_string(),
         channels: f.channels,
         frames: info.frames,
         duration_seconds: info.duration_seconds(),
-        peak_dbfs: hundredths(to_db(levels.peak)),
-        rms_dbfs: hundredths(to_db(levels.rms)),
-        loudness_lufs: hundredths(levels.integrated_lufs),
+        peak_dbfs: hundredths(db(measured.levels.peak)),
+        rms_dbfs: hundredths(db(measured.levels.rms)),
+        loudness_lufs: hundredths(measured.loudness.integrated_lufs),
     };
     let report = BundledStem {
         path: entry.name.clone(),
-        source: stem.source_path.clone(),
+        data_offset: entry.data_offset(),
+        source: stem.source_path().to_string(),
         role: stem.role.to_string(),
         sample_rate: f.sample_rate,
         bit_depth: f.bits_per_sample,

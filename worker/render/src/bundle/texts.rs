@@ -3,9 +3,9 @@
 
 use std::fmt::Write as _;
 
-use trackout_media::wav::WavInfo;
+use trackout_audio::wav::WavInfo;
 
-use super::trackout::StemSource;
+use super::sources::StemSource;
 use crate::meta::BeatMeta;
 
 pub(crate) const README: &str = "README.txt";

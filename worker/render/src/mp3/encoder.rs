@@ -28,7 +28,7 @@ pub(crate) struct Mp3File {
     bytes: u64,
 }
 
-pub(crate) fn bitrate(kbps: u32) -> Result<Bitrate, RenderError> {
+fn bitrate(kbps: u32) -> Result<Bitrate, RenderError> {
     Ok(match kbps {
         64 => Bitrate::Kbps64,
         96 => Bitrate::Kbps96,
@@ -68,11 +68,6 @@ fn lame_quality(q: u8) -> Result<Quality, RenderError> {
             )));
         }
     })
-}
-
-/// Checks a quality setting before any file is created.
-pub(crate) fn check_quality(q: u8) -> Result<(), RenderError> {
-    lame_quality(q).map(drop)
 }
 
 fn lame(e: impl std::fmt::Debug) -> RenderError {

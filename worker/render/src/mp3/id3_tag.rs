@@ -29,12 +29,7 @@ pub(crate) fn lease_tag(meta: &BeatMeta) -> Result<Vec<u8>, RenderError> {
     if let Some(year) = meta.year {
         tag.set_year(i32::from(year));
     }
-    let writers: Vec<&str> = meta
-        .writers
-        .iter()
-        .map(|w| w.name.trim())
-        .filter(|n| !n.is_empty())
-        .collect();
+    let writers = meta.writer_names();
     if !writers.is_empty() {
         // ID3v2.3 separates several names in one text frame with "/".
         tag.set_text("TCOM", writers.join("/"));

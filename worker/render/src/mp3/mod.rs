@@ -3,5 +3,5 @@
 mod encoder;
 mod id3_tag;
 
-pub(crate) use encoder::{LAME_DEFAULT_QUALITY, Mp3File, bitrate, check_quality};
+pub(crate) use encoder::{LAME_DEFAULT_QUALITY, Mp3File};
 pub(crate) use id3_tag::lease_tag;

@@ -6,12 +6,12 @@ mod voice_tag;
 
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+pub use trackout_audio::settings::PreviewSettings;
 
 use crate::audio::{Limiter, OUTPUT_RATE, Stereo44k, db_to_gain};
 use crate::error::RenderError;
 use crate::mp3::Mp3File;
-use crate::mp3::{bitrate, check_quality};
 use crate::waveform::Peaks;
 pub use voice_tag::MAX_TAG_SECONDS;
 use voice_tag::VoiceTag;
@@ -22,82 +22,12 @@ pub const PREVIEW_CEILING_DBFS: f64 = -1.0;
 const LOOKAHEAD_MS: f64 = 5.0;
 const RELEASE_MS: f64 = 80.0;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct PreviewSettings {
-    pub bitrate_kbps: u32,
-    /// Cut the preview to this length (the fade applies to the cut end).
-    pub max_seconds: Option<f64>,
-    /// Where the first tag starts; at most `tag_interval_seconds`, so no stretch before it
-    /// goes untagged for longer than the interval.
-    pub tag_offset_seconds: f64,
-    pub tag_interval_seconds: f64,
-    /// Relative to the tag's own level.
-    pub tag_gain_db: f64,
-    pub fade_out_seconds: f64,
-    /// LAME's `-q`, 0 (slowest, best) to 9 (fastest). The default, 5, was LAME's own default
-    /// before 3.98; at 128 kbps it costs about three quarters of `-q 3`'s time, which keeps
-    /// a whole beat's render within two cores' budget (README-render.md, benchmark).
-    pub encoder_quality: u8,
-}
-
-impl Default for PreviewSettings {
-    fn default() -> Self {
-        PreviewSettings {
-            bitrate_kbps: 128,
-            max_seconds: None,
-            tag_offset_seconds: 0.0,
-            tag_interval_seconds: 20.0,
-            tag_gain_db: -3.0,
-            fade_out_seconds: 3.0,
-            encoder_quality: 5,
-        }
-    }
-}
-
-impl PreviewSettings {
-    fn validate(&self) -> Result<(), RenderError> {
-        let bad = |s: String| Err(RenderError::Invalid(s));
-        bitrate(self.bitrate_kbps)?;
-        check_quality(self.encoder_quality)?;
-        if let Some(max) = self.max_seconds
-            && !(max.is_finite() && max > 0.0)
-        {
-            return bad(format!(
-                "the preview's maximum length must be positive, not {max} s"
-            ));
-        }
-        if !(self.tag_interval_seconds.is_finite() && self.tag_interval_seconds >= 1.0) {
-            return bad(format!(
-                "the tag interval must be at least 1 s, not {} s",
-                self.tag_interval_seconds
-            ));
-        }
-        if !(self.tag_offset_seconds.is_finite() && self.tag_offset_seconds >= 0.0) {
-            return bad(format!(
-                "the tag offset must be 0 s or more, not {} s",
-                self.tag_offset_seconds
-            ));
-        }
-        if self.tag_offset_seconds > self.tag_interval_seconds {
-            return bad(format!(
-                "the first tag at {} s would leave the start untagged for longer than the {} s interval",
-                self.tag_offset_seconds, self.tag_interval_seconds
-            ));
-        }
-        if !(self.tag_gain_db.is_finite() && self.tag_gain_db <= 24.0) {
-            return bad(format!(
-                "a tag gain of {} dB is not usable",
-                self.tag_gain_db
-            ));
-        }
-        if !(self.fade_out_seconds.is_finite() && self.fade_out_seconds >= 0.0) {
-            return bad(format!(
-                "the fade-out must be 0 s or more, not {} s",
-                self.fade_out_seconds
-            ));
-        }
-        Ok(())
-    }
+/// Validated here before any file is created (the foundation's rule: bitrate, LAME quality,
+/// lengths, the tag schedule).
+fn validate(settings: &PreviewSettings) -> Result<(), RenderError> {
+    settings
+        .validate()
+        .map_err(|e| RenderError::Invalid(e.to_string()))
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -146,7 +76,7 @@ fn render(
     out: &Path,
     peaks_out: Option<&Path>,
 ) -> Result<PreviewReport, RenderError> {
-    settings.validate()?;
+    validate(settings)?;
     let gain = db_to_gain(settings.tag_gain_db) as f32;
     let tag = match voice_tag {
         Some(path) => VoiceTag::load(path, gain)?,

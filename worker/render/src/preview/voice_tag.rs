@@ -4,7 +4,7 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use trackout_media::wav;
+use trackout_audio::wav;
 
 use crate::audio::{OUTPUT_RATE, Resampler, fold_to_stereo};
 use crate::decode::AudioReader;

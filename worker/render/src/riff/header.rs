@@ -10,7 +10,8 @@
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
-use trackout_media::wav::{self, Chunk, WavError, WavFormat, WavInfo};
+use trackout_audio::read_full;
+use trackout_audio::wav::{self, Chunk, WavError, WavFormat, WavInfo};
 
 use super::axml::axml_payload;
 use super::bext::{BextLoudness, bext_payload};
@@ -241,17 +242,4 @@ pub(crate) fn copy_data<R: Read, W: Write>(
             .map_err(|e| RenderError::io("cannot write the tagged WAV", e))?;
     }
     Ok(())
-}
-
-fn read_full<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match r.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }

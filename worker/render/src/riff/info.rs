@@ -25,12 +25,7 @@ pub(crate) fn info_payload(t: &Tagging<'_>) -> Result<Vec<u8>, RenderError> {
     if let Some(role) = t.role {
         items.push((b"ISBJ", format!("{role} stem")));
     }
-    let writers: Vec<&str> = meta
-        .writers
-        .iter()
-        .map(|w| w.name.trim())
-        .filter(|n| !n.is_empty())
-        .collect();
+    let writers = meta.writer_names();
     if !writers.is_empty() {
         items.push((b"IWRI", writers.join(", ")));
     }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use sha2::{Digest, Sha256};
-use trackout_render::{BeatMeta, build_bundle, bundle_folder_name};
+use trackout_render::{BeatMeta, CheckLimits, build_bundle, bundle_folder_name};
 
 use crate::helpers::*;
 
@@ -116,7 +116,8 @@ fn the_bundle_holds_tagged_stored_stems_texts_and_a_manifest_that_matches() {
     let dir = TestDir::new();
     let folder = trackout_folder(&dir, 2.0);
     let out = dir.path("bundle.zip");
-    let report = build_bundle(&folder, &meta(), &out).expect("bundle builds");
+    let report =
+        build_bundle(&folder, &meta(), &CheckLimits::default(), &out).expect("bundle builds");
     let top = "Kato - Night Drive (140 BPM, A min) - Trackout";
     assert_eq!(report.folder, top);
     assert_eq!(
@@ -190,11 +191,48 @@ fn the_bundle_holds_tagged_stored_stems_texts_and_a_manifest_that_matches() {
             assert_eq!(f["bit_depth"], 24);
             assert_eq!(f["channels"], 2);
             assert_eq!(f["frames"], 88_200);
-            let peak = f["peak_dbfs"].as_f64().unwrap();
-            assert!((-14.5..=-13.5).contains(&peak), "{path}: peak {peak}");
-            let lufs = f["loudness_lufs"].as_f64().unwrap();
-            assert!((-22.0..=-12.0).contains(&lufs), "{path}: loudness {lufs}");
+            // Levels and loudness against hound's samples and libebur128.
+            let samples: Vec<f32> = hound::WavReader::new(std::io::Cursor::new(bytes))
+                .unwrap()
+                .samples::<i32>()
+                .map(|s| s.unwrap() as f32 / 8_388_608.0)
+                .collect();
+            let peak = samples.iter().fold(0f32, |m, x| m.max(x.abs()));
+            let rms = (samples.iter().map(|&x| f64::from(x).powi(2)).sum::<f64>()
+                / samples.len() as f64)
+                .sqrt();
+            let mut ebu = ebur128::EbuR128::new(2, 44_100, ebur128::Mode::I).unwrap();
+            ebu.add_frames_f32(&samples).unwrap();
+            let expected = [
+                ("peak_dbfs", 20.0 * f64::from(peak).log10()),
+                ("rms_dbfs", 20.0 * rms.log10()),
+                ("loudness_lufs", ebu.loudness_global().unwrap()),
+            ];
+            for (field, expected) in expected {
+                let ours = f[field].as_f64().unwrap();
+                assert!(
+                    (ours - expected).abs() < 0.02,
+                    "{path}: {field} {ours}, reference {expected}"
+                );
+            }
         }
+    }
+
+    // Each stem is a byte range of the bundle, where the report says it starts.
+    let bundle = std::fs::read(&out).unwrap();
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&out).unwrap()).unwrap();
+    assert_eq!(report.stems.len(), 3);
+    for stem in &report.stems {
+        let start = stem.data_offset as usize;
+        let range = &bundle[start..start + stem.bytes as usize];
+        assert_eq!(
+            hex::encode(Sha256::digest(range)),
+            stem.sha256,
+            "{}",
+            stem.path
+        );
+        let entry = archive.by_name(&stem.path).unwrap();
+        assert_eq!(entry.data_start(), Some(stem.data_offset), "{}", stem.path);
     }
 
     let cue = String::from_utf8(entries[5].1.clone()).unwrap();
@@ -225,9 +263,9 @@ fn the_same_inputs_give_the_same_bytes_from_a_folder_or_a_zip() {
     let zipped = dir.path("trackout.zip");
     zip_folder(&folder, &zipped);
     let (a, b, c) = (dir.path("a.zip"), dir.path("b.zip"), dir.path("c.zip"));
-    build_bundle(&folder, &meta(), &a).unwrap();
-    build_bundle(&folder, &meta(), &b).unwrap();
-    build_bundle(&zipped, &meta(), &c).expect("bundle from a zip");
+    build_bundle(&folder, &meta(), &CheckLimits::default(), &a).unwrap();
+    build_bundle(&folder, &meta(), &CheckLimits::default(), &b).unwrap();
+    build_bundle(&zipped, &meta(), &CheckLimits::default(), &c).expect("bundle from a zip");
     let bytes = std::fs::read(&a).unwrap();
     assert_eq!(bytes, std::fs::read(&b).unwrap(), "two builds differ");
     assert_eq!(

@@ -1,5 +1,5 @@
 //! Fixtures made in code, and readers that check the outputs with other tools than the ones
-//! that wrote them (symphonia for MP3, hound and trackout_media for WAV, the zip crate).
+//! that wrote them (symphonia for MP3, hound and trackout_audio for WAV, the zip crate).
 
 use std::f32::consts::TAU;
 use std::fs::File;
@@ -287,10 +287,10 @@ pub fn bext_text(bext: &[u8], start: usize, len: usize) -> String {
     String::from_utf8_lossy(&field[..end]).into_owned()
 }
 
-/// The `data` payload of a WAV as trackout_media's parser finds it.
+/// The `data` payload of a WAV as the foundation's parser (trackout_audio) finds it.
 pub fn data_bytes(wav: &[u8]) -> Vec<u8> {
     let mut cursor = std::io::Cursor::new(wav);
-    let info = trackout_media::wav::read_header(&mut cursor).expect("parse wav");
+    let info = trackout_audio::wav::read_header(&mut cursor).expect("parse wav");
     wav[info.data_offset as usize..(info.data_offset + info.data_len) as usize].to_vec()
 }
 

@@ -3,8 +3,8 @@
 use std::io::Cursor;
 
 use trackout_render::{
-    PreviewSettings, build_bundle, render_mp3_lease, render_preview, render_wav_lease, tag_stem,
-    waveform_peaks,
+    CheckLimits, PreviewSettings, build_bundle, render_mp3_lease, render_preview, render_wav_lease,
+    tag_stem, waveform_peaks,
 };
 
 use crate::helpers::*;
@@ -129,14 +129,15 @@ fn a_bad_isrc_or_an_empty_trackout_is_refused() {
     std::fs::create_dir_all(&empty).unwrap();
     std::fs::write(empty.join("notes.txt"), b"hi").unwrap();
     assert_eq!(
-        build_bundle(&empty, &meta(), &dir.path("b.zip"))
+        build_bundle(&empty, &meta(), &CheckLimits::default(), &dir.path("b.zip"))
             .unwrap_err()
             .code(),
         "invalid"
     );
     // A stem that is really a text file stops the bundle with the stem's name in the error.
     std::fs::write(empty.join("Kick.wav"), b"hello").unwrap();
-    let err = build_bundle(&empty, &meta(), &dir.path("b.zip")).unwrap_err();
+    let err =
+        build_bundle(&empty, &meta(), &CheckLimits::default(), &dir.path("b.zip")).unwrap_err();
     assert_eq!(err.code(), "not_wav");
     assert!(err.to_string().contains("Kick.wav"), "{err}");
 }
@@ -149,7 +150,13 @@ fn a_stem_cut_short_fails_the_bundle_with_its_name() {
     let kick = folder.join("Kick.wav");
     let bytes = std::fs::read(&kick).unwrap();
     std::fs::write(&kick, &bytes[..bytes.len() / 2]).unwrap();
-    let err = build_bundle(&folder, &meta(), &dir.path("b.zip")).unwrap_err();
+    let err = build_bundle(
+        &folder,
+        &meta(),
+        &CheckLimits::default(),
+        &dir.path("b.zip"),
+    )
+    .unwrap_err();
     assert_eq!(err.code(), "truncated", "{err}");
     assert!(err.to_string().contains("Kick.wav"), "{err}");
 }

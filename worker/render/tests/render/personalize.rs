@@ -4,7 +4,7 @@
 use std::io::{self, Read, Seek, SeekFrom};
 use std::process::Command;
 
-use trackout_render::{BundleFile, build_bundle, personalize_bundle};
+use trackout_render::{BundleFile, CheckLimits, build_bundle, personalize_bundle};
 
 use crate::bundle::{entries, trackout_folder};
 use crate::helpers::*;
@@ -47,7 +47,7 @@ fn license_files() -> Vec<BundleFile> {
 fn personalize(dir: &TestDir, seconds: f64) -> (Vec<u8>, Vec<u8>, u64) {
     let folder = trackout_folder(dir, seconds);
     let base_path = dir.path(&format!("base-{seconds}.zip"));
-    let report = build_bundle(&folder, &meta(), &base_path).unwrap();
+    let report = build_bundle(&folder, &meta(), &CheckLimits::default(), &base_path).unwrap();
     let base = std::fs::read(&base_path).unwrap();
     let mut counting = Counting {
         inner: io::Cursor::new(&base),

@@ -1,5 +1,5 @@
 //! The WAV lease file and tagged stems: audio bit-identical, INFO, `bext`, `axml` and the
-//! ISRC present, readable by trackout_media's parser and by hound.
+//! ISRC present, readable by the foundation's parser (trackout_audio) and by hound.
 
 use std::io::Cursor;
 
@@ -139,7 +139,7 @@ fn check_tagged(out: &[u8], input_data: &[u8], role: Option<&str>) {
     assert!(riff_chunk(out, b"JUNK").is_none());
 
     let info =
-        trackout_media::wav::read_header(&mut Cursor::new(out)).expect("trackout_media parses it");
+        trackout_audio::wav::read_header(&mut Cursor::new(out)).expect("trackout_audio parses it");
     let ids: Vec<String> = info.chunks.iter().map(|c| c.id_str()).collect();
     assert_eq!(ids.first().map(String::as_str), Some("fmt "), "{ids:?}");
     assert_eq!(
@@ -168,15 +168,64 @@ fn the_wav_lease_keeps_the_audio_and_carries_info_bext_and_isrc() {
         (44_100, 24, 2, 44_100 * 4)
     );
     check_tagged(&bytes, &data, None);
-    // Version 2 loudness, measured while copying.
+    // Version 2 loudness and true peak, measured while copying: LoudnessValue,
+    // LoudnessRange, MaxTruePeakLevel, MaxMomentaryLoudness, MaxShortTermLoudness.
     let bext = riff_chunk(&bytes, b"bext").unwrap();
-    let lufs = i16::from_le_bytes([bext[412], bext[413]]);
-    assert_ne!(lufs, 0x7FFF);
-    assert!((f64::from(lufs) / 100.0 - report.integrated_lufs.unwrap()).abs() < 0.01);
-    assert_eq!(
-        i16::from_le_bytes([bext[416], bext[417]]),
-        0x7FFF,
-        "true peak is not measured here"
+    let field = |at: usize| {
+        let v = i16::from_le_bytes([bext[at], bext[at + 1]]);
+        assert_ne!(v, 0x7FFF, "bext field at {at} is measured");
+        f64::from(v) / 100.0
+    };
+    let (lufs, lra, true_peak, momentary, short_term) =
+        (field(412), field(414), field(416), field(418), field(420));
+    assert!((lufs - report.integrated_lufs.unwrap()).abs() < 0.006);
+    assert!((true_peak - report.true_peak_dbtp.unwrap()).abs() < 0.006);
+
+    // Against libebur128 on the samples hound reads back.
+    let mut reader = hound::WavReader::new(Cursor::new(&bytes)).unwrap();
+    let samples: Vec<f32> = reader
+        .samples::<i32>()
+        .map(|s| s.unwrap() as f32 / 8_388_608.0)
+        .collect();
+    let mode = ebur128::Mode::I | ebur128::Mode::LRA | ebur128::Mode::M | ebur128::Mode::S;
+    let mut reference = ebur128::EbuR128::new(2, 44_100, mode).unwrap();
+    let (mut max_m, mut max_s) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+    for step in samples.chunks(4_410 * 2) {
+        reference.add_frames_f32(step).unwrap();
+        max_m = max_m.max(reference.loudness_momentary().unwrap());
+        max_s = max_s.max(reference.loudness_shortterm().unwrap());
+    }
+    for (what, ours, theirs) in [
+        ("integrated", lufs, reference.loudness_global().unwrap()),
+        ("range", lra, reference.loudness_range().unwrap()),
+        ("max momentary", momentary, max_m),
+        ("max short-term", short_term, max_s),
+    ] {
+        assert!(
+            (ours - theirs).abs() < 0.03,
+            "{what}: {ours} vs libebur128's {theirs}"
+        );
+    }
+
+    // The true peak is the check's own meter: the same master reads the same there.
+    let checked = trackout_media::analysis::analyse_master(
+        std::fs::File::open(&master).unwrap(),
+        &trackout_media::analysis::ScanOptions {
+            max_seconds: 60,
+            stream_len: None,
+        },
+        &trackout_media::NoProgress,
+    )
+    .expect("the check measures the master");
+    let checked_db = 20.0 * checked.true_peak.log10();
+    assert!(
+        (true_peak - checked_db).abs() < 0.006,
+        "{true_peak} dBTP in bext, {checked_db} in the check"
+    );
+    let sample_peak = report.sample_peak_dbfs.unwrap();
+    assert!(
+        true_peak >= sample_peak - 0.005 && true_peak < sample_peak + 6.0,
+        "true peak {true_peak} against sample peak {sample_peak}"
     );
 }
 

@@ -39,6 +39,14 @@ pub(crate) struct ZipEntry {
     pub external_attrs: u32,
 }
 
+impl ZipEntry {
+    /// Where the entry's data starts: right after the local header this writer puts at
+    /// `offset`.
+    pub fn data_offset(&self) -> u64 {
+        self.offset + local_header(self).len() as u64
+    }
+}
+
 /// `rw-r--r--` files and `rwxr-xr-x` folders (plus the DOS directory bit), made on Unix.
 pub(crate) const FILE_ATTRS: u32 = 0o100_644 << 16;
 pub(crate) const DIR_ATTRS: u32 = (0o040_755 << 16) | 0x10;

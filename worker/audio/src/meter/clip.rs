@@ -5,7 +5,7 @@
 pub const MIN_CLIP_RUN: u64 = 3;
 
 #[derive(Clone, Debug)]
-pub(crate) struct ClipRuns {
+pub(super) struct ClipRuns {
     lo: f32,
     hi: f32,
     /// Current run length per channel, carried across blocks.

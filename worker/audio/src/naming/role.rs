@@ -1,8 +1,45 @@
 //! What a stem holds, from its name.
 
+use serde::{Deserialize, Serialize};
+
 use super::vocabulary::ROLE_WORDS;
 use super::{role_of_word, words};
-use crate::report::StemRole;
+
+/// What a stem holds, guessed from its name.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum StemRole {
+    Kick,
+    /// 808s, bass lines, sub.
+    Bass,
+    /// Snares, claps, rims.
+    Snare,
+    /// Hi-hats, cymbals, rides.
+    Hats,
+    Percussion,
+    /// Keys, synths, guitars, pads, strings, bells…
+    Melody,
+    /// Vocals, chops, ad-libs.
+    Vocals,
+    Fx,
+    Other,
+}
+
+impl StemRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StemRole::Kick => "kick",
+            StemRole::Bass => "bass",
+            StemRole::Snare => "snare",
+            StemRole::Hats => "hats",
+            StemRole::Percussion => "percussion",
+            StemRole::Melody => "melody",
+            StemRole::Vocals => "vocals",
+            StemRole::Fx => "fx",
+            StemRole::Other => "other",
+        }
+    }
+}
 
 /// Guesses what a stem holds from its name (without extension).
 pub fn role(name: &str) -> StemRole {

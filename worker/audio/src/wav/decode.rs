@@ -83,7 +83,7 @@ pub fn decode_i32(format: &WavFormat, bytes: &[u8], out: &mut [i32]) -> Option<u
 
 /// The lowest and highest values a format can hold, as `decode_f32` returns them: a run of
 /// samples at (or past) these is clipping.
-pub(crate) fn full_scale(format: &WavFormat) -> (f32, f32) {
+pub fn full_scale(format: &WavFormat) -> (f32, f32) {
     match format.sample_format {
         SampleFormat::Float => (-1.0, 1.0),
         SampleFormat::Int => {

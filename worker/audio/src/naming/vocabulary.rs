@@ -1,6 +1,6 @@
 //! The words producers, DAWs and samplers put in file names.
 
-use crate::report::StemRole;
+use super::StemRole;
 
 /// Roles in priority order: "Lead Vox" is vocals, "Bass Guitar" is bass, "Sub Kick" a kick.
 #[rustfmt::skip]

@@ -4,6 +4,8 @@ use std::io::{self, Read, Seek, SeekFrom};
 
 use super::format_chunk::parse_fmt;
 use super::{Chunk, MAX_LISTED_CHUNKS, WavError, WavFormat, WavInfo};
+use crate::read_full;
+use crate::sniff::sniff;
 
 /// Reads the header of a WAV file from the start of `r` and checks it against the file's
 /// length: a `data` chunk claiming more than the file holds is `Truncated`. Chunks after
@@ -198,7 +200,7 @@ fn check_riff_header(head: &[u8]) -> Result<(), WavError> {
             "the file ends inside its RIFF header".into(),
         ));
     }
-    Err(WavError::NotWav(super::sniff::describe(head)))
+    Err(WavError::NotWav(sniff(head).why_not_wav()))
 }
 
 /// Lists chunks after `data` without judging them: a damaged trailing `LIST` does not make
@@ -232,18 +234,4 @@ fn list_trailing_chunks<R: Read + Seek>(
         maybe_pad = len % 2 == 1;
     }
     Ok(())
-}
-
-/// Reads until `buf` is full or the stream ends; returns how much it read.
-pub(crate) fn read_full<R: Read + ?Sized>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
-    let mut filled = 0;
-    while filled < buf.len() {
-        match r.read(&mut buf[filled..]) {
-            Ok(0) => break,
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e),
-        }
-    }
-    Ok(filled)
 }

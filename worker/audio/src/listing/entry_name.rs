@@ -3,11 +3,11 @@
 
 /// What an archive entry's name allows.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) enum EntryName {
+pub enum EntryName {
     /// A file, with its path normalised to `/` separators and no `.` components.
     File(String),
     Dir,
-    /// macOS metadata (`__MACOSX/`, `.DS_Store`, `._*`): skipped without a word.
+    /// Operating-system debris ([`is_ignored`]): skipped without a word.
     Ignored,
     /// Would land outside the trackout, or cannot be a name at all; says why.
     Unsafe(&'static str),
@@ -15,7 +15,7 @@ pub(crate) enum EntryName {
 
 /// Classifies a zip entry name. Backslashes count as separators, as Windows tools write
 /// them and as Windows extracts them, so `..\\evil.wav` is caught like `../evil.wav`.
-pub(crate) fn classify(raw: &[u8], decoded: &str) -> EntryName {
+pub fn classify(raw: &[u8], decoded: &str) -> EntryName {
     if raw.contains(&0) || decoded.contains('\0') {
         return EntryName::Unsafe("its name contains a NUL byte");
     }
@@ -52,15 +52,43 @@ pub(crate) fn classify(raw: &[u8], decoded: &str) -> EntryName {
     }
 }
 
-/// Finder and Explorer litter that is never part of a trackout.
-pub(crate) fn is_ignored(path: &str) -> bool {
-    path.split('/').any(|p| p == "__MACOSX") || {
-        let file = path.rsplit('/').next().unwrap_or(path);
-        file == ".DS_Store"
-            || file.starts_with("._")
-            || file == "Thumbs.db"
-            || file == "desktop.ini"
+/// Folders an operating system keeps on a volume (or a zip made of one): nothing in them is
+/// the producer's, and a trash folder's WAVs are deleted takes, not stems.
+const DEBRIS_FOLDERS: &[&str] = &[
+    "__MACOSX",
+    ".Trashes",
+    ".Spotlight-V100",
+    ".fseventsd",
+    ".TemporaryItems",
+    "$RECYCLE.BIN",
+    "System Volume Information",
+];
+
+/// Finder, Explorer and volume litter that is never part of a trackout: `__MACOSX/` and the
+/// other [`DEBRIS_FOLDERS`] (and `.Trash`, `.Trash-1000`…) anywhere in the path, `.DS_Store`,
+/// AppleDouble `._*` files, `Thumbs.db`, `desktop.ini`. Every other name counts, dot files
+/// and dot folders included: the check and the bundle both skip exactly these.
+pub fn is_ignored(path: &str) -> bool {
+    let mut parts = path.split('/').filter(|p| !p.is_empty()).peekable();
+    while let Some(part) = parts.next() {
+        let last = parts.peek().is_none();
+        let debris_folder =
+            DEBRIS_FOLDERS.contains(&part) || part == ".Trash" || part.starts_with(".Trash-");
+        // The last part of a path may be a folder too (the folder walk asks before it
+        // descends), so the folder names apply to it.
+        if debris_folder {
+            return true;
+        }
+        if last
+            && (part == ".DS_Store"
+                || part.starts_with("._")
+                || part.eq_ignore_ascii_case("Thumbs.db")
+                || part.eq_ignore_ascii_case("desktop.ini"))
+        {
+            return true;
+        }
     }
+    false
 }
 
 #[cfg(test)]
@@ -106,5 +134,42 @@ mod tests {
         assert_eq!(class("Stems/"), EntryName::Dir);
         assert_eq!(class("__MACOSX/Stems/._Kick.wav"), EntryName::Ignored);
         assert_eq!(class("Stems/.DS_Store"), EntryName::Ignored);
+        assert_eq!(
+            class(".stems/Kick.wav"),
+            EntryName::File(".stems/Kick.wav".into())
+        );
+    }
+
+    #[test]
+    fn only_operating_system_debris_is_ignored() {
+        for path in [
+            "__MACOSX/Stems/._Kick.wav",
+            "Stems/__MACOSX/Kick.wav",
+            "Stems/.DS_Store",
+            "._Kick.wav",
+            "Stems/Thumbs.db",
+            "desktop.ini",
+            "DESKTOP.INI",
+            ".Trashes/501/Kick.wav",
+            ".Trash/Old Kick.wav",
+            ".Trash-1000/files/Kick.wav",
+            ".Spotlight-V100/Store-V2",
+            ".fseventsd/fseventsd-uuid",
+            "$RECYCLE.BIN/S-1-5-21/Kick.wav",
+            "System Volume Information/IndexerVolumeGuid",
+        ] {
+            assert!(is_ignored(path), "{path}");
+        }
+        for path in [
+            ".stems/Kick.wav",
+            "Stems/.hidden/Snare.wav",
+            ".Kick.wav",
+            "Trash/Kick.wav",
+            "Stems/Kick.wav",
+            "a/b/c/d/e/f/g/h/i/Deep.wav",
+            "Thumbs.db.wav",
+        ] {
+            assert!(!is_ignored(path), "{path}");
+        }
     }
 }

@@ -4,24 +4,26 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
+use super::contents::sort_out;
 use super::entry_name::is_ignored;
-use super::{Entry, Listing, Location};
-use crate::error::CheckError;
-use crate::limits::CheckLimits;
-use crate::report::numbers::{bytes, thousands};
-use crate::report::{Finding, FindingCode};
+use super::{Entry, Issue, IssueKind, Listing, Location, ReadError};
+use crate::settings::CheckLimits;
+use crate::text::{bytes, thousands};
 
-/// Lists every file under `root`, sorted by path. The caps are checked here, before any
-/// audio is read; the scan counts bytes again as it reads.
-pub(crate) fn list_folder(root: &Path, limits: &CheckLimits) -> Result<Listing, CheckError> {
+/// Lists every file under `root`, to any depth. The caps are checked here, before any audio
+/// is read: every file and folder met counts against `max_entries`, and the files' sizes
+/// against `max_inflated_bytes`; reading counts the bytes again.
+pub fn list_folder(root: &Path, limits: &CheckLimits) -> Result<Listing, ReadError> {
     let mut listing = Listing::default();
+    let mut files = Vec::new();
+    // An explicit stack, not recursion: a deep tree cannot exhaust the thread's stack.
     let mut pending: Vec<(PathBuf, String)> = vec![(root.to_path_buf(), String::new())];
     let mut seen: u64 = 0;
     let mut total: u64 = 0;
     while let Some((dir, prefix)) = pending.pop() {
         let mut children: Vec<fs::DirEntry> = fs::read_dir(&dir)
             .and_then(|it| it.collect::<Result<_, _>>())
-            .map_err(|e| CheckError::io(&dir, e))?;
+            .map_err(|e| ReadError::new(&dir, e))?;
         children.sort_by_key(|c| c.file_name());
         for child in children {
             seen += 1;
@@ -31,8 +33,8 @@ pub(crate) fn list_folder(root: &Path, limits: &CheckLimits) -> Result<Listing, 
                     thousands(limits.max_entries),
                     thousands(limits.max_entries)
                 );
-                return Ok(Listing::fatal(Finding::new(
-                    FindingCode::ArchiveTooLarge,
+                return Ok(Listing::fatal(Issue::new(
+                    IssueKind::TooLarge,
                     None,
                     message,
                 )));
@@ -44,23 +46,23 @@ pub(crate) fn list_folder(root: &Path, limits: &CheckLimits) -> Result<Listing, 
             }
             let kind = child
                 .file_type()
-                .map_err(|e| CheckError::io(child.path(), e))?;
+                .map_err(|e| ReadError::new(child.path(), e))?;
             if kind.is_symlink() {
                 let message = format!(
                     "{path} is a symbolic link; it was not followed. Put the file itself in the trackout"
                 );
                 listing
-                    .findings
-                    .push(Finding::new(FindingCode::UnsafePath, Some(&path), message));
+                    .issues
+                    .push(Issue::new(IssueKind::UnsafePath, Some(&path), message));
             } else if kind.is_dir() {
                 pending.push((child.path(), format!("{path}/")));
             } else if kind.is_file() {
                 let size = child
                     .metadata()
-                    .map_err(|e| CheckError::io(child.path(), e))?
+                    .map_err(|e| ReadError::new(child.path(), e))?
                     .len();
                 total = total.saturating_add(size);
-                listing.entries.push(Entry {
+                files.push(Entry {
                     path,
                     size,
                     at: Location::File(child.path()),
@@ -76,12 +78,12 @@ pub(crate) fn list_folder(root: &Path, limits: &CheckLimits) -> Result<Listing, 
             bytes(total),
             bytes(limits.max_inflated_bytes)
         );
-        return Ok(Listing::fatal(Finding::new(
-            FindingCode::ArchiveTooLarge,
+        return Ok(Listing::fatal(Issue::new(
+            IssueKind::TooLarge,
             None,
             message,
         )));
     }
-    listing.entries.sort_by(|a, b| a.path.cmp(&b.path));
+    sort_out(files, &mut listing);
     Ok(listing)
 }

@@ -1,17 +1,19 @@
 //! Reading a stem's file name the way an engineer does: what it holds, whether the name says
-//! anything at all, and whether the file is the master rather than a stem.
+//! anything at all, whether the file is the master rather than a stem, and the name it is
+//! delivered under.
 
+mod file_name;
 mod generic;
 mod master;
 mod role;
 mod vocabulary;
 
-use crate::report::StemRole;
 use vocabulary::ROLE_WORDS;
 
+pub use file_name::{file_name, safe_component, stem_file_name, stem_name};
 pub use generic::{GenericName, generic_name};
 pub use master::{MasterName, master_name};
-pub use role::role;
+pub use role::{StemRole, role};
 
 /// Lower-case words of a name: split at anything not a letter or digit, at a lower→upper
 /// case change ("OpenHat") and between letters and digits ("Kick01", "808Bass").

@@ -60,8 +60,11 @@ fn bessel_i0(x: f64) -> f64 {
     sum
 }
 
+/// The true-peak meter: 8x oversampled, every channel; [`TruePeak::finish`] gives the peak
+/// (linear, full scale 1.0), never below the sample peak (the interpolated points sit between
+/// the samples, so a lone full-scale sample could otherwise read a hair under itself).
 #[derive(Clone, Debug)]
-pub(crate) struct TruePeak {
+pub struct TruePeak {
     channels: usize,
     /// Per channel: `TAPS - 1` samples of history followed by up to `BLOCK` new ones.
     lines: Vec<Vec<f32>>,
@@ -89,7 +92,13 @@ impl TruePeak {
                 {
                     *dst = frame[c];
                 }
-                self.peak = self.peak.max(oversampled_peak(&line[..TAPS - 1 + n]));
+                let samples = line[TAPS - 1..TAPS - 1 + n]
+                    .iter()
+                    .fold(0f32, |m, x| m.max(x.abs()));
+                self.peak = self
+                    .peak
+                    .max(samples)
+                    .max(oversampled_peak(&line[..TAPS - 1 + n]));
                 line.copy_within(n..n + TAPS - 1, 0);
             }
         }
@@ -110,7 +119,11 @@ fn oversampled_peak(line: &[f32]) -> f32 {
     {
         if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
+            // The one `unsafe` in the store: calling a function compiled for AVX2/FMA, which is
+            // sound because the CPU was just asked whether it has them. It makes the 8x true-peak
+            // scan about twice as fast.
             // SAFETY: the CPU supports the features the function was compiled for.
+            #[allow(unsafe_code)]
             return unsafe { peak_avx2_fma(line, coefs()) };
         }
     }

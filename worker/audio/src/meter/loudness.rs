@@ -1,6 +1,13 @@
-//! EBU R 128 loudness of a stream: integrated (BS.1770-4, gated), loudness range (Tech 3342),
-//! and the maximum momentary (400 ms) and short-term (3 s) loudness, from K-weighted energy
-//! in 100 ms steps.
+//! The loudness meter: EBU R 128 loudness of a stream, integrated (BS.1770-4, gated),
+//! loudness range (Tech 3342), and the maximum momentary (400 ms) and short-term (3 s)
+//! loudness, from K-weighted energy in 100 ms steps. Memory does not grow with the length
+//! (the gating blocks are kept in fixed bins, see `histogram.rs`).
+//!
+//! Checked against libebur128 (the `ebur128` crate in its exact mode, the reference the
+//! tests use) on 1 to 8 channels: every value within 0.02 LU. It replaced the `ebur128` crate
+//! itself in the check: in histogram mode (the one whose memory stays flat) the crate read
+//! 0.01 LU off and ran 3 to 5 times slower (0.25 s against 0.05 s for a 3:30 stereo master,
+//! release build).
 
 use std::collections::VecDeque;
 
@@ -10,14 +17,30 @@ use super::k_weighting::KWeighting;
 /// 100 ms steps per momentary (400 ms) and short-term (3 s) window.
 const MOMENTARY_STEPS: usize = 4;
 const SHORT_TERM_STEPS: usize = 30;
+/// Steps between the short-term blocks the loudness range is taken from: 1 s, so they
+/// overlap by 2 s (Tech 3342's minimum, and what libebur128 does). The maximum short-term
+/// loudness is still followed every 100 ms.
+const RANGE_HOP_STEPS: u64 = 10;
 
-pub(crate) struct LoudnessMeter {
+/// What a stream's loudness came to; `None` where there is none (silence, or audio shorter
+/// than the window: 400 ms for integrated and momentary, 3 s for range and short-term).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct LoudnessSummary {
+    pub integrated_lufs: Option<f64>,
+    pub range_lu: Option<f64>,
+    pub max_momentary_lufs: Option<f64>,
+    pub max_short_term_lufs: Option<f64>,
+}
+
+pub struct Loudness {
     channels: usize,
     weights: Vec<f64>,
     filters: Vec<KWeighting>,
     sums: Vec<f64>,
     step_frames: usize,
     in_step: usize,
+    /// 100 ms steps completed since the start.
+    steps_done: u64,
     /// Weighted mean-square energy of the last 30 steps, newest last.
     steps: VecDeque<f64>,
     momentary: Histogram,
@@ -26,24 +49,18 @@ pub(crate) struct LoudnessMeter {
     max_short_term: f64,
 }
 
-impl LoudnessMeter {
+impl Loudness {
     pub fn new(channels: u16, rate: u32) -> Self {
         let channels = usize::from(channels);
-        // BS.1770 weights in the WAVE order L, R, C, LFE, Ls, Rs: surrounds +1.5 dB, no LFE.
-        let weights = (0..channels)
-            .map(|c| match (channels, c) {
-                (6, 3) => 0.0,
-                (6, 4 | 5) => 1.41,
-                _ => 1.0,
-            })
-            .collect();
-        LoudnessMeter {
+        let weights = (0..channels).map(|c| weight(channels, c)).collect();
+        Loudness {
             channels,
             weights,
             filters: vec![KWeighting::new(rate); channels],
             sums: vec![0.0; channels],
             step_frames: ((f64::from(rate) / 10.0).round() as usize).max(1),
             in_step: 0,
+            steps_done: 0,
             steps: VecDeque::with_capacity(SHORT_TERM_STEPS + 1),
             momentary: Histogram::new(),
             short_term: Histogram::new(),
@@ -119,6 +136,7 @@ impl LoudnessMeter {
             .iter_mut()
             .for_each(KWeighting::flush_subnormal);
         self.in_step = 0;
+        self.steps_done += 1;
         self.steps.push_back(energy);
         if self.steps.len() > SHORT_TERM_STEPS {
             self.steps.pop_front();
@@ -131,8 +149,19 @@ impl LoudnessMeter {
         }
         if len == SHORT_TERM_STEPS {
             let s = self.steps.iter().sum::<f64>() / SHORT_TERM_STEPS as f64;
-            self.short_term.add(s);
+            if (self.steps_done - SHORT_TERM_STEPS as u64).is_multiple_of(RANGE_HOP_STEPS) {
+                self.short_term.add(s);
+            }
             self.max_short_term = self.max_short_term.max(loudness(s));
+        }
+    }
+
+    pub fn finish(&self) -> LoudnessSummary {
+        LoudnessSummary {
+            integrated_lufs: self.integrated(),
+            range_lu: self.range(),
+            max_momentary_lufs: self.max_momentary(),
+            max_short_term_lufs: self.max_short_term(),
         }
     }
 
@@ -152,6 +181,20 @@ impl LoudnessMeter {
         self.max_short_term
             .is_finite()
             .then_some(self.max_short_term)
+    }
+}
+
+/// BS.1770 channel weights, with libebur128's default channel map (WAVE order): 4 channels
+/// are L, R, Ls, Rs; 5 are L, R, C, Ls, Rs; otherwise L, R, C, LFE, Ls, Rs and nothing past
+/// the sixth. Surrounds weigh +1.5 dB (1.41), the LFE and unmapped channels nothing.
+fn weight(channels: usize, c: usize) -> f64 {
+    const SURROUND: f64 = 1.41;
+    match (channels, c) {
+        (4, 2 | 3) | (5, 3 | 4) => SURROUND,
+        (4 | 5, _) => 1.0,
+        (_, 0..=2) => 1.0,
+        (_, 4 | 5) => SURROUND,
+        _ => 0.0,
     }
 }
 
@@ -182,41 +225,72 @@ mod tests {
         out
     }
 
+    /// libebur128 in its exact mode (every gating block kept and sorted), with its momentary
+    /// and short-term loudness polled every 100 ms for the maxima.
+    fn reference(rate: u32, channels: usize, samples: &[f32]) -> LoudnessSummary {
+        let mode = Mode::I | Mode::LRA | Mode::M | Mode::S;
+        let mut r = EbuR128::new(channels as u32, rate, mode).unwrap();
+        let (mut m, mut s) = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        for step in samples.chunks(rate as usize / 10 * channels) {
+            r.add_frames_f32(step).unwrap();
+            m = m.max(r.loudness_momentary().unwrap());
+            s = s.max(r.loudness_shortterm().unwrap());
+        }
+        LoudnessSummary {
+            integrated_lufs: Some(r.loudness_global().unwrap()),
+            range_lu: Some(r.loudness_range().unwrap()),
+            max_momentary_lufs: Some(m),
+            max_short_term_lufs: Some(s),
+        }
+    }
+
     #[test]
     fn matches_libebur128() {
-        for (rate, channels) in [(44_100, 2), (48_000, 1), (96_000, 2)] {
+        let layouts = [
+            (44_100, 2),
+            (48_000, 1),
+            (96_000, 2),
+            (44_100, 4),
+            (48_000, 5),
+            (48_000, 6),
+            (44_100, 8),
+        ];
+        for (rate, channels) in layouts {
             let samples = signal(rate, 20, channels);
-            let mut ours = LoudnessMeter::new(channels as u16, rate);
+            let mut ours = Loudness::new(channels as u16, rate);
             for block in samples.chunks(channels * 1000) {
                 ours.add(block);
             }
-            let mut reference = EbuR128::new(
-                channels as u32,
-                rate,
-                Mode::I | Mode::LRA | Mode::M | Mode::S,
-            )
-            .unwrap();
-            reference.add_frames_f32(&samples).unwrap();
-            let (i, lra) = (
-                reference.loudness_global().unwrap(),
-                reference.loudness_range().unwrap(),
-            );
-            assert!(
-                (ours.integrated().unwrap() - i).abs() < 0.05,
-                "{rate}/{channels}: I {:?} vs {i}",
-                ours.integrated()
-            );
-            assert!(
-                (ours.range().unwrap() - lra).abs() < 0.3,
-                "{rate}/{channels}: LRA {:?} vs {lra}",
-                ours.range()
-            );
+            let ours = ours.finish();
+            let reference = reference(rate, channels, &samples);
+            let pairs = [
+                ("I", ours.integrated_lufs, reference.integrated_lufs),
+                ("LRA", ours.range_lu, reference.range_lu),
+                (
+                    "M max",
+                    ours.max_momentary_lufs,
+                    reference.max_momentary_lufs,
+                ),
+                (
+                    "S max",
+                    ours.max_short_term_lufs,
+                    reference.max_short_term_lufs,
+                ),
+            ];
+            for (what, ours, reference) in pairs {
+                let (ours, reference) = (ours.unwrap(), reference.unwrap());
+                // The gating bins are 0.01 LU wide; everything else is the same arithmetic.
+                assert!(
+                    (ours - reference).abs() < 0.02,
+                    "{rate} Hz, {channels} ch: {what} {ours} vs libebur128's {reference}"
+                );
+            }
         }
     }
 
     #[test]
     fn silence_has_no_loudness() {
-        let mut meter = LoudnessMeter::new(2, 44_100);
+        let mut meter = Loudness::new(2, 44_100);
         meter.add(&vec![0.0; 44_100 * 2 * 5]);
         assert_eq!(meter.integrated(), None);
         assert_eq!(meter.max_momentary(), None);

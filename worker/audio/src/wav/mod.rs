@@ -4,20 +4,19 @@
 //! integer PCM 8/16/24/32-bit and float 32/64-bit, plain or `WAVE_FORMAT_EXTENSIBLE`, and
 //! refuses what a DAW could not import. It never allocates from a size the file claims.
 
+mod block;
 mod decode;
 mod format_chunk;
 mod header;
-mod sniff;
+mod write;
 
 use std::fmt;
 use std::io;
 
-pub(crate) use decode::full_scale;
-pub use decode::{decode_f32, decode_i32};
-pub(crate) use header::read_full;
+pub use block::{BlockDecoder, FLOAT_GARBAGE, silence_garbage};
+pub use decode::{decode_f32, decode_i32, full_scale};
 pub use header::{read_header, read_header_stream};
-
-use crate::report::FindingCode;
+pub use write::canonical_header;
 
 /// How the samples in the `data` chunk are stored.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -108,7 +107,8 @@ impl WavInfo {
 /// A hostile file could hold millions of tiny chunks; the list is for people, so it is capped.
 pub const MAX_LISTED_CHUNKS: usize = 256;
 
-/// Why a file is not a usable WAV. Each variant but `Io` is a finding code.
+/// Why a file is not a usable WAV. Each variant but `Io` is one of the check's finding codes
+/// (`not_wav`, `truncated`, `bad_format`) and one of the renderer's error codes.
 #[derive(Debug, thiserror::Error)]
 pub enum WavError {
     #[error("not a WAV file: {0}")]
@@ -122,17 +122,6 @@ pub enum WavError {
 }
 
 impl WavError {
-    /// The finding this error is reported as; `None` for an I/O error, which is the
-    /// caller's to classify (a damaged archive, or a disk that cannot be read).
-    pub fn code(&self) -> Option<FindingCode> {
-        match self {
-            WavError::NotWav(_) => Some(FindingCode::NotWav),
-            WavError::Truncated(_) => Some(FindingCode::Truncated),
-            WavError::BadFormat(_) => Some(FindingCode::BadFormat),
-            WavError::Io(_) => None,
-        }
-    }
-
     /// The explanation without the code's prefix, for building a finding message.
     pub fn detail(&self) -> String {
         match self {
@@ -145,24 +134,5 @@ impl WavError {
 impl fmt::Display for SampleFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-#[cfg(test)]
-pub(crate) mod tests_support {
-    /// A canonical 44-byte PCM header announcing `data_len` bytes of samples.
-    pub fn header(rate: u32, channels: u16, bits: u16, data_len: u32) -> Vec<u8> {
-        let align = channels * bits / 8;
-        let mut h = b"RIFF".to_vec();
-        h.extend_from_slice(&(36 + data_len).to_le_bytes());
-        h.extend_from_slice(b"WAVEfmt \x10\0\0\0\x01\0");
-        h.extend_from_slice(&channels.to_le_bytes());
-        h.extend_from_slice(&rate.to_le_bytes());
-        h.extend_from_slice(&(rate * u32::from(align)).to_le_bytes());
-        h.extend_from_slice(&align.to_le_bytes());
-        h.extend_from_slice(&bits.to_le_bytes());
-        h.extend_from_slice(b"data");
-        h.extend_from_slice(&data_len.to_le_bytes());
-        h
     }
 }

@@ -1,4 +1,6 @@
-//! Peak, RMS, DC offset and clipping of a stem, one decoded block at a time.
+//! The level meter: peak, RMS, DC offset and clipping, one decoded block at a time. The check
+//! reads it for every stem and the master, the bundle for every stem it writes, the WAV lease
+//! for the master.
 //!
 //! The hot loop keeps 16 independent lanes of min/max/sum/sum-of-squares so the compiler can
 //! vectorise it (float additions are not reassociated otherwise). With 1, 2, 4, 8 or 16
@@ -6,11 +8,13 @@
 //! free; other layouts take a plain per-frame loop.
 
 use super::clip::ClipRuns;
+use crate::wav::{WavFormat, full_scale};
 
 const LANES: usize = 16;
 
+/// Peak, RMS, per-channel DC and clipping runs of interleaved frames.
 #[derive(Clone, Debug)]
-pub(crate) struct Levels {
+pub struct Levels {
     channels: usize,
     frames: u64,
     peak: f32,
@@ -33,6 +37,12 @@ pub struct LevelSummary {
 }
 
 impl Levels {
+    /// A meter for samples decoded from `format` (its full scale decides what clips).
+    pub fn for_format(format: &WavFormat) -> Self {
+        Levels::new(usize::from(format.channels), full_scale(format))
+    }
+
+    /// `full_scale`: the lowest and highest values the samples can hold; runs at them clip.
     pub fn new(channels: usize, full_scale: (f32, f32)) -> Self {
         Levels {
             channels,

@@ -9,19 +9,21 @@ use zip::CompressionMethod;
 use zip::read::{Config, OwnedZipFileEntry, ZipReadOptions};
 use zip::unstable::read::ZipIterable;
 
+use super::contents::sort_out;
 use super::entry_name::{EntryName, classify};
-use super::{Archive, Entry, Listing, Location};
-use crate::limits::CheckLimits;
-use crate::report::numbers::{bytes, thousands};
-use crate::report::{Finding, FindingCode};
+use super::{Archive, Entry, Issue, IssueKind, Listing, Location};
+use crate::settings::CheckLimits;
+use crate::sniff::{SNIFF_BYTES, Sniffed, sniff};
+use crate::text::{bytes, thousands};
 
-/// Where the zip's bytes come from; each scanning thread opens its own reader.
-pub(crate) trait OpenArchive: Sync {
+/// Where the zip's bytes come from; each reading thread opens its own reader.
+pub trait OpenArchive: Sync {
     type Reader: Read + Seek;
     fn open(&self) -> io::Result<Self::Reader>;
 }
 
-pub(crate) struct FileArchive(pub PathBuf);
+/// A zip file on disk.
+pub struct FileArchive(pub PathBuf);
 
 impl OpenArchive for FileArchive {
     type Reader = File;
@@ -30,7 +32,8 @@ impl OpenArchive for FileArchive {
     }
 }
 
-pub(crate) struct BytesArchive<'a>(pub &'a [u8]);
+/// A zip held in memory.
+pub struct BytesArchive<'a>(pub &'a [u8]);
 
 impl<'a> OpenArchive for BytesArchive<'a> {
     type Reader = Cursor<&'a [u8]>;
@@ -39,7 +42,8 @@ impl<'a> OpenArchive for BytesArchive<'a> {
     }
 }
 
-pub(crate) struct ZipTrackout<O> {
+/// A zip trackout, listed once; entries are read through [`Archive`].
+pub struct ZipTrackout<O> {
     source: O,
     /// Every central-directory entry, in order; `Location::Zip` indexes this.
     entries: Vec<OwnedZipFileEntry>,
@@ -54,9 +58,8 @@ impl<O: OpenArchive> ZipTrackout<O> {
             source,
             entries: Vec::new(),
         };
-        let corrupt = |message: String| {
-            Listing::fatal(Finding::new(FindingCode::CorruptArchive, None, message))
-        };
+        let corrupt =
+            |message: String| Listing::fatal(Issue::new(IssueKind::Corrupt, None, message));
         let mut iterable = match ZipIterable::try_new(reader, Config::default()) {
             Ok(iterable) => iterable.enforce_header_consistency(true),
             Err(e) => {
@@ -72,7 +75,7 @@ impl<O: OpenArchive> ZipTrackout<O> {
             );
             return Ok((
                 zip,
-                Listing::fatal(Finding::new(FindingCode::ArchiveTooLarge, None, message)),
+                Listing::fatal(Issue::new(IssueKind::TooLarge, None, message)),
             ));
         }
         let files = match iterable.files() {
@@ -85,6 +88,7 @@ impl<O: OpenArchive> ZipTrackout<O> {
             }
         };
         let mut listing = Listing::default();
+        let mut listed = Vec::new();
         for (i, item) in files.enumerate() {
             let entry = match item {
                 Ok(entry) => OwnedZipFileEntry::from(entry),
@@ -98,15 +102,11 @@ impl<O: OpenArchive> ZipTrackout<O> {
                 }
             };
             if let Some(entry) = judge(&entry, zip.entries.len(), &mut listing) {
-                listing.entries.push(entry);
+                listed.push(entry);
             }
             zip.entries.push(entry);
         }
-        let declared: u64 = listing
-            .entries
-            .iter()
-            .map(|e| e.size)
-            .fold(0, u64::saturating_add);
+        let declared: u64 = listed.iter().map(|e| e.size).fold(0, u64::saturating_add);
         if declared > limits.max_inflated_bytes {
             let message = format!(
                 "the zip would inflate to {} by its headers; the limit is {}",
@@ -115,9 +115,10 @@ impl<O: OpenArchive> ZipTrackout<O> {
             );
             return Ok((
                 zip,
-                Listing::fatal(Finding::new(FindingCode::ArchiveTooLarge, None, message)),
+                Listing::fatal(Issue::new(IssueKind::TooLarge, None, message)),
             ));
         }
+        sort_out(listed, &mut listing);
         Ok((zip, listing))
     }
 }
@@ -125,12 +126,12 @@ impl<O: OpenArchive> ZipTrackout<O> {
 /// Why a trackout file is not a zip, in the producer's terms: a single WAV given where the
 /// stem folder was expected is a different mistake from a damaged download.
 fn unreadable_message<O: OpenArchive>(source: &O, e: &zip::result::ZipError) -> String {
-    let mut head = [0u8; 12];
+    let mut head = [0u8; SNIFF_BYTES];
     let n = source
         .open()
-        .and_then(|mut r| crate::wav::read_full(&mut r, &mut head))
+        .and_then(|mut r| crate::read_full(&mut r, &mut head))
         .unwrap_or(0);
-    if n == 12 && &head[0..4] == b"RIFF" && &head[8..12] == b"WAVE" {
+    if sniff(&head[..n]) == Sniffed::Wav {
         return "the trackout is a single WAV file; a trackout is a folder or a zip holding \
                 one WAV per instrument"
             .into();
@@ -154,26 +155,22 @@ fn judge(entry: &OwnedZipFileEntry, index: usize, listing: &mut Listing) -> Opti
             let message =
                 format!("\"{shown}\" was refused: {why}; it was neither extracted nor read");
             listing
-                .findings
-                .push(Finding::new(FindingCode::UnsafePath, Some(&shown), message));
+                .issues
+                .push(Issue::new(IssueKind::UnsafePath, Some(&shown), message));
             return None;
         }
         EntryName::File(path) => path,
     };
-    let refuse = |code, message: String| Finding::new(code, Some(&path), message);
+    let refuse = |kind, message: String| Issue::new(kind, Some(&path), message);
     if entry.is_symlink() {
         let message =
             format!("{path} is a symbolic link; links are never followed, zip the file itself");
-        listing
-            .findings
-            .push(refuse(FindingCode::UnsafePath, message));
+        listing.issues.push(refuse(IssueKind::UnsafePath, message));
         return None;
     }
     if entry.encrypted() {
         let message = format!("{path} is encrypted; zip the stems without a password");
-        listing
-            .findings
-            .push(refuse(FindingCode::CorruptArchive, message));
+        listing.issues.push(refuse(IssueKind::Corrupt, message));
         return None;
     }
     if !matches!(
@@ -185,9 +182,7 @@ fn judge(entry: &OwnedZipFileEntry, index: usize, listing: &mut Listing) -> Opti
              Deflate method, or store it",
             entry.compression()
         );
-        listing
-            .findings
-            .push(refuse(FindingCode::CorruptArchive, message));
+        listing.issues.push(refuse(IssueKind::Corrupt, message));
         return None;
     }
     Some(Entry {

@@ -1,9 +1,15 @@
-//! Caps on what one check will read. Configuration; checked before work starts and counted
-//! again while streaming.
+//! Caps on what one check (and the bundle built from the same trackout) will read.
+//! Configuration; checked before work starts and counted again while streaming.
 
 use serde::{Deserialize, Serialize};
 
+/// The trackout check's limits. The listing applies the entry and byte caps the same way
+/// for the check and for the bundle, so what the check approves the bundle can build.
+///
+/// Core's configuration embeds this type as its `[check]` table; every field may be left out
+/// (`#[serde(default)]`), and the defaults are the store's.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CheckLimits {
     /// Bytes actually inflated from a zip (or read from a folder), all entries together.
     pub max_inflated_bytes: u64,
