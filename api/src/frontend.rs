@@ -69,6 +69,5 @@ pub async fn serve(req: HttpRequest) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(mime.essence_str())
         .insert_header((header::CACHE_CONTROL, cache))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
         .body(body)
 }

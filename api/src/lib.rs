@@ -8,6 +8,7 @@ mod json;
 mod openapi;
 mod pages;
 mod routes;
+mod security;
 mod session;
 pub mod startup;
 mod state;

@@ -90,7 +90,12 @@ impl Application {
             app.app_data(api)
                 .route("/api/openapi.json", web::get().to(openapi::serve))
                 .default_service(web::to(crate::frontend::serve))
-                .wrap(middleware::Logger::new("%r %s %b %Dms"))
+                .wrap(crate::security::default_headers(&data.config))
+                // `%r` would log download and share tokens; the request line is redacted.
+                .wrap(
+                    middleware::Logger::new("%{request}xi %s %b %Dms")
+                        .custom_request_replace("request", crate::security::redacted_request_line),
+                )
         })
         // Streamed bodies go out as several writes; without NODELAY the second one waits for the
         // client's delayed ACK (~40 ms) on every response.

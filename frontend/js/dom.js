@@ -9,6 +9,8 @@ export function h(tag, attrs = {}, ...children) {
     if (name === 'value') value = v;
     else if (name.startsWith('on') && typeof v === 'function') el.addEventListener(name.slice(2), v);
     else if (name === 'class') el.className = v;
+    // Through CSSOM, which the Content-Security-Policy allows (a style attribute it would not).
+    else if (name === 'style') el.style.cssText = v;
     else if (name === 'dataset') Object.assign(el.dataset, v);
     else if (name === 'checked' || name === 'disabled' || name === 'selected' || name === 'hidden') el[name] = Boolean(v);
     else el.setAttribute(name, v === true ? '' : String(v));

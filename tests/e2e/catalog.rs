@@ -135,6 +135,13 @@ async fn bad_catalog_queries_say_what_is_wrong() {
         ("bpm_min=5", "bpm"),
         ("per_page=1000", "per_page"),
         ("page=0", "page"),
+        ("page=9223372036854775808", "page"),
+        ("page=18446744073709551615&per_page=100", "page"),
+        ("page=99999999999999999999999", "query"),
+        ("page=-1", "query"),
+        ("per_page=0", "per_page"),
+        ("bpm_min=9223372036854775807", "bpm"),
+        ("bpm_max=-9223372036854775808", "bpm"),
         ("key=Zm", "key"),
         ("sort=random", "query"),
     ] {

@@ -74,3 +74,54 @@ async fn openapi_describes_every_route() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = TestApp::spawn().await;
+    for path in [
+        "/",
+        "/beats/00000000-0000-0000-0000-000000000000",
+        "/api/v1/beats",
+        "/api/v1/beats/not-a-uuid",
+        "/d/not-a-token",
+        "/s/not-a-token",
+        "/healthz",
+        "/js/app.js",
+    ] {
+        let response = app.get(path, None).await;
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let csp = header("content-security-policy");
+        assert!(
+            csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'self'"),
+            "{path}: {csp:?}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("referrer-policy"), "no-referrer", "{path}");
+        assert_eq!(
+            header("strict-transport-security"),
+            "",
+            "{path}: no HSTS for a plain-http store"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_store_on_https_tells_browsers_to_insist_on_it() {
+    let app = TestApp::builder()
+        .config(|c| c.public_url = Some("https://beats.example.com".into()))
+        .spawn()
+        .await;
+    let response = app.get("/api/v1/beats", None).await;
+    assert_eq!(
+        response.headers()["strict-transport-security"],
+        "max-age=31536000"
+    );
+}

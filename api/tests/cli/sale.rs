@@ -11,7 +11,7 @@ use trackout_core::payments::signature;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::serve::{database_env, free_port, processing, start, wait_ready};
+use crate::serve::{database_env, free_port, processing, start, start_with_log, wait_ready};
 use crate::{write_stem, zip_dir};
 
 const WEBHOOK_SECRET: &str = "whsec_binary_test";
@@ -72,7 +72,8 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
         ("TRACKOUT_STRIPE_API_BASE", stripe.uri()),
         ("TRACKOUT_JOB_POLL_MS", "50".into()),
     ]);
-    let api = start(dir.path(), &["serve", "--no-worker"], &env);
+    let api_log = dir.path().join("api.log");
+    let api = start_with_log(dir.path(), &["serve", "--no-worker"], &env, Some(&api_log));
     let worker = start(dir.path(), &["worker"], &env);
     let client = Client::new();
     wait_ready(&client, &base);
@@ -280,4 +281,18 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
     worker.terminate();
     api.terminate();
     drop(stripe);
+
+    // The access log shows every request, and no token that would open a file or a share.
+    let log = std::fs::read_to_string(&api_log).unwrap();
+    assert!(
+        log.contains("GET /s/…") && log.contains("GET /d/…"),
+        "the access log is on and redacted: {log}"
+    );
+    let share_token = share["url"].as_str().unwrap().trim_start_matches("/s/");
+    let stem_token = keys["url"].as_str().unwrap().trim_start_matches("/d/");
+    for secret in [share_token, stem_token] {
+        assert!(!log.contains(secret), "a token reached the log");
+        // Not even its signature: the last, unguessable part of the JWT.
+        assert!(!log.contains(secret.rsplit('.').next().unwrap()));
+    }
 }

@@ -79,15 +79,29 @@ pub fn free_port() -> u16 {
 
 /// The binary with a clean environment: nothing configured but what the test says.
 pub fn start(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Running {
+    start_with_log(dir, args, env, None)
+}
+
+/// [`start`], with the process's whole log (the access log included) written to `log`.
+pub fn start_with_log(
+    dir: &Path,
+    args: &[&str],
+    env: &[(&str, String)],
+    log: Option<&Path>,
+) -> Running {
     let mut command = Command::new(env!("CARGO_BIN_EXE_trackout"));
     command
         .args(args)
         .current_dir(dir)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        .stdout(Stdio::null());
+    match log {
+        Some(path) => command
+            .env("RUST_LOG", "info")
+            .stderr(std::fs::File::create(path).unwrap()),
+        None => command.env("RUST_LOG", "warn").stderr(Stdio::null()),
+    };
     for (k, v) in env {
         command.env(k, v);
     }

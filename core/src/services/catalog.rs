@@ -57,6 +57,8 @@ pub struct CatalogQuery {
 }
 
 const MAX_PER_PAGE: u64 = 100;
+/// Far past the end of any catalog, and small enough that an offset never overflows.
+const MAX_PAGE: u64 = 1_000_000;
 
 fn present(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
@@ -81,8 +83,11 @@ impl CatalogQuery {
             ));
         }
         let page = p.page.unwrap_or(1);
-        if page == 0 {
-            return Err(Error::invalid("page", "pages start at 1"));
+        if !(1..=MAX_PAGE).contains(&page) {
+            return Err(Error::invalid(
+                "page",
+                format!("page must be from 1 to {MAX_PAGE}"),
+            ));
         }
         Ok(CatalogQuery {
             genre: present(&p.genre).map(Genre::parse).transpose()?,
