@@ -102,7 +102,8 @@ impl Application {
         .on_connect(no_delay)
         .listen(listener)?
         .disable_signals()
-        .shutdown_timeout(30)
+        // Requests in flight (a long download) get the same grace as jobs in hand.
+        .shutdown_timeout(state.config.worker.shutdown_grace_seconds)
         .run();
         Ok(Application {
             port,

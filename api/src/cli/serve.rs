@@ -10,7 +10,13 @@ use trackout_worker::{JobContext, Registry, Worker};
 use crate::startup::{Application, open_state, redact};
 
 pub fn block_on(task: impl Future<Output = anyhow::Result<()>>) -> ExitCode {
-    let outcome = actix_web::rt::System::new().block_on(task);
+    let runtime = actix_web::rt::System::new();
+    let outcome = runtime.block_on(task);
+    // Dropping the runtime would wait for every blocking thread, and a render the worker gave
+    // up on at the end of its grace period (its job already handed back to the queue) can run
+    // for minutes more. The process ends now, as the grace period promised; the abandoned
+    // thread only ever wrote to its own temporary folder.
+    std::mem::forget(runtime);
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

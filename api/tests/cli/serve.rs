@@ -253,3 +253,107 @@ fn serve_runs_the_embedded_store_and_separate_workers_share_it() {
     }
     both.terminate();
 }
+
+/// A 16-bit stereo master long enough that its preview takes several seconds to render.
+fn write_long_master(path: &Path, seconds: u32) {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 44_100,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(path, spec).unwrap();
+    for n in 0..seconds * 44_100 {
+        let t = f64::from(n) / 44_100.0;
+        // Noise-like content keeps the encoder busy (a pure tone encodes faster).
+        let v = (8_000.0 * ((t * 220.0 * std::f64::consts::TAU).sin() + (t * 1733.0).sin())) as i16;
+        writer.write_sample(v).unwrap();
+        writer.write_sample(v.wrapping_mul(3)).unwrap();
+    }
+    writer.finalize().unwrap();
+}
+
+#[test]
+fn shutdown_keeps_its_grace_period_while_a_render_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut env = database_env();
+    env.push(("TRACKOUT_BIND", format!("127.0.0.1:{port}")));
+    env.push(("TRACKOUT_SHUTDOWN_GRACE_SECONDS", "2".into()));
+    env.push(("TRACKOUT_JOB_POLL_MS", "50".into()));
+    let store = start(dir.path(), &["serve"], &env);
+    let client = Client::new();
+    wait_ready(&client, &base);
+    let token = sign_up(&client, &base, "grace@example.com");
+    let beat: Value = client
+        .post(format!("{base}/api/v1/beats"))
+        .bearer_auth(&token)
+        .json(&json!({"title": "Long Night", "bpm": 90, "key": "Dm", "genre": "lo-fi"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let beat = beat["id"].as_str().unwrap().to_owned();
+    let master = dir.path().join("master.wav");
+    write_long_master(&master, 8 * 60);
+    let response = client
+        .put(format!("{base}/api/v1/beats/{beat}/master"))
+        .bearer_auth(&token)
+        .header("content-type", "audio/wav")
+        .body(std::fs::read(&master).unwrap())
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let p = processing(&client, &base, &token, &beat);
+        let rendering = p["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|j| j["kind"] == "render_preview" && j["state"] == "running");
+        if rendering {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the preview never started: {p:#}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // SIGTERM mid-render: the process is gone within the 2 s grace (plus a moment to stop).
+    let asked = Instant::now();
+    store.terminate();
+    let took = asked.elapsed();
+    assert!(
+        took < Duration::from_secs(5),
+        "exited {took:?} after SIGTERM with a 2 s grace"
+    );
+
+    // The render was handed back, not lost: the next process finds it waiting.
+    let api = start(dir.path(), &["serve", "--no-worker"], &env);
+    wait_ready(&client, &base);
+    let p = processing(&client, &base, &token, &beat);
+    let preview = p["jobs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["kind"] == "render_preview")
+        .unwrap();
+    assert_eq!(preview["state"], "queued", "{p:#}");
+    assert_eq!(preview["attempts"], 0, "a released attempt does not count");
+    api.terminate();
+}
+
+fn sign_up(client: &Client, base: &str, email: &str) -> String {
+    let session: Value = client
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&json!({"email": email, "password": "a long enough password", "display_name": "Grace", "role": "producer"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    session["token"].as_str().unwrap().to_owned()
+}
