@@ -72,3 +72,43 @@ pub struct FulfillPurchase {
 impl JobPayload for FulfillPurchase {
     const KIND: &'static str = "fulfill_purchase";
 }
+
+/// Closes every other open checkout of a beat whose exclusive rights just sold: the rows are
+/// cancelled and, at Stripe, the sessions expired, so nobody pays for what is gone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CloseCheckouts {
+    pub beat_id: Uuid,
+    /// The exclusive purchase that sold the beat: left alone.
+    pub sold_to: Uuid,
+}
+
+impl JobPayload for CloseCheckouts {
+    const KIND: &'static str = "close_checkouts";
+    fn beat_id(&self) -> Option<Uuid> {
+        Some(self.beat_id)
+    }
+}
+
+/// Returns a payment that arrived for something no longer for sale (the purchase is
+/// `refunded` with the reason); the provider's idempotency key makes it one refund however
+/// often it runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RefundPayment {
+    pub purchase_id: Uuid,
+}
+
+impl JobPayload for RefundPayment {
+    const KIND: &'static str = "refund_payment";
+}
+
+/// Deletes a base bundle a re-render replaced, once nothing refers to it: no purchase's
+/// personalized bundle starts with it, and it is not the current bundle. Scheduled a while
+/// after the replacement, so that a fulfilment in flight still finds the base it began with.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SweepBase {
+    pub key: String,
+}
+
+impl JobPayload for SweepBase {
+    const KIND: &'static str = "sweep_base";
+}

@@ -50,6 +50,7 @@ async fn openapi_describes_every_route() {
         ("/api/v1/beats/{id}/processing", "get"),
         ("/api/v1/beats/{id}/publish", "post"),
         ("/api/v1/beats/{id}/unpublish", "post"),
+        ("/api/v1/beats/{id}/relist", "post"),
         ("/api/v1/beats/{id}/preview", "get"),
         ("/api/v1/beats/{id}/peaks", "get"),
         ("/api/v1/checkout", "post"),

@@ -93,6 +93,7 @@ fn start_worker(app: &TestApp, id: &str, stop: &CancellationToken) -> tokio::tas
         app.state.db.clone(),
         app.state.storage.clone(),
         app.state.config.clone(),
+        app.state.payments.clone(),
     ));
     tokio::spawn(Worker::new(ctx, registry()).with_id(id).run(stop.clone()))
 }

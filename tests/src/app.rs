@@ -99,6 +99,7 @@ impl TestAppBuilder {
                 state.db.clone(),
                 state.storage.clone(),
                 state.config.clone(),
+                state.payments.clone(),
             ));
             tokio::spawn(Worker::new(ctx, self.registry).run(stop.clone()));
         }

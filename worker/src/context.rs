@@ -3,21 +3,29 @@ use std::sync::Arc;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Semaphore;
 use trackout_core::config::Config;
+use trackout_core::payments::PaymentProvider;
 use trackout_core::storage::Storage;
 
 use crate::JobError;
 
-/// What every job gets: the database, the storage backend, the configuration, and the CPU
-/// semaphore that keeps decode/encode/zip work to one task per core.
+/// What every job gets: the database, the storage backend, the configuration, the payment
+/// provider (refunds, closing checkouts), and the CPU semaphore that keeps decode/encode/zip
+/// work to one task per core.
 pub struct JobContext {
     pub db: DatabaseConnection,
     pub storage: Arc<dyn Storage>,
     pub config: Arc<Config>,
+    pub payments: Arc<dyn PaymentProvider>,
     cpu: Semaphore,
 }
 
 impl JobContext {
-    pub fn new(db: DatabaseConnection, storage: Arc<dyn Storage>, config: Arc<Config>) -> Self {
+    pub fn new(
+        db: DatabaseConnection,
+        storage: Arc<dyn Storage>,
+        config: Arc<Config>,
+        payments: Arc<dyn PaymentProvider>,
+    ) -> Self {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(1);
@@ -25,6 +33,7 @@ impl JobContext {
             db,
             storage,
             config,
+            payments,
             cpu: Semaphore::new(cores),
         }
     }

@@ -87,7 +87,10 @@ impl Registry {
             .register::<trackout_core::jobs::RenderPreview>()
             .register::<trackout_core::jobs::RenderLeases>()
             .register::<trackout_core::jobs::FulfillPurchase>()
-            .register::<trackout_core::jobs::PurgeObject>();
+            .register::<trackout_core::jobs::PurgeObject>()
+            .register::<trackout_core::jobs::CloseCheckouts>()
+            .register::<trackout_core::jobs::RefundPayment>()
+            .register::<trackout_core::jobs::SweepBase>();
         registry
     }
 

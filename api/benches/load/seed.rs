@@ -112,6 +112,7 @@ pub async fn store(server: Option<&str>) -> Store {
         state.db.clone(),
         state.storage.clone(),
         state.config.clone(),
+        state.payments.clone(),
     ));
     tokio::spawn(Worker::new(ctx, Registry::store_jobs()).run(stop.clone()));
     let body: checkout::CheckoutBody =

@@ -79,6 +79,7 @@ pub async fn serve(with_worker: bool, bind: Option<std::net::SocketAddr>) -> any
             state.db.clone(),
             state.storage.clone(),
             state.config.clone(),
+            state.payments.clone(),
         ));
         tokio::spawn(Worker::new(ctx, Registry::store_jobs()).run(stop.clone()))
     });
@@ -101,7 +102,12 @@ pub async fn serve(with_worker: bool, bind: Option<std::net::SocketAddr>) -> any
 
 pub async fn worker() -> anyhow::Result<()> {
     let state = open_state(load_config()?).await?;
-    let ctx = Arc::new(JobContext::new(state.db, state.storage, state.config));
+    let ctx = Arc::new(JobContext::new(
+        state.db,
+        state.storage,
+        state.config,
+        state.payments,
+    ));
     let stop = CancellationToken::new();
     let running = tokio::spawn(Worker::new(ctx, Registry::store_jobs()).run(stop.clone()));
     shutdown_signal().await;

@@ -99,7 +99,7 @@ pub async fn remove(
 /// is pending or has errors (the findings come with the answer), or no tier is for sale.
 #[utoipa::path(tag = "beats", security(("session" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = BeatView),
-    (status = 409, description = "missing_upload, check_pending, trackout_has_errors or no_tier_for_sale"),
+    (status = 409, description = "missing_upload, check_pending, trackout_has_errors, no_tier_for_sale, deliverables_pending or sold_exclusively"),
     (status = 404),
 ))]
 #[post("/beats/{id}/publish")]
@@ -126,4 +126,21 @@ pub async fn unpublish(
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::Ok().json(publish_service::unpublish(&state.db, &session.0, *id).await?))
+}
+
+/// Puts a beat whose exclusive was refunded or lost to a dispute back on sale, and says what
+/// became of the licenses sold before. Publish never does this.
+#[utoipa::path(tag = "beats", security(("session" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = trackout_core::services::publish::Relisted),
+    (status = 409, description = "not_sold, or exclusive_still_valid"),
+    (status = 404),
+))]
+#[post("/beats/{id}/relist")]
+#[instrument(skip_all, fields(beat = %id, user = %session.0.user_id))]
+pub async fn relist(
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(publish_service::relist(&state.db, &session.0, *id).await?))
 }

@@ -37,6 +37,7 @@ pub fn api() -> Scope<
         .service(beats::remove)
         .service(beats::publish)
         .service(beats::unpublish)
+        .service(beats::relist)
         .service(tiers::show)
         .service(tiers::replace)
         .service(uploads::upload)

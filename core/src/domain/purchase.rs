@@ -8,17 +8,26 @@ pub enum PurchaseStatus {
     Pending,
     /// Paid: the license is valid and the files are delivered.
     Paid,
-    /// The checkout ended unpaid (expired, failed, abandoned).
+    /// Paid, but not what the store asked (another amount or currency): not fulfilled until
+    /// the producer looks at it; `hold_reason` says why.
+    Held,
+    /// The checkout ended unpaid (expired, failed, abandoned, or closed because the beat's
+    /// exclusive rights sold).
     Cancelled,
+    /// A payment that arrived for something no longer for sale, returned in full without
+    /// fulfilling; `revoke_reason` says why.
+    Refunded,
     /// Refunded in full or disputed after it was paid: the license no longer stands.
     Revoked,
 }
 
 impl PurchaseStatus {
-    pub const ALL: [PurchaseStatus; 4] = [
+    pub const ALL: [PurchaseStatus; 6] = [
         PurchaseStatus::Pending,
         PurchaseStatus::Paid,
+        PurchaseStatus::Held,
         PurchaseStatus::Cancelled,
+        PurchaseStatus::Refunded,
         PurchaseStatus::Revoked,
     ];
 
@@ -26,7 +35,9 @@ impl PurchaseStatus {
         match self {
             PurchaseStatus::Pending => "pending",
             PurchaseStatus::Paid => "paid",
+            PurchaseStatus::Held => "held",
             PurchaseStatus::Cancelled => "cancelled",
+            PurchaseStatus::Refunded => "refunded",
             PurchaseStatus::Revoked => "revoked",
         }
     }

@@ -2,7 +2,7 @@ use async_trait::async_trait;
 
 use crate::domain::PaymentProviderKind;
 
-use super::{CheckoutRequest, CheckoutSession, PaymentError, PaymentProvider};
+use super::{CheckoutRequest, CheckoutSession, PaymentError, PaymentProvider, RefundRequest};
 
 /// Stands in for Stripe in development: the checkout page is served by the store itself and
 /// its "Pay" button completes the purchase through the same event handling as a webhook.
@@ -36,5 +36,16 @@ impl PaymentProvider for DevProvider {
             id: DevProvider::session_id(request.purchase_id),
             url: format!("{}/pay/dev/{}", self.public_url, request.purchase_id),
         })
+    }
+
+    /// No money moved, so there is nothing to end: the page itself refuses what is no longer
+    /// payable.
+    async fn expire_checkout(&self, _session_id: &str) -> Result<(), PaymentError> {
+        Ok(())
+    }
+
+    /// A simulated refund: nothing was charged.
+    async fn refund(&self, request: RefundRequest) -> Result<String, PaymentError> {
+        Ok(format!("re_dev_{}", request.idempotency_key))
     }
 }

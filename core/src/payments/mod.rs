@@ -39,6 +39,22 @@ pub struct CheckoutSession {
 #[error("the payment provider refused or failed: {0}")]
 pub struct PaymentError(pub String);
 
+impl From<PaymentError> for crate::Error {
+    /// A provider that refuses or fails may well succeed on the next attempt (a job retries).
+    fn from(e: PaymentError) -> Self {
+        crate::Error::Unavailable(e.to_string())
+    }
+}
+
+/// A full refund of one payment, made once however often it is asked for.
+pub struct RefundRequest {
+    pub payment_intent: String,
+    /// The same key for every retry of the same refund.
+    pub idempotency_key: String,
+    /// Why, in words: kept in the refund's metadata for the operator.
+    pub reason: String,
+}
+
 #[async_trait]
 pub trait PaymentProvider: Send + Sync + 'static {
     /// `stripe` or `dev`, recorded on each purchase.
@@ -47,6 +63,11 @@ pub trait PaymentProvider: Send + Sync + 'static {
         &self,
         request: CheckoutRequest,
     ) -> Result<CheckoutSession, PaymentError>;
+    /// Ends an open checkout so that it can no longer be paid. A checkout that already ended
+    /// (expired, or completed: its payment event will say so) is not an error.
+    async fn expire_checkout(&self, session_id: &str) -> Result<(), PaymentError>;
+    /// Refunds a payment in full; returns the provider's refund id.
+    async fn refund(&self, request: RefundRequest) -> Result<String, PaymentError>;
 }
 
 /// Chosen once at start-up: Stripe with keys, the development provider without.

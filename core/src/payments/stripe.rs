@@ -5,12 +5,13 @@ use secrecy::{ExposeSecret, SecretString};
 use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
 use stripe_checkout::checkout_session::{
     CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
-    ProductData,
+    ExpireCheckoutSession, ProductData,
 };
+use stripe_core::refund::CreateRefund;
 
 use crate::domain::PaymentProviderKind;
 
-use super::{CheckoutRequest, CheckoutSession, PaymentError, PaymentProvider};
+use super::{CheckoutRequest, CheckoutSession, PaymentError, PaymentProvider, RefundRequest};
 
 /// Stripe Checkout through async-stripe.
 pub struct StripeProvider {
@@ -77,5 +78,32 @@ impl PaymentProvider for StripeProvider {
             id: session.id.to_string(),
             url,
         })
+    }
+
+    async fn expire_checkout(&self, session_id: &str) -> Result<(), PaymentError> {
+        match ExpireCheckoutSession::new(session_id)
+            .send(&self.client)
+            .await
+        {
+            Ok(_) => Ok(()),
+            // 400: the session is no longer open (expired, or completed, which its own
+            // `checkout.session.completed` event settles). Nothing is left to end.
+            Err(stripe::StripeError::Stripe(_, 400)) => Ok(()),
+            Err(e) => Err(PaymentError(e.to_string())),
+        }
+    }
+
+    async fn refund(&self, r: RefundRequest) -> Result<String, PaymentError> {
+        let key =
+            IdempotencyKey::new(r.idempotency_key).map_err(|e| PaymentError(e.to_string()))?;
+        let refund = CreateRefund::new()
+            .payment_intent(r.payment_intent)
+            .metadata(HashMap::from([("reason".to_owned(), r.reason)]))
+            .customize()
+            .request_strategy(RequestStrategy::Idempotent(key))
+            .send(&self.client)
+            .await
+            .map_err(|e| PaymentError(e.to_string()))?;
+        Ok(refund.id.to_string())
     }
 }

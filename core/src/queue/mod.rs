@@ -47,6 +47,15 @@ pub fn now_ms() -> i64 {
 
 /// Adds a job in the caller's connection or transaction, ready to run now.
 pub async fn enqueue<C: ConnectionTrait, J: JobPayload>(conn: &C, job: &J) -> Result<job::Model> {
+    enqueue_after(conn, job, Duration::ZERO).await
+}
+
+/// Adds a job that becomes runnable `delay` from now.
+pub async fn enqueue_after<C: ConnectionTrait, J: JobPayload>(
+    conn: &C,
+    job: &J,
+    delay: Duration,
+) -> Result<job::Model> {
     let now = Utc::now();
     let payload = serde_json::to_value(job)
         .map_err(|e| crate::Error::Internal(format!("serializing a {} job: {e}", J::KIND)))?;
@@ -56,7 +65,7 @@ pub async fn enqueue<C: ConnectionTrait, J: JobPayload>(conn: &C, job: &J) -> Re
         payload: Set(payload),
         state: Set(JobState::Queued.as_str().to_owned()),
         attempts: Set(0),
-        run_at_ms: Set(now.timestamp_millis()),
+        run_at_ms: Set(now.timestamp_millis() + delay.as_millis() as i64),
         locked_by: Set(None),
         locked_until_ms: Set(None),
         last_error: Set(None),

@@ -14,7 +14,7 @@ use uuid::Uuid;
 
 use super::processing::current_check;
 use crate::domain::{BeatStatus, DeliverableKind, DeliverableState, UploadKind};
-use crate::jobs::PurgeObject;
+use crate::jobs::{PurgeObject, SweepBase};
 use crate::storage::ObjectKey;
 use crate::{Error, Result, queue};
 
@@ -184,6 +184,26 @@ pub struct Rendered {
     pub details: Option<serde_json::Value>,
 }
 
+/// How long a replaced base bundle is kept before it is swept (if nothing refers to it): far
+/// longer than any fulfilment takes, retries included.
+pub const BASE_SWEEP_DELAY: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// Whether `key` is a base bundle something still needs: the current bundle of a beat, or the
+/// prefix of a purchase's personalized bundle.
+pub async fn base_in_use(db: &DatabaseConnection, key: &str) -> Result<bool> {
+    let sold = entity::purchase_file::Entity::find()
+        .filter(entity::purchase_file::Column::PrefixKey.eq(key))
+        .one(db)
+        .await?
+        .is_some();
+    let current = deliverable::Entity::find()
+        .filter(deliverable::Column::StorageKey.eq(key))
+        .one(db)
+        .await?
+        .is_some();
+    Ok(sold || current)
+}
+
 /// Records a finished render. The file it replaces (rendered from older inputs) is purged by
 /// a job that commits with the change, so nothing points at a missing object.
 pub async fn record_done(
@@ -208,13 +228,19 @@ pub async fn record_done(
     if let Some(old) = existing.storage_key.as_deref()
         && old != rendered.key.as_str()
     {
-        // Personalized bundles sold earlier start with the old base bundle's bytes: it stays.
-        let still_sold = entity::purchase_file::Entity::find()
-            .filter(entity::purchase_file::Column::PrefixKey.eq(old))
-            .one(&txn)
-            .await?
-            .is_some();
-        if !still_sold {
+        if rendered.kind == DeliverableKind::Bundle {
+            // A base bundle may be in use: personalized bundles sold earlier start with its
+            // bytes, and a fulfilment in flight may be reading it right now. It is swept later,
+            // only if nothing refers to it then.
+            queue::enqueue_after(
+                &txn,
+                &SweepBase {
+                    key: old.to_owned(),
+                },
+                BASE_SWEEP_DELAY,
+            )
+            .await?;
+        } else {
             queue::enqueue(
                 &txn,
                 &PurgeObject {

@@ -289,6 +289,8 @@ async fn links_are_bound_to_their_purchase_file_and_kind() {
         event_type: "charge.refunded".into(),
         event: PaymentEvent::Refunded {
             payment_intent: format!("pi_dev_{}", a.simple()),
+            amount_refunded: 2999,
+            full: true,
         },
     };
     payment_events::apply(&app.state.db, &refund).await.unwrap();

@@ -87,8 +87,8 @@ async fn an_expired_hold_frees_the_exclusive_and_a_sale_ends_all_sales() {
     assert_problem(paid_late, StatusCode::CONFLICT, "checkout_expired").await;
     assert_eq!(
         status_of(&app, abandoned).await,
-        "pending",
-        "a sold exclusive is never sold twice"
+        "cancelled",
+        "a sold exclusive is never sold twice: its other checkouts are closed"
     );
 
     // The earlier lessee keeps their files and their license.

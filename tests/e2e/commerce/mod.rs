@@ -2,6 +2,7 @@
 //! fulfillment, downloads, shares and exclusive sales.
 
 mod downloads;
+mod exact_money;
 mod exclusive;
 mod share_limits;
 mod shares;
@@ -62,7 +63,51 @@ impl Stripe {
             })
             .mount(&server)
             .await;
+        Mock::given(method("POST"))
+            .and(wiremock::matchers::path_regex(r"^/v1/checkout/sessions/[^/]+/expire$"))
+            .respond_with(|req: &Request| {
+                let id = req.url.path().split('/').nth(4).unwrap_or_default().to_owned();
+                ResponseTemplate::new(200).set_body_json(json!({
+                    "id": id, "object": "checkout.session", "automatic_tax": {"enabled": false},
+                    "created": 1_795_000_000, "custom_fields": [], "custom_text": {}, "expires_at": 1_795_086_400,
+                    "livemode": false, "mode": "payment", "payment_method_types": ["card"],
+                    "payment_status": "unpaid", "shipping_options": [], "status": "expired",
+                }))
+            })
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .and(path("/v1/refunds"))
+            .respond_with(|req: &Request| {
+                let body = String::from_utf8_lossy(&req.body).into_owned();
+                let pi = form_value(&body, "payment_intent").unwrap_or_default();
+                ResponseTemplate::new(200).set_body_json(json!({
+                    "id": format!("re_{pi}"), "object": "refund", "amount": 0, "created": 1_795_000_000,
+                    "currency": "usd", "payment_intent": pi, "status": "succeeded",
+                }))
+            })
+            .mount(&server)
+            .await;
         Stripe { server }
+    }
+
+    /// Every request to `path` so far: its form body and idempotency key.
+    pub async fn requests_to(&self, wanted: &str) -> Vec<(String, Option<String>)> {
+        self.server
+            .received_requests()
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.url.path() == wanted)
+            .map(|r| {
+                let key = r
+                    .headers
+                    .get("idempotency-key")
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_owned);
+                (String::from_utf8_lossy(&r.body).into_owned(), key)
+            })
+            .collect()
     }
 
     pub fn configure(&self) -> impl FnOnce(&mut Config) + Send + 'static {
@@ -76,20 +121,7 @@ impl Stripe {
 
     /// The form bodies of every Checkout Session created so far.
     pub async fn sessions(&self) -> Vec<(String, Option<String>)> {
-        self.server
-            .received_requests()
-            .await
-            .unwrap_or_default()
-            .into_iter()
-            .map(|r| {
-                let key = r
-                    .headers
-                    .get("idempotency-key")
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned);
-                (String::from_utf8_lossy(&r.body).into_owned(), key)
-            })
-            .collect()
+        self.requests_to("/v1/checkout/sessions").await
     }
 }
 
@@ -120,13 +152,42 @@ pub async fn post_webhook(app: &TestApp, body: &str, header: Option<&str>) -> Re
     request.send().await.unwrap()
 }
 
-/// The checkout session object of `purchase`, as the webhook carries it.
-pub fn session(purchase: Uuid, payment_status: &str, payment_intent: &str) -> Value {
+/// The checkout session object of `purchase`, as the webhook carries it, charging `amount`
+/// in `currency`.
+pub fn session_charging(
+    purchase: Uuid,
+    payment_status: &str,
+    payment_intent: &str,
+    amount: i64,
+    currency: &str,
+) -> Value {
     json!({
         "id": format!("cs_test_{}", purchase.simple()), "object": "checkout.session",
         "client_reference_id": purchase.to_string(), "metadata": {"purchase_id": purchase.to_string()},
         "payment_status": payment_status, "payment_intent": payment_intent,
+        "amount_total": amount, "currency": currency,
     })
+}
+
+/// The checkout session of `purchase`, charging exactly its price.
+pub async fn session_of(
+    app: &TestApp,
+    purchase: Uuid,
+    payment_status: &str,
+    payment_intent: &str,
+) -> Value {
+    let row = entity::purchase::Entity::find_by_id(purchase)
+        .one(&app.state.db)
+        .await
+        .unwrap()
+        .expect("the purchase");
+    session_charging(
+        purchase,
+        payment_status,
+        payment_intent,
+        row.price_cents,
+        &row.currency,
+    )
 }
 
 /// A beat in the catalog without rendering anything: enough for purchases whose files are

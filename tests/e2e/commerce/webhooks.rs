@@ -54,7 +54,7 @@ async fn a_paid_checkout_fulfils_once_however_often_the_event_arrives() {
     let (body, header) = stripe_event(
         "evt_seq",
         "checkout.session.completed",
-        session(first, "paid", "pi_seq"),
+        session_of(&app, first, "paid", "pi_seq").await,
         now(),
     );
     for _ in 0..3 {
@@ -68,7 +68,7 @@ async fn a_paid_checkout_fulfils_once_however_often_the_event_arrives() {
     let (body, header) = stripe_event(
         "evt_par",
         "checkout.session.completed",
-        session(second, "paid", "pi_par"),
+        session_of(&app, second, "paid", "pi_par").await,
         now(),
     );
     let sends = (0..3).map(|_| post_webhook(&app, &body, Some(&header)));
@@ -103,7 +103,7 @@ async fn forged_or_damaged_webhooks_are_refused_and_change_nothing() {
     let artist = app.register("artist").await;
     let beat = catalog_beat(&app, &producer).await;
     let (purchase_id, _) = started(&app, &artist, beat, "mp3_lease").await;
-    let object = session(purchase_id, "paid", "pi_forged");
+    let object = session_of(&app, purchase_id, "paid", "pi_forged").await;
     let (body, good) = stripe_event(
         "evt_forged",
         "checkout.session.completed",
@@ -174,7 +174,7 @@ async fn a_delayed_payment_completes_once_it_succeeds_and_a_failed_one_cancels()
     let (body, header) = stripe_event(
         "evt_unpaid",
         "checkout.session.completed",
-        session(slow, "unpaid", "pi_slow"),
+        session_of(&app, slow, "unpaid", "pi_slow").await,
         now(),
     );
     assert_eq!(
@@ -185,7 +185,7 @@ async fn a_delayed_payment_completes_once_it_succeeds_and_a_failed_one_cancels()
     let (body, header) = stripe_event(
         "evt_ok",
         "checkout.session.async_payment_succeeded",
-        session(slow, "paid", "pi_slow"),
+        session_of(&app, slow, "paid", "pi_slow").await,
         now(),
     );
     assert_eq!(
@@ -199,7 +199,7 @@ async fn a_delayed_payment_completes_once_it_succeeds_and_a_failed_one_cancels()
     let (body, header) = stripe_event(
         "evt_fail",
         "checkout.session.async_payment_failed",
-        session(failed, "unpaid", "pi_fail"),
+        session_of(&app, failed, "unpaid", "pi_fail").await,
         now(),
     );
     assert_eq!(
@@ -221,15 +221,18 @@ async fn a_refund_or_dispute_revokes_whether_it_comes_before_or_after_completion
     let producer = app.register("producer").await;
     let artist = app.register("artist").await;
     let beat = catalog_beat(&app, &producer).await;
-    let charge =
-        |pi: &str| json!({"id": format!("ch_{pi}"), "object": "charge", "payment_intent": pi});
+    // A refund of all of it, as Stripe reports one.
+    let charge = |pi: &str| {
+        json!({"id": format!("ch_{pi}"), "object": "charge", "payment_intent": pi,
+               "amount": 2999, "amount_refunded": 2999, "refunded": true})
+    };
 
     // After: paid, then refunded.
     let (after, _) = started(&app, &artist, beat, "mp3_lease").await;
     let (body, header) = stripe_event(
         "evt_a1",
         "checkout.session.completed",
-        session(after, "paid", "pi_after"),
+        session_of(&app, after, "paid", "pi_after").await,
         now(),
     );
     post_webhook(&app, &body, Some(&header)).await;
@@ -250,7 +253,7 @@ async fn a_refund_or_dispute_revokes_whether_it_comes_before_or_after_completion
     let (body, header) = stripe_event(
         "evt_b2",
         "checkout.session.completed",
-        session(before, "paid", "pi_before"),
+        session_of(&app, before, "paid", "pi_before").await,
         now(),
     );
     assert_eq!(
@@ -264,7 +267,7 @@ async fn a_refund_or_dispute_revokes_whether_it_comes_before_or_after_completion
     let (body, header) = stripe_event(
         "evt_d1",
         "checkout.session.completed",
-        session(disputed, "paid", "pi_dispute"),
+        session_of(&app, disputed, "paid", "pi_dispute").await,
         now(),
     );
     post_webhook(&app, &body, Some(&header)).await;
@@ -339,7 +342,7 @@ async fn when_the_database_fails_stripe_is_told_to_retry_and_the_retry_fulfils_o
     let (body, header) = stripe_event(
         "evt_retry",
         "checkout.session.completed",
-        session(purchase_id, "paid", "pi_retry"),
+        session_of(&app, purchase_id, "paid", "pi_retry").await,
         now(),
     );
     let response = post_webhook(&app, &body, Some(&header)).await;

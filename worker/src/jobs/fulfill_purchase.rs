@@ -115,7 +115,9 @@ impl RunJob for FulfillPurchase {
                     Ok::<_, std::io::Error>((tail, reader.fetched))
                 })
                 .await?
-                .map_err(|e| JobError::Permanent(format!("personalizing the bundle: {e}")))?;
+                // The base is read from storage through the ranged reader: a failure there is
+                // storage failing (retried), not a bad bundle.
+                .map_err(|e| JobError::Retry(format!("personalizing the bundle: {e}")))?;
             info!(
                 read_from_base = fetched,
                 base = base.size,

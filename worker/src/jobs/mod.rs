@@ -1,6 +1,7 @@
 //! The `run` of each job the store enqueues.
 
 mod check_trackout;
+mod commerce_jobs;
 mod fulfill_purchase;
 mod purge_object;
 mod ranged_reader;

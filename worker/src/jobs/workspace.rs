@@ -147,7 +147,12 @@ pub(crate) fn check_limits(ctx: &JobContext) -> CheckLimits {
     ctx.config.check
 }
 
-pub(crate) fn render_error(e: impl std::fmt::Display) -> JobError {
-    // Renders are deterministic: an input that fails once fails every time.
-    JobError::Permanent(e.to_string())
+pub(crate) fn render_error(e: trackout_render::RenderError) -> JobError {
+    // Renders are deterministic: an input that fails once fails every time. Reading or writing
+    // the files is not: a full temp disk or a storage hiccup passes.
+    if e.code() == "io" {
+        JobError::Retry(e.to_string())
+    } else {
+        JobError::Permanent(e.to_string())
+    }
 }

@@ -5,14 +5,15 @@ use chrono::Utc;
 use entity::{beat, lease_tier, purchase, user};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::config::Config;
-use crate::domain::{BeatStatus, PurchaseStatus, TierKind};
+use crate::domain::{BeatStatus, PaymentProviderKind, PurchaseStatus, TierKind};
 use crate::payments::{CheckoutRequest, PaymentProvider};
 use crate::queue::now_ms;
 use crate::services::Actor;
@@ -80,9 +81,45 @@ pub(crate) async fn release_hold<C: sea_orm::ConnectionTrait>(
         )
         .filter(beat::Column::Id.eq(beat_id))
         .filter(beat::Column::ExclusiveHoldPurchaseId.eq(purchase))
+        // A sold beat names its buyer in the same column: that is not a hold to let go.
+        .filter(beat::Column::Status.ne(BeatStatus::Sold.as_str()))
         .exec(conn)
         .await?;
     Ok(())
+}
+
+/// A payment event may arrive a few minutes after Stripe's checkout closed: the beat stays
+/// held that much longer than the session, so a late completion never finds another buyer's
+/// hold in its place.
+const HOLD_OUTLASTS_CHECKOUT_MS: i64 = 10 * 60_000;
+
+/// Whether `buyer` already holds an exclusive on another beat: one at a time, so nobody can
+/// take a whole catalog off sale by opening checkouts.
+async fn holds_another_exclusive<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    buyer: Uuid,
+    beat_id: Uuid,
+) -> Result<bool> {
+    let pending: Vec<Uuid> = purchase::Entity::find()
+        .filter(purchase::Column::BuyerId.eq(buyer))
+        .filter(purchase::Column::TierKind.eq(TierKind::Exclusive.as_str()))
+        .filter(purchase::Column::Status.eq(PurchaseStatus::Pending.as_str()))
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|p| p.id)
+        .collect();
+    if pending.is_empty() {
+        return Ok(false);
+    }
+    let held = beat::Entity::find()
+        .filter(beat::Column::ExclusiveHoldPurchaseId.is_in(pending))
+        .filter(beat::Column::ExclusiveHoldUntilMs.gt(now_ms()))
+        .filter(beat::Column::Status.eq(BeatStatus::Published.as_str()))
+        .filter(beat::Column::Id.ne(beat_id))
+        .one(conn)
+        .await?;
+    Ok(held.is_some())
 }
 
 pub async fn start(
@@ -124,9 +161,30 @@ pub async fn start(
 
     let purchase_id = Uuid::now_v7();
     let now = Utc::now();
-    let hold_until_ms = (body.tier == TierKind::Exclusive)
-        .then(|| now_ms() + (config.commerce.exclusive_hold_minutes * 60_000) as i64);
+    let exclusive = body.tier == TierKind::Exclusive;
+    let checkout_ends_ms = now_ms() + (config.commerce.exclusive_hold_minutes * 60_000) as i64;
+    let hold_until_ms = exclusive.then(|| {
+        if PaymentProviderKind::Stripe.is(payments.name()) {
+            checkout_ends_ms + HOLD_OUTLASTS_CHECKOUT_MS
+        } else {
+            checkout_ends_ms
+        }
+    });
     let txn = crate::db::write_txn(db).await?;
+    if exclusive {
+        // Taken under the buyer's row lock, so two checkouts of the same buyer at once see
+        // each other's hold.
+        user::Entity::find_by_id(buyer.id)
+            .lock_exclusive()
+            .one(&txn)
+            .await?;
+        if holds_another_exclusive(&txn, buyer.id, beat.id).await? {
+            return Err(Error::conflict(
+                "exclusive_hold_limit",
+                "you are already checking out the exclusive rights to another beat; finish or cancel that checkout first",
+            ));
+        }
+    }
     purchase::ActiveModel {
         id: Set(purchase_id),
         buyer_id: Set(buyer.id),
@@ -173,7 +231,7 @@ pub async fn start(
         customer_email: buyer.email,
         success_url: format!("{public}/library/{purchase_id}?checkout=success"),
         cancel_url: format!("{public}/beats/{}?checkout=cancelled", beat.id),
-        expires_at: hold_until_ms.map(|ms| ms / 1000),
+        expires_at: exclusive.then_some(checkout_ends_ms / 1000),
     };
     match payments.create_checkout(request).await {
         Ok(session) => {
@@ -211,8 +269,9 @@ pub async fn start(
     }
 }
 
-/// Whether a pending purchase can still be paid: an exclusive only while its hold is its own
-/// and running. (Stripe enforces the same through the session's `expires_at`.)
+/// Whether a pending purchase can still be paid (the development page asks): an exclusive only
+/// while its hold is its own and running. (Stripe enforces the same through the session's
+/// `expires_at`.)
 pub async fn still_payable(db: &DatabaseConnection, purchase: &purchase::Model) -> Result<bool> {
     if !PurchaseStatus::Pending.is(&purchase.status) {
         return Ok(false);
@@ -227,4 +286,37 @@ pub async fn still_payable(db: &DatabaseConnection, purchase: &purchase::Model) 
             && b.exclusive_hold_until_ms
                 .is_some_and(|until| until > now_ms())
     }))
+}
+
+/// Closes every other open checkout of a beat whose exclusive rights just sold. Returns the
+/// Stripe sessions of checkouts of the beat that may still be open at Stripe (sessions live at
+/// most a day), to expire there: run again, it closes nothing twice and expires again what is
+/// already ended, which Stripe answers harmlessly.
+pub async fn close_checkouts(
+    db: &DatabaseConnection,
+    beat_id: Uuid,
+    sold_to: Uuid,
+) -> Result<Vec<String>> {
+    let txn = crate::db::write_txn(db).await?;
+    let others = purchase::Entity::find()
+        .filter(purchase::Column::BeatId.eq(beat_id))
+        .filter(purchase::Column::Id.ne(sold_to))
+        .filter(purchase::Column::Status.is_in([
+            PurchaseStatus::Pending.as_str(),
+            PurchaseStatus::Cancelled.as_str(),
+        ]))
+        .filter(purchase::Column::CreatedAt.gt(Utc::now() - chrono::Duration::hours(25)))
+        .all(&txn)
+        .await?;
+    let mut sessions = Vec::new();
+    for p in others {
+        super::payment_events::cancel(&txn, &p).await?;
+        if PaymentProviderKind::Stripe.is(&p.provider)
+            && let Some(session) = p.checkout_session_id
+        {
+            sessions.push(session);
+        }
+    }
+    txn.commit().await?;
+    Ok(sessions)
 }

@@ -50,7 +50,19 @@ pub async fn show(db: &DatabaseConnection, id: Uuid) -> Result<DevCheckout> {
 /// Completes the checkout through the webhook's own path; paying twice changes nothing.
 pub async fn pay(db: &DatabaseConnection, id: Uuid) -> Result<Uuid> {
     let purchase = pending(db, id).await?;
-    if PurchaseStatus::Pending.is(&purchase.status) && !still_payable(db, &purchase).await? {
+    if PurchaseStatus::Paid.is(&purchase.status) {
+        return Ok(purchase.id); // paid already: paying twice changes nothing
+    }
+    if !PurchaseStatus::Pending.is(&purchase.status) {
+        return Err(Error::conflict(
+            "checkout_expired",
+            format!(
+                "this checkout is {}: it can no longer be paid; start again from the beat",
+                purchase.status
+            ),
+        ));
+    }
+    if !still_payable(db, &purchase).await? {
         return Err(Error::conflict(
             "checkout_expired",
             "this checkout has expired: the exclusive hold ran out; start again from the beat",

@@ -280,6 +280,21 @@ pub(crate) fn check_access(purchase: &purchase::Model, file: &PurchasedFile) -> 
                 purchase.revoke_reason.as_deref().unwrap_or("revoked")
             )));
         }
+        Some(PurchaseStatus::Refunded) => {
+            return Err(Error::Forbidden(format!(
+                "this payment was refunded in full: {}",
+                purchase
+                    .revoke_reason
+                    .as_deref()
+                    .unwrap_or("the beat was no longer for sale")
+            )));
+        }
+        Some(PurchaseStatus::Held) => {
+            return Err(Error::Forbidden(
+                "this purchase is held for review: the amount charged was not the price; the producer has been told"
+                    .into(),
+            ));
+        }
         _ => return Err(Error::NotFound("file")),
     }
     let tier = TierKind::parse(&purchase.tier_kind)?;

@@ -39,7 +39,9 @@ pub struct PurchaseView {
     pub tier_name: String,
     pub price_cents: i64,
     pub currency: String,
-    /// `pending`, `paid`, `cancelled` or `revoked`.
+    /// `pending`; `paid`; `held` (the amount charged was not the price: not delivered until
+    /// the producer looks at it); `refunded` (returned in full, see `revoke_reason`);
+    /// `revoked` (refunded or disputed after it was paid).
     pub status: String,
     pub license_id: Option<String>,
     #[schema(value_type = Object)]
@@ -47,7 +49,10 @@ pub struct PurchaseView {
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why it was refunded or revoked, in words.
     pub revoke_reason: Option<String>,
+    /// Refunded so far; a partial refund keeps the license.
+    pub refunded_cents: i64,
     pub files: Vec<FileLink>,
 }
 
@@ -195,6 +200,7 @@ async fn view(
         paid_at: p.paid_at,
         revoked_at: p.revoked_at,
         revoke_reason: p.revoke_reason,
+        refunded_cents: p.amount_refunded_cents,
         files,
     })
 }

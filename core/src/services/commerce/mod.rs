@@ -10,5 +10,6 @@ pub mod fulfillment;
 pub mod library;
 pub mod licenses;
 pub mod payment_events;
+pub mod refunds;
 pub mod sales;
 pub mod shares;

@@ -1,4 +1,6 @@
-//! A producer's sales: every completed purchase of their beats, per beat and tier, with totals.
+//! A producer's sales: every completed purchase of their beats, per beat and tier, with totals
+//! net of refunds. Payments held for review and payments refunded because the beat was no
+//! longer for sale are listed too, so the producer sees everything the store took.
 
 use crate::domain::PurchaseStatus;
 use std::collections::BTreeMap;
@@ -35,9 +37,14 @@ pub struct SaleView {
     pub tier: String,
     pub buyer: String,
     pub price_cents: i64,
+    /// Refunded so far (a partial refund keeps the license); revenue counts the rest.
+    pub refunded_cents: i64,
     pub currency: String,
-    /// `paid` or `revoked` (refunded or disputed; not counted in revenue).
+    /// `paid`; `revoked` (refunded in full or disputed); `held` (charged another amount than
+    /// the price: see `hold_reason`); `refunded` (returned: no longer for sale). Only `paid`
+    /// counts in revenue.
     pub status: String,
+    pub hold_reason: Option<String>,
     pub license_id: Option<String>,
     pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
 }
@@ -66,6 +73,8 @@ pub async fn for_producer(db: &DatabaseConnection, actor: &Actor, currency: &str
         .filter(purchase::Column::Status.is_in([
             PurchaseStatus::Paid.as_str(),
             PurchaseStatus::Revoked.as_str(),
+            PurchaseStatus::Held.as_str(),
+            PurchaseStatus::Refunded.as_str(),
         ]))
         .order_by_desc(purchase::Column::PaidAt)
         .all(db)
@@ -81,7 +90,7 @@ pub async fn for_producer(db: &DatabaseConnection, actor: &Actor, currency: &str
             .entry(p.tier_kind.clone())
             .or_default();
         entry.0 += 1;
-        entry.1 += p.price_cents;
+        entry.1 += p.price_cents - p.amount_refunded_cents.clamp(0, p.price_cents);
     }
     let beats_sold: Vec<BeatSales> = per_beat
         .into_iter()
@@ -116,6 +125,8 @@ pub async fn for_producer(db: &DatabaseConnection, actor: &Actor, currency: &str
                 tier: p.tier_kind,
                 buyer: p.buyer_name,
                 price_cents: p.price_cents,
+                refunded_cents: p.amount_refunded_cents,
+                hold_reason: p.hold_reason,
                 currency: p.currency,
                 status: p.status,
                 license_id: p.license_id,

@@ -1,0 +1,212 @@
+//! A payment arrived. It becomes a paid purchase only if it paid exactly the price of
+//! something still for sale; a payment of another amount is held for the producer, and one
+//! for something no longer for sale is refunded in full, never fulfilled.
+
+use chrono::Utc;
+use entity::{beat, purchase, revoked_payment};
+use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
+
+use super::revocation::mark_revoked;
+use crate::Result;
+use crate::domain::{BeatStatus, PurchaseStatus, TierKind};
+use crate::jobs::{CloseCheckouts, FulfillPurchase, RefundPayment};
+use crate::payments::events::Charged;
+use crate::queue::{self, now_ms};
+
+pub(super) struct Payment<'a> {
+    pub payment_intent: Option<&'a str>,
+    pub charged: Option<&'a Charged>,
+}
+
+/// A short, readable license number: `TRK-` and 12 characters from the purchase id.
+fn license_id(purchase_id: uuid::Uuid) -> String {
+    let hex = purchase_id.simple().to_string().to_uppercase();
+    format!("TRK-{}-{}-{}", &hex[20..24], &hex[24..28], &hex[28..32])
+}
+
+/// Why money cannot buy this purchase now, if it cannot.
+fn not_for_sale(purchase: &purchase::Model, beat: Option<&beat::Model>) -> Option<String> {
+    if PurchaseStatus::Cancelled.is(&purchase.status) {
+        return Some(
+            "the checkout had already been closed when the payment arrived (the beat's exclusive rights sold, or the checkout expired)".into(),
+        );
+    }
+    let Some(beat) = beat else {
+        return Some("the beat was removed from the store before the payment arrived".into());
+    };
+    let exclusive = purchase.tier_kind == TierKind::Exclusive.as_str();
+    let ours = beat.exclusive_hold_purchase_id == Some(purchase.id);
+    if BeatStatus::Sold.is(&beat.status) && !ours {
+        return Some(
+            "the beat's exclusive rights were sold to another buyer before the payment arrived"
+                .into(),
+        );
+    }
+    if !BeatStatus::Published.is(&beat.status) && !(BeatStatus::Sold.is(&beat.status) && ours) {
+        return Some("the producer took the beat off sale before the payment arrived".into());
+    }
+    let held_by_another = beat.exclusive_hold_purchase_id.is_some()
+        && !ours
+        && beat
+            .exclusive_hold_until_ms
+            .is_some_and(|until| until > now_ms());
+    if exclusive && held_by_another {
+        return Some(
+            "the exclusive hold had lapsed and another buyer was checking out the exclusive rights"
+                .into(),
+        );
+    }
+    None
+}
+
+/// The states a payment may still turn a purchase out of.
+fn awaiting_payment() -> SimpleExpr {
+    purchase::Column::Status.is_in([
+        PurchaseStatus::Pending.as_str(),
+        PurchaseStatus::Cancelled.as_str(),
+    ])
+}
+
+pub(super) async fn complete(
+    txn: &DatabaseTransaction,
+    purchase: purchase::Model,
+    payment: Payment<'_>,
+) -> Result<()> {
+    if !PurchaseStatus::Pending.is(&purchase.status)
+        && !PurchaseStatus::Cancelled.is(&purchase.status)
+    {
+        return Ok(()); // already settled by an earlier event
+    }
+    if let Some(pi) = payment.payment_intent
+        && revoked_payment::Entity::find_by_id(pi.to_owned())
+            .one(txn)
+            .await?
+            .is_some()
+    {
+        // The refund or dispute arrived first: the purchase is over before it began.
+        mark_revoked(
+            txn,
+            purchase.id,
+            pi,
+            "refunded before the checkout completed",
+        )
+        .await?;
+        return Ok(());
+    }
+    let now = Utc::now();
+    let settle = |status: PurchaseStatus| {
+        purchase::Entity::update_many()
+            .col_expr(purchase::Column::Status, Expr::value(status.as_str()))
+            .col_expr(
+                purchase::Column::PaymentIntentId,
+                Expr::value(payment.payment_intent.map(str::to_owned)),
+            )
+            .col_expr(
+                purchase::Column::AmountPaidCents,
+                Expr::value(payment.charged.map(|c| c.amount)),
+            )
+            .col_expr(purchase::Column::UpdatedAt, Expr::value(now))
+            .filter(purchase::Column::Id.eq(purchase.id))
+            .filter(awaiting_payment())
+    };
+
+    let exact = payment
+        .charged
+        .is_some_and(|c| c.amount == purchase.price_cents && c.currency == purchase.currency);
+    if !exact {
+        let reason = match payment.charged {
+            Some(c) => format!(
+                "the payment provider charged {} {} for a purchase priced {} {}",
+                c.amount,
+                c.currency.to_uppercase(),
+                purchase.price_cents,
+                purchase.currency.to_uppercase()
+            ),
+            None => "the payment provider did not say what it charged".into(),
+        };
+        tracing::error!(purchase = %purchase.id, %reason, "a payment does not match its purchase; held, not fulfilled");
+        settle(PurchaseStatus::Held)
+            .col_expr(purchase::Column::HoldReason, Expr::value(Some(reason)))
+            .col_expr(purchase::Column::PaidAt, Expr::value(Some(now)))
+            .exec(txn)
+            .await?;
+        return Ok(());
+    }
+
+    let beat = beat::Entity::find_by_id(purchase.beat_id).one(txn).await?;
+    if let Some(reason) = not_for_sale(&purchase, beat.as_ref()) {
+        tracing::warn!(purchase = %purchase.id, %reason, "a payment for something no longer for sale; refunding it");
+        let refunded = settle(PurchaseStatus::Refunded)
+            .col_expr(purchase::Column::RevokeReason, Expr::value(Some(reason)))
+            .col_expr(purchase::Column::RevokedAt, Expr::value(Some(now)))
+            .exec(txn)
+            .await?;
+        if refunded.rows_affected == 1 && payment.payment_intent.is_some() {
+            queue::enqueue(
+                txn,
+                &RefundPayment {
+                    purchase_id: purchase.id,
+                },
+            )
+            .await?;
+        }
+        return Ok(());
+    }
+
+    let paid = settle(PurchaseStatus::Paid)
+        .col_expr(purchase::Column::PaidAt, Expr::value(Some(now)))
+        .col_expr(
+            purchase::Column::LicenseId,
+            Expr::value(Some(license_id(purchase.id))),
+        )
+        .filter(purchase::Column::Status.eq(PurchaseStatus::Pending.as_str()))
+        .exec(txn)
+        .await?;
+    if paid.rows_affected == 0 {
+        return Ok(()); // settled meanwhile
+    }
+    if purchase.tier_kind == TierKind::Exclusive.as_str() {
+        sell_exclusive(txn, purchase.beat_id, purchase.id).await?;
+    }
+    queue::enqueue(
+        txn,
+        &FulfillPurchase {
+            purchase_id: purchase.id,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The beat leaves the catalog and sells nothing more; earlier lessees keep everything, and
+/// every other open checkout of it is closed.
+async fn sell_exclusive(
+    txn: &DatabaseTransaction,
+    beat_id: uuid::Uuid,
+    purchase_id: uuid::Uuid,
+) -> Result<()> {
+    beat::Entity::update_many()
+        .col_expr(beat::Column::Status, Expr::value(BeatStatus::Sold.as_str()))
+        .col_expr(
+            beat::Column::ExclusiveHoldPurchaseId,
+            Expr::value(Some(purchase_id)),
+        )
+        .col_expr(
+            beat::Column::ExclusiveHoldUntilMs,
+            Expr::value(Option::<i64>::None),
+        )
+        .col_expr(beat::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(beat::Column::Id.eq(beat_id))
+        .exec(txn)
+        .await?;
+    queue::enqueue(
+        txn,
+        &CloseCheckouts {
+            beat_id,
+            sold_to: purchase_id,
+        },
+    )
+    .await?;
+    Ok(())
+}

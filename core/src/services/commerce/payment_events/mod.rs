@@ -1,0 +1,159 @@
+//! What a payment event does to a purchase. Stripe's webhook and the development provider's
+//! "Pay" button both end here. Each event id is recorded in the same transaction as its
+//! effect, so a replayed event changes nothing, and every transition is conditional on the
+//! state it leaves, so events arriving twice or out of order cannot complete a purchase twice
+//! or bring a refunded one back.
+
+mod completion;
+mod revocation;
+
+use chrono::Utc;
+use entity::{purchase, stripe_event};
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+};
+use uuid::Uuid;
+
+use crate::domain::{PurchaseStatus, RevokeReason};
+use crate::payments::events::{Charged, EventEnvelope, PaymentEvent};
+use crate::services::commerce::checkout::release_hold;
+use crate::{Error, Result};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// Processed now.
+    Done,
+    /// Seen before; nothing changed.
+    Replayed,
+}
+
+/// Applies one verified event exactly once.
+pub async fn apply(db: &DatabaseConnection, envelope: &EventEnvelope) -> Result<Applied> {
+    let txn = crate::db::write_txn(db).await?;
+    let recorded = stripe_event::Entity::insert(stripe_event::ActiveModel {
+        id: Set(envelope.id.clone()),
+        event_type: Set(envelope.event_type.clone()),
+        received_at: Set(Utc::now()),
+    })
+    .on_conflict(
+        OnConflict::column(stripe_event::Column::Id)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(&txn)
+    .await?;
+    if recorded == 0 {
+        return Ok(Applied::Replayed);
+    }
+    match &envelope.event {
+        PaymentEvent::CheckoutCompleted {
+            purchase_id,
+            session_id,
+            payment_intent,
+            paid: true,
+            charged,
+        }
+        | PaymentEvent::AsyncSucceeded {
+            purchase_id,
+            session_id,
+            payment_intent,
+            charged,
+        } => {
+            let Some(purchase) = find(&txn, *purchase_id, session_id).await? else {
+                txn.commit().await?;
+                return Ok(Applied::Done);
+            };
+            let paid = completion::Payment {
+                payment_intent: payment_intent.as_deref(),
+                charged: charged.as_ref(),
+            };
+            completion::complete(&txn, purchase, paid).await?;
+        }
+        PaymentEvent::CheckoutCompleted { paid: false, .. } => {
+            // A delayed payment method: the purchase waits for async_payment_succeeded.
+        }
+        PaymentEvent::AsyncFailed {
+            purchase_id,
+            session_id,
+        }
+        | PaymentEvent::Expired {
+            purchase_id,
+            session_id,
+        } => {
+            if let Some(purchase) = find(&txn, *purchase_id, session_id).await? {
+                cancel(&txn, &purchase).await?;
+            }
+        }
+        PaymentEvent::Refunded {
+            payment_intent,
+            amount_refunded,
+            full,
+        } => revocation::refunded(&txn, payment_intent, *amount_refunded, *full).await?,
+        PaymentEvent::Disputed { payment_intent } => {
+            revocation::revoke(&txn, payment_intent, RevokeReason::Disputed).await?
+        }
+        PaymentEvent::DisputeClosed {
+            payment_intent,
+            won,
+        } => revocation::dispute_closed(&txn, payment_intent, *won).await?,
+        PaymentEvent::Ignored => {}
+    }
+    txn.commit().await?;
+    Ok(Applied::Done)
+}
+
+async fn find(
+    txn: &DatabaseTransaction,
+    purchase_id: Uuid,
+    session_id: &str,
+) -> Result<Option<purchase::Model>> {
+    let found = purchase::Entity::find_by_id(purchase_id).one(txn).await?;
+    Ok(found.filter(|p| {
+        // The session must be the one we opened for this purchase.
+        let ours = p.checkout_session_id.as_deref() == Some(session_id);
+        if !ours {
+            tracing::warn!(%purchase_id, session_id, "an event names a session that is not this purchase's");
+        }
+        ours
+    }))
+}
+
+/// An unpaid checkout ended: the purchase is cancelled and an exclusive hold let go.
+pub(crate) async fn cancel(txn: &DatabaseTransaction, purchase: &purchase::Model) -> Result<bool> {
+    let cancelled = purchase::Entity::update_many()
+        .col_expr(
+            purchase::Column::Status,
+            Expr::value(PurchaseStatus::Cancelled.as_str()),
+        )
+        .col_expr(purchase::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(purchase::Column::Id.eq(purchase.id))
+        .filter(purchase::Column::Status.eq(PurchaseStatus::Pending.as_str()))
+        .exec(txn)
+        .await?;
+    release_hold(txn, purchase.beat_id, purchase.id).await?;
+    Ok(cancelled.rows_affected == 1)
+}
+
+/// The development provider's "Pay": the event Stripe would send for a paid checkout,
+/// charging exactly the price.
+pub fn dev_payment_event(purchase: &purchase::Model) -> Result<EventEnvelope> {
+    let session_id = purchase
+        .checkout_session_id
+        .clone()
+        .ok_or_else(|| Error::conflict("no_checkout", "this purchase has no checkout to pay"))?;
+    Ok(EventEnvelope {
+        id: format!("evt_dev_{}", purchase.id.simple()),
+        event_type: "checkout.session.completed".into(),
+        event: PaymentEvent::CheckoutCompleted {
+            purchase_id: purchase.id,
+            session_id,
+            payment_intent: Some(format!("pi_dev_{}", purchase.id.simple())),
+            paid: true,
+            charged: Some(Charged {
+                amount: purchase.price_cents,
+                currency: purchase.currency.clone(),
+            }),
+        },
+    })
+}
