@@ -43,7 +43,9 @@ fn not_for_sale(purchase: &purchase::Model, beat: Option<&beat::Model>) -> Optio
                 .into(),
         );
     }
-    if !BeatStatus::Published.is(&beat.status) && !(BeatStatus::Sold.is(&beat.status) && ours) {
+    let on_sale =
+        BeatStatus::Published.is(&beat.status) || (BeatStatus::Sold.is(&beat.status) && ours);
+    if !on_sale {
         return Some("the producer took the beat off sale before the payment arrived".into());
     }
     let held_by_another = beat.exclusive_hold_purchase_id.is_some()
