@@ -11,6 +11,7 @@ mod budget;
 mod check;
 mod error;
 mod limits;
+pub mod music;
 pub mod naming;
 mod progress;
 pub mod report;

@@ -1,0 +1,132 @@
+//! Every threshold and tuning constant of the music analysers, in one place, with why.
+//!
+//! The tempo and key constants were tuned on the development half of the benchmark's
+//! generated set (`cargo bench -p trackout-media --bench music`; even-numbered clips) and
+//! checked on the held-out half; see the README's "Tempo and key against essentia and
+//! librosa".
+
+/// Rate the tempo and key analysis runs at: onsets and chroma need nothing above 5 kHz.
+pub const ANALYSIS_RATE_HZ: u32 = 11_025;
+
+pub mod tempo {
+    /// Range of tempi considered. Beats are listed from 60 to 180 BPM; the margins let a
+    /// half-time or double-time reading still be found and reported as such.
+    pub const MIN_BPM: f64 = 40.0;
+    pub const MAX_BPM: f64 = 240.0;
+    /// Onset autocorrelation window and longest lag. 10 s holds several bars even at
+    /// 60 BPM; lags to 4.5 s reach a whole 4/4 bar at 54 BPM.
+    pub const ACF_WINDOW_SECONDS: f64 = 10.0;
+    pub const MAX_LAG_SECONDS: f64 = 4.5;
+    /// Below this much audio there is no tempo to report.
+    pub const MIN_SECONDS: f64 = 4.0;
+    /// Compression of spectral magnitudes before the flux (`ln(1 + g·|X|)`): quiet hats
+    /// count next to a loud 808.
+    pub const LOG_GAIN: f32 = 1_000.0;
+    /// Beat multiples averaged for a tempo's own periodicity.
+    pub const COMB_MULTIPLES: usize = 4;
+    /// Weight of the half-beat (eighth-note) periodicity and of the bar (four beats).
+    pub const HALF_WEIGHT: f64 = 0.5;
+    pub const BAR_WEIGHT: f64 = 0.5;
+    /// A broad log-normal preference for moderate tempi, only to break near-ties between
+    /// a tempo and its half or double: centred between 60 and 180, one octave wide.
+    pub const PRIOR_CENTRE_BPM: f64 = 110.0;
+    pub const PRIOR_OCTAVES: f64 = 1.0;
+}
+
+pub mod key {
+    use super::super::key::Mode;
+
+    /// Spectral peaks that vote for pitch classes: A1 (55 Hz) to about A7.
+    pub const LOWEST_HZ: f64 = 50.0;
+    pub const HIGHEST_HZ: f64 = 3_600.0;
+    /// The bass register, whose notes weigh towards the tonic: up to about G3.
+    pub const BASS_HIGHEST_HZ: f64 = 200.0;
+    /// Frames quieter than this (power of the loudest peak, full scale 1) do not vote:
+    /// about −70 dBFS.
+    pub const SILENCE_POWER: f32 = 1e-7;
+    /// Peaks more than 40 dB below the frame's loudest are noise, not notes.
+    pub const PEAK_FLOOR: f32 = 1e-4;
+    /// Each peak also votes for the fundamentals whose harmonic it could be (f/2, f/3, f/4),
+    /// less each time: the fifth a sawtooth's third harmonic adds goes back to its root.
+    pub const HARMONICS: usize = 4;
+    pub const HARMONIC_DECAY: f64 = 0.6;
+    /// Weight of the bass chroma's correlation next to the full chroma's.
+    pub const BASS_WEIGHT: f64 = 0.5;
+    /// Fewer frames than this (about 2 s) hold no key.
+    pub const MIN_FRAMES: u64 = 10;
+    /// The lead of the winner over the runner-up, relative to the spread of all 24 scores,
+    /// that counts as full confidence.
+    pub const CONFIDENCE_SCALE: f64 = 4.0;
+
+    /// Temperley's (Kostka–Payne) key profiles: sharper than Krumhansl's on tonic and fifth.
+    pub fn profile(mode: Mode) -> [f64; 12] {
+        match mode {
+            Mode::Major => [
+                0.748, 0.060, 0.488, 0.082, 0.670, 0.460, 0.096, 0.715, 0.104, 0.366, 0.057, 0.400,
+            ],
+            Mode::Minor => [
+                0.712, 0.084, 0.474, 0.618, 0.049, 0.460, 0.105, 0.747, 0.404, 0.067, 0.133, 0.330,
+            ],
+        }
+    }
+
+    /// What a bass line dwells on: the tonic most, then the fifth, the other scale degrees
+    /// that start chords of the mode (IV/iv, VI, the minor's III and VII) less.
+    pub fn bass_profile(mode: Mode) -> [f64; 12] {
+        match mode {
+            Mode::Major => [1.0, 0.0, 0.3, 0.0, 0.3, 0.5, 0.0, 0.6, 0.0, 0.4, 0.0, 0.1],
+            Mode::Minor => [1.0, 0.0, 0.2, 0.4, 0.0, 0.5, 0.0, 0.6, 0.4, 0.0, 0.4, 0.1],
+        }
+    }
+}
+
+pub mod sum {
+    /// Lags searched: ±2 s holds a bar at 120 BPM, more than any plugin latency or
+    /// pre-roll, and is what the check promises.
+    pub const MAX_LAG_SECONDS: f64 = 2.0;
+    /// The coarse lag search runs on two features at ~2.8 kHz: the low band (box-averaged
+    /// waveform, for bass and tonal stems) and the envelope of the first difference (for
+    /// hats and percussion, which have nothing low).
+    pub const COARSE_RATE_HZ: u32 = 2_756;
+    /// Coarse window, in coarse samples (~1.5 s), and how many windows where the stem
+    /// plays decide its coarse lag.
+    pub const COARSE_WINDOW: usize = 4_096;
+    pub const COARSE_WINDOWS: u32 = 4;
+    /// A periodic loop correlates almost as well one beat or bar away as at the true lag;
+    /// among peaks within this fraction of the best, the one nearest zero wins.
+    pub const PERIODIC_TIE: f64 = 0.97;
+    /// Fine lag: full-rate snapshots of ~0.37 s where the stem plays, searched ±3 coarse
+    /// samples around the coarse lag, with the other stems subtracted from the master
+    /// first so only the stem itself correlates; decided after this many snapshots.
+    pub const FINE_SECONDS: f64 = 0.37;
+    pub const FINE_SNAPSHOTS: u32 = 3;
+    /// A stem plays in a window when its mean square is above this (−70 dBFS).
+    pub const ACTIVE_MEAN_SQUARE: f64 = 1e-7;
+    /// Residual statistics are kept per 20 ms segment (level bins for the bus model).
+    pub const SEGMENT_SECONDS: f64 = 0.02;
+    /// Below this residual (dB under the master), the stems sum to the master: dither,
+    /// 16- vs 24-bit rounding and float rounding sit far lower (−80 dB and below), while a
+    /// missing shaker or reverb return sits above −35 dB.
+    pub const SUMS_DB: f64 = -40.0;
+    /// Below this correlation of the stem sum with the master, the master is not made of
+    /// these stems: they explain less than a quarter of its energy (ρ² < 0.25). A master
+    /// missing even half its parts still correlates at 0.7.
+    pub const MISMATCH_CORRELATION: f64 = 0.5;
+    /// Master bus processing: a level-dependent gain (compressor, limiter) or a memoryless
+    /// curve (clipper) applied to the sum must explain this share of the residual energy
+    /// (residual 6 dB lower once modelled), and more of it than any single stem does.
+    pub const BUS_EXPLAINED: f64 = 0.75;
+    /// Gain at the loudest moments this much below the gain at quiet ones: level-dependent.
+    pub const LEVEL_DEPENDENT_DB: f64 = 0.5;
+    /// A single stem explains the residual when it accounts for half its energy (ρ² ≥ 0.5).
+    pub const STEM_EXPLAINED: f64 = 0.5;
+    /// The residual "looks like" a stem when their band spectra match this closely (cosine
+    /// of the band-energy shares) and their levels are within `LIKE_LEVEL_DB`.
+    pub const LIKE_SPECTRUM: f64 = 0.95;
+    pub const LIKE_LEVEL_DB: f64 = 6.0;
+    /// A band names the residual when it holds this share of the residual's energy.
+    pub const BAND_SHARE: f64 = 0.4;
+    /// Residual spectra: 2048-sample frames; a stem's spectrum is sampled every 8th frame.
+    pub const SPECTRUM_FRAME: usize = 2_048;
+    pub const STEM_SPECTRUM_EVERY: u64 = 8;
+}
