@@ -100,6 +100,9 @@ pub mod sum {
     /// first so only the stem itself correlates; decided after this many snapshots.
     pub const FINE_SECONDS: f64 = 0.37;
     pub const FINE_SNAPSHOTS: u32 = 3;
+    /// A stem is in the master when, aligned, it appears there at this gain or more
+    /// (−10 dB); below, no lag within ±2 s holds it and its lag is left at 0.
+    pub const FOUND_GAIN: f64 = 0.3;
     /// A stem plays in a window when its mean square is above this (−70 dBFS).
     pub const ACTIVE_MEAN_SQUARE: f64 = 1e-7;
     /// Residual statistics are kept per 20 ms segment (level bins for the bus model).

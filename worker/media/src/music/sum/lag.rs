@@ -31,6 +31,9 @@ pub(super) struct LagResult {
     pub polarity: f32,
     /// Decided at full rate (to the sample), not only from the coarse search.
     pub exact: bool,
+    /// The stem was found in the master (its aligned gain there at least
+    /// [`t::FOUND_GAIN`]); when not, the lag is 0 and means nothing.
+    pub found: bool,
 }
 
 #[derive(Default)]
@@ -46,6 +49,11 @@ struct Fine {
     corr: Vec<f64>,
     snapshots: u32,
     result: Option<LagResult>,
+    /// A second round once every stem has its fine lag, so that each is measured against
+    /// a master from which the others were subtracted at their true lags.
+    verify: Vec<f64>,
+    verify_snapshots: u32,
+    verified: bool,
 }
 
 struct Snapshot {
@@ -319,6 +327,7 @@ impl LagEstimator {
             lag,
             polarity,
             exact: false,
+            found: true,
         });
         c.low = Vec::new();
         c.env = Vec::new();
@@ -337,9 +346,11 @@ impl LagEstimator {
         if self.snapshot.is_some() {
             return;
         }
-        let waiting = (0..self.fine.len())
-            .any(|i| self.coarse[i].result.is_some() && self.fine[i].result.is_none());
-        if !waiting {
+        let first = |i: usize| self.coarse[i].result.is_some() && self.fine[i].result.is_none();
+        let second =
+            |i: usize| self.fine[i].result.is_some_and(|r| r.found) && !self.fine[i].verified;
+        let n = self.fine.len();
+        if !(0..n).any(first) && !(0..n).any(second) {
             return;
         }
         let r = self.radius as i64;
@@ -406,14 +417,43 @@ impl LagEstimator {
     fn evaluate(&mut self, snap: Snapshot) {
         let w = snap.master.len();
         let r = self.radius;
-        let mut residual = snap.master.clone();
+        let mut sum = vec![0.0f32; w];
         for (_, pol, buf) in &snap.stems {
-            for (x, s) in residual.iter_mut().zip(&buf[r..r + w]) {
-                *x -= pol * s;
+            for (x, s) in sum.iter_mut().zip(&buf[r..r + w]) {
+                *x += pol * s;
             }
         }
-        for i in 0..self.fine.len() {
-            if self.coarse[i].result.is_none() || self.fine[i].result.is_some() {
+        // The master's gain against the sum over the snapshot: a limited or turned-down
+        // master leaves (g − 1)·sum behind, which would pull the peaks.
+        let ms: f64 = snap
+            .master
+            .iter()
+            .zip(&sum)
+            .map(|(m, s)| f64::from(m * s))
+            .sum();
+        let ss: f64 = sum.iter().map(|s| f64::from(s * s)).sum();
+        let gain = if ss > 0.0 && ms / ss > 0.1 {
+            (ms / ss) as f32
+        } else {
+            1.0
+        };
+        let residual: Vec<f32> = snap
+            .master
+            .iter()
+            .zip(&sum)
+            .map(|(m, s)| m / gain - s)
+            .collect();
+        // The second round waits until every stem that has played has its first fine lag.
+        let n = self.fine.len();
+        let verifying =
+            !(0..n).any(|i| self.coarse[i].result.is_some() && self.fine[i].result.is_none());
+        for i in 0..n {
+            let wanted = if verifying {
+                self.fine[i].result.is_some_and(|r| r.found) && !self.fine[i].verified
+            } else {
+                self.coarse[i].result.is_some() && self.fine[i].result.is_none()
+            };
+            if !wanted {
                 continue;
             }
             let (_, pol, buf) = &snap.stems[i];
@@ -428,17 +468,29 @@ impl LagEstimator {
                 .map(|(x, s)| x + pol * s)
                 .collect();
             let fine = &mut self.fine[i];
-            if fine.corr.is_empty() {
-                fine.corr = vec![0.0; 2 * r + 1];
+            let corr = if fine.result.is_some() {
+                &mut fine.verify
+            } else {
+                &mut fine.corr
+            };
+            if corr.is_empty() {
+                *corr = vec![0.0; 2 * r + 1];
             }
-            for (d, acc) in fine.corr.iter_mut().enumerate() {
+            for (d, acc) in corr.iter_mut().enumerate() {
                 let s = &buf[d..d + w];
                 let dot: f32 = target.iter().zip(s).map(|(a, b)| a * b).sum();
                 *acc += f64::from(dot) / energy;
             }
-            fine.snapshots += 1;
-            if fine.snapshots >= t::FINE_SNAPSHOTS {
-                self.decide_fine(i, snap.stems[i].0);
+            if verifying {
+                fine.verify_snapshots += 1;
+                if fine.verify_snapshots >= t::FINE_SNAPSHOTS {
+                    self.verify_fine(i, snap.stems[i].0);
+                }
+            } else {
+                fine.snapshots += 1;
+                if fine.snapshots >= t::FINE_SNAPSHOTS {
+                    self.decide_fine(i, snap.stems[i].0);
+                }
             }
         }
     }
@@ -448,21 +500,39 @@ impl LagEstimator {
         if fine.snapshots == 0 {
             return;
         }
-        let (d, v) = fine
-            .corr
-            .iter()
-            .enumerate()
-            .fold(
-                (0, 0.0f64),
-                |a, (d, &v)| if v.abs() > a.1.abs() { (d, v) } else { a },
-            );
-        let lag = (centre + d as i64 - self.radius as i64).clamp(-self.max_lag, self.max_lag);
-        fine.result = Some(LagResult {
-            lag,
-            polarity: if v < 0.0 { -1.0 } else { 1.0 },
-            exact: true,
-        });
+        fine.result = Some(peak(
+            &fine.corr,
+            fine.snapshots,
+            centre,
+            self.radius,
+            self.max_lag,
+        ));
+        if fine.result.is_some_and(|r| !r.found) {
+            // Nothing to verify: the stem is not in the master; it stays at lag 0.
+            fine.verified = true;
+            self.decided.push(i);
+        }
+    }
+
+    fn verify_fine(&mut self, i: usize, centre: i64) {
+        let fine = &mut self.fine[i];
+        fine.verified = true;
+        let Some(first) = fine.result else { return };
+        // Only the verified lag reaches the residual meter: one change at most per stem.
         self.decided.push(i);
+        if !first.found || fine.verify_snapshots == 0 {
+            return;
+        }
+        let again = peak(
+            &fine.verify,
+            fine.verify_snapshots,
+            centre,
+            self.radius,
+            self.max_lag,
+        );
+        if again.found {
+            fine.result = Some(again);
+        }
     }
 
     /// Decides what can still be decided and returns every stem's lag (`None`: the stem
@@ -476,9 +546,41 @@ impl LagEstimator {
                 let centre = self.coarse[i].result.map_or(0, |r| r.lag);
                 self.decide_fine(i, centre);
             }
+            if !self.fine[i].verified && self.fine[i].verify_snapshots > 0 {
+                if let Some(r) = self.fine[i].result {
+                    self.verify_fine(i, r.lag);
+                }
+            }
         }
         (0..self.coarse.len())
             .map(|i| self.fine[i].result.or(self.coarse[i].result))
             .collect()
+    }
+}
+
+/// The fine correlation's peak as a lag: the strongest |correlation| within the radius. Its
+/// value is the stem's gain in what the master leaves for it (1 when it is there as
+/// exported); under [`t::FOUND_GAIN`] the stem is not in the master at any lag searched.
+fn peak(corr: &[f64], snapshots: u32, centre: i64, radius: usize, max_lag: i64) -> LagResult {
+    let (d, v) = corr
+        .iter()
+        .enumerate()
+        .fold((radius, 0.0f64), |a, (d, &v)| {
+            if v.abs() > a.1.abs() { (d, v) } else { a }
+        });
+    let gain = v / f64::from(snapshots.max(1));
+    if gain.abs() < t::FOUND_GAIN {
+        return LagResult {
+            lag: 0,
+            polarity: 1.0,
+            exact: true,
+            found: false,
+        };
+    }
+    LagResult {
+        lag: (centre + d as i64 - radius as i64).clamp(-max_lag, max_lag),
+        polarity: if v < 0.0 { -1.0 } else { 1.0 },
+        exact: true,
+        found: true,
     }
 }

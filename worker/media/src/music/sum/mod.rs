@@ -67,6 +67,9 @@ pub struct StemSum {
     pub lag_samples: i64,
     /// Whether the lag is to the sample (the fine search ran) or only coarse (~6 ms).
     pub lag_exact: bool,
+    /// Whether the stem shows in the master at all at a lag within ±2 s (aligned gain
+    /// −10 dB or more); when not, its lag is 0 and means nothing.
+    pub found_in_master: bool,
     /// The stem is phase-inverted against the master.
     pub polarity_inverted: bool,
     /// Correlation of the aligned stem with the master, −1 to 1 (negative: inverted).

@@ -105,9 +105,16 @@ fn stem(acc: &Acc, i: usize, lag: Option<LagResult>) -> StemSum {
     let total: f64 = acc.band_stem[i].iter().sum();
     StemSum {
         lag_samples: lag.map_or(0, |r| r.lag),
-        lag_exact: lag.is_some_and(|r| r.exact),
+        lag_exact: lag.is_some_and(|r| r.exact && r.found),
+        found_in_master: lag.is_some_and(|r| r.found),
         polarity_inverted: lag.is_some_and(|r| r.polarity < 0.0),
-        correlation: safe_div(ms, (acc.e_m * ss).sqrt()),
+        // Measured with the polarity corrected; reported as the file is.
+        correlation: safe_div(ms, (acc.e_m * ss).sqrt())
+            * if lag.is_some_and(|r| r.polarity < 0.0) {
+                -1.0
+            } else {
+                1.0
+            },
         level_in_master_db: plays.then(|| 20.0 * (1.0 + rs / ss).abs().log10()),
         residual_share: if plays {
             safe_div(rs * rs, acc.e_r * ss).clamp(0.0, 1.0)
