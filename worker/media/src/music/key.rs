@@ -1,7 +1,7 @@
 //! Key from the audio: a pitch-class profile (chroma) built from the spectral peaks of
-//! 372 ms frames, each peak also voting for the fundamentals it could be a harmonic of, plus a
-//! separate chroma of the bass register; both correlated with major and minor key profiles
-//! rotated to each of the 12 tonics.
+//! 372 ms frames (each frame votes with the same weight), plus a separate chroma of the bass
+//! register; both correlated with major and minor key profiles rotated to each of the 12
+//! tonics.
 
 use std::fmt;
 
@@ -178,16 +178,9 @@ impl KeyTracker {
             };
             let hz = (i as f64 + offset) * bin_hz;
             let magnitude = f64::from(p).sqrt();
-            for h in 1..=k::HARMONICS {
-                let f0 = hz / h as f64;
-                if f0 < k::LOWEST_HZ * 0.5 {
-                    break;
-                }
-                let weight = magnitude * k::HARMONIC_DECAY.powi(h as i32 - 1);
-                vote(&mut frame, f0, weight);
-                if h == 1 && hz <= k::BASS_HIGHEST_HZ {
-                    vote(&mut bass, hz, magnitude);
-                }
+            vote(&mut frame, hz, magnitude);
+            if hz <= k::BASS_HIGHEST_HZ {
+                vote(&mut bass, hz, magnitude);
             }
         }
         self.power = power;
@@ -207,6 +200,11 @@ impl KeyTracker {
         }
     }
 
+    /// The accumulated chroma and bass chroma (for tuning only).
+    pub fn raw(&self) -> ([f64; 12], [f64; 12]) {
+        (self.chroma, self.bass)
+    }
+
     pub fn finish(self) -> KeyEstimate {
         let none = KeyEstimate {
             key: None,
@@ -219,6 +217,9 @@ impl KeyTracker {
         }
         let max = self.chroma.iter().copied().fold(0.0, f64::max);
         let chroma = self.chroma.map(|v| v / max);
+        // Compressed before matching: the notes the chords share should not drown the ones
+        // that tell the keys apart.
+        let compressed = chroma.map(|v| v.powf(k::CHROMA_POWER));
         let bmax = self.bass.iter().copied().fold(0.0, f64::max);
         let bass = if bmax > 0.0 {
             Some(self.bass.map(|v| v / bmax))
@@ -230,7 +231,7 @@ impl KeyTracker {
             for mode in [Mode::Major, Mode::Minor] {
                 let key = Key::new(tonic, mode);
                 let profile = rotated(k::profile(mode), tonic);
-                let mut s = pearson(&chroma, &profile);
+                let mut s = pearson(&compressed, &profile);
                 if let Some(b) = &bass {
                     s += k::BASS_WEIGHT * pearson(b, &rotated(k::bass_profile(mode), tonic));
                 }

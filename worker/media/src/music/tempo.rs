@@ -137,6 +137,17 @@ impl TempoTracker {
         self.windows += 1;
     }
 
+    /// The averaged autocorrelation and the onset frame rate (for tuning only).
+    pub fn raw(mut self) -> (Vec<f64>, f64) {
+        if self.windows == 0 {
+            return (Vec::new(), self.frame_rate());
+        }
+        let fr = self.frame_rate();
+        let w = f64::from(self.windows);
+        self.acf.iter_mut().for_each(|v| *v /= w);
+        (self.acf, fr)
+    }
+
     pub fn finish(mut self) -> TempoEstimate {
         if self.windows == 0 {
             // Shorter than one window: use what there is, if it spans a few seconds.
