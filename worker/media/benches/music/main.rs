@@ -21,8 +21,11 @@
 //! Clips whose index is 0 or 1 modulo 4 are the development half the detectors were tuned
 //! on; the others are held out. The table shows both.
 
+mod cost;
 mod score;
 mod synth;
+
+use cost::cost;
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -76,22 +79,7 @@ fn main() {
         for block in audio.chunks(16_384) {
             a.add(block);
         }
-        let d = if let Some(dump) = std::env::var_os("TRACKOUT_MUSIC_DUMP") {
-            let mut again = MusicAnalyzer::new(44_100, 1);
-            for block in audio.chunks(16_384) {
-                again.add(block);
-            }
-            let (acf, fr, c, b) = again.finish_raw();
-            let mut f = std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(dump)
-                .expect("dump");
-            writeln!(f, "{}", serde_json::json!({"index": index, "genre": clip.genre, "bpm": clip.bpm, "tonic": clip.tonic, "minor": clip.minor, "half": clip.half_time, "acf": acf, "fr": fr, "chroma": c, "bass": b})).expect("dump");
-            a.finish()
-        } else {
-            a.finish()
-        };
+        let d = a.finish();
         ours_seconds += t.elapsed().as_secs_f64();
         let truth = Truth {
             index,
@@ -151,6 +139,7 @@ fn main() {
         }
     }
     score::print(&tallies, &truths, minutes);
+    cost();
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
         "\nload average after: {}",

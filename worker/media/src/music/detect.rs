@@ -58,15 +58,6 @@ impl MusicAnalyzer {
         self.key.add(&self.mono);
     }
 
-    /// TEMPORARY tuning hook for the benchmark: the onset autocorrelation, its frame rate,
-    /// the chroma and the bass chroma.
-    #[doc(hidden)]
-    pub fn finish_raw(self) -> (Vec<f64>, f64, [f64; 12], [f64; 12]) {
-        let (c, b) = self.key.raw();
-        let (acf, fr) = self.tempo.raw();
-        (acf, fr, c, b)
-    }
-
     pub fn finish(self) -> Detected {
         let TempoEstimate {
             bpm,

@@ -200,11 +200,6 @@ impl KeyTracker {
         }
     }
 
-    /// The accumulated chroma and bass chroma (for tuning only).
-    pub fn raw(&self) -> ([f64; 12], [f64; 12]) {
-        (self.chroma, self.bass)
-    }
-
     pub fn finish(self) -> KeyEstimate {
         let none = KeyEstimate {
             key: None,

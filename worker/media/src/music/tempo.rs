@@ -4,7 +4,7 @@
 //! 240 BPM by how strongly the onsets repeat at one, two, three… beat periods, with a
 //! metrical weighting that decides between a tempo and its half or double.
 
-use super::dsp::Spectrum;
+use super::dsp::{Spectrum, dot};
 use super::thresholds::tempo as t;
 
 /// Onset analysis frame and hop at the decimated rate (~11 kHz): 46 ms and 11.6 ms.
@@ -58,7 +58,7 @@ impl TempoTracker {
             bins: (lo.max(1), hi.max(lo + 1)),
             previous: vec![0.0; FRAME / 2 + 1],
             current: vec![0.0; FRAME / 2 + 1],
-            onsets: Vec::with_capacity(window),
+            onsets: Vec::with_capacity(2 * window),
             window,
             max_lag,
             since_window: 0,
@@ -106,12 +106,13 @@ impl TempoTracker {
         if self.frames < 2 {
             return; // the first frame's flux is against silence
         }
-        if self.onsets.len() == self.window {
-            self.onsets.remove(0);
+        // Held: the last `window` values, trimmed in batches (not one shift per frame).
+        if self.onsets.len() >= 2 * self.window {
+            self.onsets.drain(..self.onsets.len() - self.window);
         }
         self.onsets.push(flux / (hi - lo) as f32);
         self.since_window += 1;
-        if self.onsets.len() == self.window && self.since_window >= self.window / 5 {
+        if self.onsets.len() >= self.window && self.since_window >= self.window / 5 {
             self.since_window = 0;
             self.accumulate();
         }
@@ -119,33 +120,23 @@ impl TempoTracker {
 
     /// Adds the current window's normalised autocorrelation.
     fn accumulate(&mut self) {
-        let n = self.onsets.len();
+        let n = self.onsets.len().min(self.window);
         if n < self.max_lag + 2 {
             return;
         }
-        let mean = self.onsets.iter().sum::<f32>() / n as f32;
-        let x: Vec<f32> = self.onsets.iter().map(|v| v - mean).collect();
+        let last = &self.onsets[self.onsets.len() - n..];
+        let mean = last.iter().sum::<f32>() / n as f32;
+        let x: Vec<f32> = last.iter().map(|v| v - mean).collect();
         let energy: f64 = x.iter().map(|v| f64::from(v * v)).sum();
         if energy <= 1e-12 {
             return;
         }
         for lag in 0..=self.max_lag {
-            let s: f32 = x[..n - lag].iter().zip(&x[lag..]).map(|(a, b)| a * b).sum();
+            let s = dot(&x[..n - lag], &x[lag..]);
             // Unbiased: the lag sees fewer pairs.
             self.acf[lag] += f64::from(s) * n as f64 / ((n - lag) as f64 * energy);
         }
         self.windows += 1;
-    }
-
-    /// The averaged autocorrelation and the onset frame rate (for tuning only).
-    pub fn raw(mut self) -> (Vec<f64>, f64) {
-        if self.windows == 0 {
-            return (Vec::new(), self.frame_rate());
-        }
-        let fr = self.frame_rate();
-        let w = f64::from(self.windows);
-        self.acf.iter_mut().for_each(|v| *v /= w);
-        (self.acf, fr)
     }
 
     pub fn finish(mut self) -> TempoEstimate {

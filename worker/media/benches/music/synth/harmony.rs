@@ -97,6 +97,10 @@ pub fn bass_note(tonic: i32, root: i32, low: i32) -> i32 {
 /// A melody over one bar: `steps` notes (None = rest), chord tones on strong steps,
 /// scale steps between, walking from `previous`; the last bar of a phrase lands on the
 /// tonic.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "a bar of melody depends on all of them"
+)]
 pub fn melody_bar(
     rng: &mut Rng,
     tonic: i32,

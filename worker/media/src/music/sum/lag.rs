@@ -20,7 +20,7 @@ use realfft::num_complex::Complex32;
 use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
 
 use super::features::Features;
-use crate::music::dsp::factor_for;
+use crate::music::dsp::{dot, factor_for};
 use crate::music::thresholds::sum as t;
 
 /// A stem's lag as far as it is known.
@@ -477,9 +477,7 @@ impl LagEstimator {
                 *corr = vec![0.0; 2 * r + 1];
             }
             for (d, acc) in corr.iter_mut().enumerate() {
-                let s = &buf[d..d + w];
-                let dot: f32 = target.iter().zip(s).map(|(a, b)| a * b).sum();
-                *acc += f64::from(dot) / energy;
+                *acc += f64::from(dot(&target, &buf[d..d + w])) / energy;
             }
             if verifying {
                 fine.verify_snapshots += 1;
@@ -546,10 +544,11 @@ impl LagEstimator {
                 let centre = self.coarse[i].result.map_or(0, |r| r.lag);
                 self.decide_fine(i, centre);
             }
-            if !self.fine[i].verified && self.fine[i].verify_snapshots > 0 {
-                if let Some(r) = self.fine[i].result {
-                    self.verify_fine(i, r.lag);
-                }
+            if !self.fine[i].verified
+                && self.fine[i].verify_snapshots > 0
+                && let Some(r) = self.fine[i].result
+            {
+                self.verify_fine(i, r.lag);
             }
         }
         (0..self.coarse.len())

@@ -103,8 +103,9 @@ pub struct SumReport {
     pub gain_reduction_db: f64,
     /// Residual energy per band, dB relative to the master's energy in that band.
     pub residual_bands_db: [f64; Band::COUNT],
-    /// Frames the residual was measured over (the overlap of master and stems, less
-    /// anything before the stems' lags were known when they turned out not to be 0).
+    /// Frames the residual was measured over: one run in four of the overlap of master and
+    /// stems ([`crate::music::thresholds::sum::MEASURE_EVERY`]), less anything before the
+    /// stems' lags were known when they turned out not to be 0.
     pub measured_frames: u64,
     pub master_frames: u64,
     pub stem_frames: Vec<u64>,
@@ -167,26 +168,46 @@ impl SumAnalyzer {
         let mc = self.master_channels;
         let present = |len: usize, c: usize| (len / c).saturating_sub(offset).min(n);
         let m_present = present(master.len(), mc);
-        fill(&mut self.padded_master, master, offset, n, mc);
+        // Whole chunks are borrowed as they are; a file that has ended is padded with silence.
+        let m: &[f32] = if m_present == n {
+            &master[offset * mc..(offset + n) * mc]
+        } else {
+            fill(&mut self.padded_master, master, offset, n, mc);
+            &self.padded_master
+        };
         let mut longest_stem = 0;
         for (i, &c) in self.stem_channels.iter().enumerate() {
             let s = stems.get(i).copied().unwrap_or(&[]);
             let p = present(s.len(), c);
             self.stem_frames[i] += p as u64;
             longest_stem = longest_stem.max(p);
-            fill(&mut self.padded[i], s, offset, n, c);
+            if p < n {
+                fill(&mut self.padded[i], s, offset, n, c);
+            }
         }
+        let views: Vec<&[f32]> = self
+            .stem_channels
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                let s = stems.get(i).copied().unwrap_or(&[]);
+                if present(s.len(), c) == n {
+                    &s[offset * c..(offset + n) * c]
+                } else {
+                    self.padded[i].as_slice()
+                }
+            })
+            .collect();
         self.master_frames += m_present as u64;
         let overlap = m_present.min(longest_stem);
         if overlap < n {
             self.residual.set_overlap_end(self.now + overlap as u64);
         }
-        let views: Vec<&[f32]> = self.padded.iter().map(Vec::as_slice).collect();
-        self.lags.add(&self.padded_master, &views);
+        self.lags.add(m, &views);
         for (i, r) in self.lags.take_decided() {
             self.residual.commit(i, r.lag, r.polarity);
         }
-        self.residual.add(&self.padded_master, &views);
+        self.residual.add(m, &views);
         self.now += n as u64;
     }
 

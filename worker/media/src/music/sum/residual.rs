@@ -6,7 +6,7 @@
 use super::Band;
 use super::fifo::Fifo;
 use super::stats::{Acc, LEVEL_BINS};
-use crate::music::dsp::Spectrum;
+use crate::music::dsp::{Spectrum, dot, dot3};
 use crate::music::thresholds::sum as t;
 
 pub(super) struct ResidualMeter {
@@ -23,7 +23,8 @@ pub(super) struct ResidualMeter {
     /// Stems that played uncommitted in a provisional segment.
     pub provisional_stems: Vec<bool>,
     m: Vec<f32>,
-    raw: Vec<f32>,
+    active: Vec<bool>,
+    raws: Vec<Vec<f32>>,
     expanded: Vec<Vec<f32>>,
     sum: Vec<f32>,
     r: Vec<f32>,
@@ -50,12 +51,17 @@ impl ResidualMeter {
             committed: vec![false; n],
             next: 0,
             overlap_end: None,
-            segment: ((t::SEGMENT_SECONDS * f64::from(sample_rate)) as usize).max(16),
+            // A power of two near 25 ms, so the analyser's 4096-frame chunks hold whole ones.
+            segment: {
+                let want = ((t::SEGMENT_SECONDS * f64::from(sample_rate)) as usize).clamp(16, 4096);
+                1 << want.ilog2()
+            },
             measured: Acc::new(n),
             provisional: Acc::new(n),
             provisional_stems: vec![false; n],
             m: Vec::new(),
-            raw: Vec::new(),
+            active: Vec::new(),
+            raws: Vec::new(),
             expanded: vec![Vec::new(); n],
             sum: Vec::new(),
             r: Vec::new(),
@@ -66,7 +72,7 @@ impl ResidualMeter {
                 .collect(),
             mono_m: Vec::with_capacity(size),
             mono_r: Vec::with_capacity(size),
-            mono_stems: vec![Vec::with_capacity(size); n],
+            mono_stems: (0..n).map(|_| Vec::with_capacity(size)).collect(),
             frame_index: 0,
             frame_provisional: false,
         }
@@ -103,6 +109,35 @@ impl ResidualMeter {
     }
 
     pub fn add(&mut self, master: &[f32], stems: &[&[f32]]) {
+        let mc = self.master.channels();
+        let n = master.len() / mc;
+        // The common case: every lag 0, nothing held, whole segments: measure straight from
+        // the caller's blocks without copying them through the FIFOs.
+        let direct = n.is_multiple_of(self.segment)
+            && self.lags.iter().all(|&l| l == 0)
+            && self.master.end() == self.next
+            && self.stems.iter().all(|f| f.end() == self.next)
+            && self.overlap_end.is_none_or(|e| e >= self.next + n as u64);
+        if direct {
+            for k in 0..n / self.segment {
+                let seg = self.segment;
+                if !self.measured(self.next + (k * seg) as u64) {
+                    continue;
+                }
+                let views: Vec<&[f32]> = stems
+                    .iter()
+                    .zip(&self.stems)
+                    .map(|(s, f)| &s[k * seg * f.channels()..(k + 1) * seg * f.channels()])
+                    .collect();
+                self.measure_slices(&master[k * seg * mc..(k + 1) * seg * mc], &views, seg);
+            }
+            self.next += n as u64;
+            self.master.restart(self.next);
+            for f in &mut self.stems {
+                f.restart(self.next);
+            }
+            return;
+        }
         self.master.push(master);
         for (fifo, s) in self.stems.iter_mut().zip(stems) {
             fifo.push(s);
@@ -149,23 +184,85 @@ impl ResidualMeter {
         }
     }
 
+    /// Whether the segment at `time` is one of those measured (one run of frames in
+    /// [`t::MEASURE_EVERY`]); the others are passed over, and a spectrum frame in progress
+    /// is dropped so none straddles a gap.
+    fn measured(&mut self, time: u64) -> bool {
+        let run = (2 * self.segment).max(t::SPECTRUM_FRAME) as u64;
+        let on = (time / run).is_multiple_of(t::MEASURE_EVERY);
+        if !on && !self.mono_m.is_empty() {
+            self.mono_m.clear();
+            self.mono_r.clear();
+            self.mono_stems.iter_mut().for_each(Vec::clear);
+            self.frame_provisional = false;
+        }
+        on
+    }
+
+    /// Measures `n` frames at `time` from the FIFOs.
     fn measure(&mut self, time: u64, n: usize) {
+        if !self.measured(time) {
+            return;
+        }
+        let mut m = std::mem::take(&mut self.m);
+        let mut raws = std::mem::take(&mut self.raws);
+        self.master.copy(time as i64, n, &mut m);
+        raws.resize_with(self.stems.len(), Vec::new);
+        for (i, raw) in raws.iter_mut().enumerate() {
+            self.stems[i].copy(time as i64 + self.lags[i], n, raw);
+        }
+        let views: Vec<&[f32]> = raws.iter().map(Vec::as_slice).collect();
+        self.measure_slices(&m, &views, n);
+        self.m = m;
+        self.raws = raws;
+    }
+
+    /// Measures `n` frames: the master's and each stem's, already aligned, in their own
+    /// channel layouts.
+    fn measure_slices(&mut self, m: &[f32], raws: &[&[f32]], n: usize) {
         let mc = self.master.channels();
-        self.master.copy(time as i64, n, &mut self.m);
         self.sum.clear();
         self.sum.resize(n * mc, 0.0);
         let mut provisional = false;
-        let mut active = vec![false; self.stems.len()];
-        for i in 0..self.stems.len() {
-            let c = self.stems[i].channels();
-            self.stems[i].copy(time as i64 + self.lags[i], n, &mut self.raw);
-            let e = &mut self.expanded[i];
-            expand(&self.raw, c, mc, self.polarity[i], e);
-            let mut ss = 0.0f32;
+        let mut active = std::mem::take(&mut self.active);
+        active.clear();
+        active.resize(self.stems.len(), false);
+        let mut expanded = std::mem::take(&mut self.expanded);
+        // A stem in the master's layout and not inverted is used as it is; others are laid
+        // out like the master first.
+        let direct: Vec<bool> = (0..raws.len())
+            .map(|i| self.stems[i].channels() == mc && self.polarity[i] > 0.0)
+            .collect();
+        for i in 0..raws.len() {
+            if !direct[i] {
+                expand(
+                    raws[i],
+                    self.stems[i].channels(),
+                    mc,
+                    self.polarity[i],
+                    &mut expanded[i],
+                );
+            }
+        }
+        let es: Vec<&[f32]> = (0..raws.len())
+            .map(|i| {
+                if direct[i] {
+                    raws[i]
+                } else {
+                    expanded[i].as_slice()
+                }
+            })
+            .collect();
+        for e in &es {
             for (acc, v) in self.sum.iter_mut().zip(e.iter()) {
                 *acc += v;
-                ss += v * v;
             }
+        }
+        self.r.clear();
+        self.r.extend(m.iter().zip(&self.sum).map(|(m, s)| m - s));
+        // One pass per stem for its energy and its products with the master and residual.
+        let products: Vec<(f32, f32, f32)> = es.iter().map(|e| dot3(e, m, &self.r)).collect();
+        for (i, &(_, _, ss)) in products.iter().enumerate() {
             if f64::from(ss) / (n * mc) as f64 > t::ACTIVE_MEAN_SQUARE {
                 active[i] = true;
                 if !self.committed[i] {
@@ -173,10 +270,7 @@ impl ResidualMeter {
                 }
             }
         }
-        self.r.clear();
-        self.r
-            .extend(self.m.iter().zip(&self.sum).map(|(m, s)| m - s));
-        let acc = if provisional {
+        if provisional {
             for (flag, (&a, &c)) in self
                 .provisional_stems
                 .iter_mut()
@@ -186,29 +280,20 @@ impl ResidualMeter {
                     *flag = true;
                 }
             }
+        }
+        self.active = active;
+        let acc = if provisional {
             &mut self.provisional
         } else {
             &mut self.measured
         };
-        let (mut e_m, mut e_s, mut e_ms, mut e_r) = (0.0f32, 0.0f32, 0.0f32, 0.0f32);
-        let mut even = [0.0f32; 5];
-        let mut odd = [0.0f32; 3];
-        for ((&m, &s), &r) in self.m.iter().zip(&self.sum).zip(&self.r) {
-            e_m += m * m;
-            e_s += s * s;
-            e_ms += m * s;
-            e_r += r * r;
-            let s2 = s * s;
-            let s4 = s2 * s2;
-            even[0] += s2;
-            even[1] += s4;
-            even[2] += s4 * s2;
-            even[3] += s4 * s4;
-            even[4] += s4 * s4 * s2;
-            odd[0] += m * s;
-            odd[1] += m * s * s2;
-            odd[2] += m * s * s4;
-        }
+        let (e_m, e_s, e_ms, e_r) = (
+            dot(m, m),
+            dot(&self.sum, &self.sum),
+            dot(m, &self.sum),
+            dot(&self.r, &self.r),
+        );
+        let (even, odd) = moments(&self.sum, m);
         acc.e_m += f64::from(e_m);
         acc.e_s += f64::from(e_s);
         acc.e_ms += f64::from(e_ms);
@@ -219,13 +304,7 @@ impl ResidualMeter {
         for (a, v) in acc.odd.iter_mut().zip(odd) {
             *a += f64::from(v);
         }
-        for (i, e) in self.expanded.iter().enumerate() {
-            let (mut ss, mut ms, mut rs) = (0.0f32, 0.0f32, 0.0f32);
-            for ((&v, &m), &r) in e.iter().zip(&self.m).zip(&self.r) {
-                ss += v * v;
-                ms += m * v;
-                rs += r * v;
-            }
+        for (i, &(ms, rs, ss)) in products.iter().enumerate() {
             acc.ss[i] += f64::from(ss);
             acc.ms[i] += f64::from(ms);
             acc.rs[i] += f64::from(rs);
@@ -241,17 +320,19 @@ impl ResidualMeter {
         }
         acc.frames += n as u64;
         self.frame_provisional |= provisional;
-        self.spectra(n, mc);
+        self.spectra(m, &es, n, mc);
+        drop(es);
+        self.expanded = expanded;
     }
 
     /// Feeds the segment's mono master and residual (and, in sampled frames, each stem)
     /// to the band analysis, 2048 frames at a time.
-    fn spectra(&mut self, n: usize, mc: usize) {
+    fn spectra(&mut self, m: &[f32], stems: &[&[f32]], n: usize, mc: usize) {
         let size = t::SPECTRUM_FRAME;
         let mut f = 0;
         while f < n {
             let take = (size - self.mono_m.len()).min(n - f);
-            let sampled = self.frame_index % t::STEM_SPECTRUM_EVERY == 0;
+            let sampled = self.frame_index.is_multiple_of(t::STEM_SPECTRUM_EVERY);
             let scale = 1.0 / mc as f32;
             let frames = f..f + take;
             let mono = |v: &[f32], out: &mut Vec<f32>| {
@@ -261,10 +342,10 @@ impl ResidualMeter {
                         .map(|x| x.iter().sum::<f32>() * scale),
                 );
             };
-            mono(&self.m, &mut self.mono_m);
+            mono(m, &mut self.mono_m);
             mono(&self.r, &mut self.mono_r);
             if sampled {
-                for (e, out) in self.expanded.iter().zip(&mut self.mono_stems) {
+                for (e, out) in stems.iter().zip(&mut self.mono_stems) {
                     mono(e, out);
                 }
             }
@@ -311,14 +392,14 @@ impl ResidualMeter {
             acc.band_r[b] += r[b];
         }
         if sampled {
-            for b in 0..Band::COUNT {
-                acc.band_r_sampled[b] += r[b];
+            for (a, v) in acc.band_r_sampled.iter_mut().zip(r) {
+                *a += v;
             }
             for (i, s) in self.mono_stems.iter().enumerate() {
                 if s.len() == t::SPECTRUM_FRAME {
                     let e = bands(&mut self.spectrum, &mut self.power, &self.band_of_bin, s);
-                    for b in 0..Band::COUNT {
-                        acc.band_stem[i][b] += e[b];
+                    for (a, v) in acc.band_stem[i].iter_mut().zip(e) {
+                        *a += v;
                     }
                 }
             }
@@ -349,4 +430,55 @@ fn expand(raw: &[f32], c: usize, mc: usize, polarity: f32, out: &mut Vec<f32>) {
             out.extend(std::iter::repeat_n(v, mc));
         }
     }
+}
+
+/// Σ S², S⁴ … S¹⁰ and Σ m·S, m·S³, m·S⁵ over a segment, four lanes wide so the eight
+/// running sums stay in registers.
+fn moments(sum: &[f32], master: &[f32]) -> ([f32; 5], [f32; 3]) {
+    const L: usize = 4;
+    let (mut e0, mut e1, mut e2, mut e3, mut e4) = (
+        [0.0f32; L],
+        [0.0f32; L],
+        [0.0f32; L],
+        [0.0f32; L],
+        [0.0f32; L],
+    );
+    let (mut o0, mut o1, mut o2) = ([0.0f32; L], [0.0f32; L], [0.0f32; L]);
+    let n = sum.len().min(master.len());
+    let whole = n - n % L;
+    for (s, m) in sum[..whole]
+        .chunks_exact(L)
+        .zip(master[..whole].chunks_exact(L))
+    {
+        for l in 0..L {
+            let s2 = s[l] * s[l];
+            let s4 = s2 * s2;
+            let ms = m[l] * s[l];
+            e0[l] += s2;
+            e1[l] += s4;
+            e2[l] += s4 * s2;
+            e3[l] += s4 * s4;
+            e4[l] += s4 * s4 * s2;
+            o0[l] += ms;
+            o1[l] += ms * s2;
+            o2[l] += ms * s4;
+        }
+    }
+    let total = |v: [f32; L]| v.iter().sum::<f32>();
+    let mut even = [total(e0), total(e1), total(e2), total(e3), total(e4)];
+    let mut odd = [total(o0), total(o1), total(o2)];
+    for i in whole..n {
+        let (s, m) = (sum[i], master[i]);
+        let s2 = s * s;
+        let s4 = s2 * s2;
+        even[0] += s2;
+        even[1] += s4;
+        even[2] += s4 * s2;
+        even[3] += s4 * s4;
+        even[4] += s4 * s4 * s2;
+        odd[0] += m * s;
+        odd[1] += m * s * s2;
+        odd[2] += m * s * s4;
+    }
+    (even, odd)
 }

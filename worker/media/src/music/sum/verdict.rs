@@ -163,8 +163,9 @@ fn solve3(mut g: [[f64; 3]; 3], mut b: [f64; 3]) -> Option<[f64; 3]> {
         b.swap(col, pivot);
         for row in col + 1..3 {
             let f = g[row][col] / g[col][col];
-            for k in col..3 {
-                g[row][k] -= f * g[col][k];
+            let pivot_row = g[col];
+            for (x, p) in g[row][col..].iter_mut().zip(&pivot_row[col..]) {
+                *x -= f * p;
             }
             b[row] -= f * b[col];
         }

@@ -50,7 +50,7 @@ fn sum_memory_is_flat_from_2_to_20_minutes() {
     let stems = 6;
     let run = |minutes: u64| {
         let frames = minutes * 60 * u64::from(rate);
-        let mut bufs = vec![Vec::with_capacity(BLOCK * 2); stems];
+        let mut bufs: Vec<Vec<f32>> = (0..stems).map(|_| Vec::with_capacity(BLOCK * 2)).collect();
         let mut master = Vec::with_capacity(BLOCK * 2);
         peak_heap(|| {
             let mut a = SumAnalyzer::new(rate, 2, &vec![2; stems]);

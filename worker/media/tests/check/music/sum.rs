@@ -97,9 +97,10 @@ fn an_exact_sum_sums() {
         );
         assert!(s.correlation > 0.0);
     }
-    // Measured over nearly all of it: the lag-0 guess held, so nothing was thrown away.
+    // One run in four is measured, from the start: the lag-0 guess held, so nothing
+    // measured before the lags were known was thrown away.
     assert!(
-        r.measured_frames as f64 > 0.95 * 20.0 * f64::from(RATE),
+        r.measured_frames as f64 > 0.24 * 20.0 * f64::from(RATE),
         "{}",
         r.measured_frames
     );
