@@ -6,7 +6,7 @@ use super::tempo::{TempoEstimate, TempoTracker};
 use super::thresholds::ANALYSIS_RATE_HZ;
 
 /// Tempo and key of a stream of interleaved f32 frames (full scale 1.0), any rate and
-/// channel count. Memory is fixed (about 100 KB) whatever the length; it decimates to
+/// channel count. Memory is fixed (well under 1 MB) whatever the length; it decimates to
 /// ~11 kHz mono first, so its cost is mostly that of the decimation.
 pub struct MusicAnalyzer {
     channels: usize,
