@@ -12,6 +12,7 @@ mod assemble;
 mod budget;
 mod check;
 mod error;
+pub mod music;
 mod progress;
 pub mod report;
 mod run;

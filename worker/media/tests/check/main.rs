@@ -10,6 +10,7 @@ mod fixtures;
 mod hostile;
 mod master;
 mod memory;
+mod music;
 mod regressions;
 mod report;
 mod true_peak;
