@@ -1,11 +1,13 @@
 //! The HTTP API of the store and the `trackout` command line.
 
 pub mod cli;
+mod connections;
 mod error;
 mod files;
 mod frontend;
 mod html;
 mod json;
+pub mod limits;
 mod openapi;
 mod routes;
 mod session;

@@ -6,6 +6,12 @@ mod m20261121_000001_accounts_and_beats;
 mod m20261121_000002_uploads_and_jobs;
 mod m20261121_000003_deliverables;
 mod m20261121_000004_commerce;
+mod m20261202_000001_email_verified;
+mod m20261202_000002_sessions;
+mod m20261202_000003_account_tokens;
+mod m20261202_000004_two_factor;
+mod m20261202_000005_outbox;
+mod m20261202_000006_guest_checkouts;
 
 pub struct Migrator;
 
@@ -17,6 +23,12 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_uploads_and_jobs::Migration),
             Box::new(m20261121_000003_deliverables::Migration),
             Box::new(m20261121_000004_commerce::Migration),
+            Box::new(m20261202_000001_email_verified::Migration),
+            Box::new(m20261202_000002_sessions::Migration),
+            Box::new(m20261202_000003_account_tokens::Migration),
+            Box::new(m20261202_000004_two_factor::Migration),
+            Box::new(m20261202_000005_outbox::Migration),
+            Box::new(m20261202_000006_guest_checkouts::Migration),
         ]
     }
 }

@@ -67,7 +67,8 @@ impl Registry {
             .register::<trackout_core::jobs::RenderPreview>()
             .register::<trackout_core::jobs::RenderLeases>()
             .register::<trackout_core::jobs::FulfillPurchase>()
-            .register::<trackout_core::jobs::PurgeObject>();
+            .register::<trackout_core::jobs::PurgeObject>()
+            .register::<trackout_core::mail::SendMail>();
         registry
     }
 

@@ -48,8 +48,15 @@ pub async fn create_share(
     id: web::Path<Uuid>,
     body: crate::json::Json<NewShare>,
 ) -> Result<HttpResponse, ApiError> {
-    let share =
-        shares::create(&state.db, &state.tokens, &session.0, *id, body.into_inner()).await?;
+    let share = shares::create(
+        &state.db,
+        &state.tokens,
+        &state.config,
+        &session.0,
+        *id,
+        body.into_inner(),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(share))
 }
 

@@ -1,36 +1,112 @@
+//! Password hashing that cannot take the machine down. Argon2id at the crate's defaults costs
+//! ~19 MiB and tens of milliseconds of one core per hash; 300 logins at once used to start 300
+//! of them on the blocking pool. Here at most `concurrency` hashes run (one per core by
+//! default), at most `queue` more wait, and anything beyond answers `busy` at once.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+use crate::config::HashingLimits;
 use crate::domain::Password;
 use crate::{Error, Result};
 
-/// Argon2id with the crate's defaults (19 MiB, 2 passes). Runs on the blocking pool: a hash is
-/// tens of milliseconds of pure CPU that must not stall the reactor.
-pub async fn hash_password(password: Password) -> Result<String> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.expose().as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| Error::Internal(format!("hashing a password: {e}")))
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("password task: {e}")))?
+/// The bounded hasher. Clones share the same slots.
+#[derive(Clone)]
+pub struct PasswordHasher {
+    slots: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
+    queue: usize,
 }
 
-/// `stored` is `None` when the account does not exist: we still spend the same time on a
-/// dummy hash so that response timing does not reveal which emails are registered.
-pub async fn verify_password(candidate: String, stored: Option<String>) -> Result<bool> {
-    tokio::task::spawn_blocking(move || {
-        let stored = stored.unwrap_or_else(|| DUMMY_HASH.to_owned());
-        let parsed = PasswordHash::new(&stored)
-            .map_err(|e| Error::Internal(format!("stored password hash unreadable: {e}")))?;
-        Ok(Argon2::default()
-            .verify_password(candidate.as_bytes(), &parsed)
-            .is_ok())
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("password task: {e}")))?
+/// Takes one back off the waiting count however the wait ends (a client that hangs up too).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl PasswordHasher {
+    pub fn new(limits: &HashingLimits) -> Self {
+        PasswordHasher {
+            slots: Arc::new(Semaphore::new(limits.concurrency.max(1))),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            queue: limits.queue,
+        }
+    }
+
+    async fn slot(&self) -> Result<OwnedSemaphorePermit> {
+        if let Ok(permit) = self.slots.clone().try_acquire_owned() {
+            return Ok(permit);
+        }
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= self.queue {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(Error::Busy {
+                retry_after_seconds: 1,
+            });
+        }
+        let _waiting = Waiting(&self.waiting);
+        self.slots
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Internal("the password hasher is closed".into()))
+    }
+
+    /// Runs `work` on the blocking pool in a slot. The slot is held until the work is done,
+    /// even if the request that asked for it is gone, so the bound holds.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let permit = self.slot().await?;
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("password task: {e}")))?
+    }
+
+    /// Argon2id with the crate's defaults (19 MiB, 2 passes) and a fresh salt.
+    pub async fn hash(&self, password: Password) -> Result<String> {
+        self.run(move || {
+            Argon2::default()
+                .hash_password(password.expose().as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| Error::Internal(format!("hashing a password: {e}")))
+        })
+        .await
+    }
+
+    /// `stored` is `None` when there is nothing to compare with (no such account, or an
+    /// account without a password): the same time is spent on a dummy hash, in the same
+    /// slots, so that timing does not tell which emails have accounts.
+    pub async fn verify(&self, candidate: String, stored: Option<String>) -> Result<bool> {
+        self.run(move || {
+            let real = stored.filter(|s| s.starts_with("$argon2"));
+            let exists = real.is_some();
+            let stored = real.unwrap_or_else(|| DUMMY_HASH.to_owned());
+            let parsed = PasswordHash::new(&stored)
+                .map_err(|e| Error::Internal(format!("stored password hash unreadable: {e}")))?;
+            let matches = Argon2::default()
+                .verify_password(candidate.as_bytes(), &parsed)
+                .is_ok();
+            Ok(exists && matches)
+        })
+        .await
+    }
+
+    /// Spends a hash's time without keeping anything (registration of a taken email).
+    pub async fn waste(&self, password: Password) -> Result<()> {
+        self.hash(password).await.map(|_| ())
+    }
 }
 
 // The hash of a random password nobody knows, with the default parameters.
@@ -40,26 +116,53 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 mod tests {
     use super::*;
 
+    fn hasher(concurrency: usize, queue: usize) -> PasswordHasher {
+        PasswordHasher::new(&HashingLimits { concurrency, queue })
+    }
+
     #[tokio::test]
     async fn hashes_are_argon2id_and_verify() {
-        let hash = hash_password(Password::parse("a long enough password").unwrap())
+        let h = hasher(2, 4);
+        let hash = h
+            .hash(Password::parse("a long enough password").unwrap())
             .await
             .unwrap();
         assert!(hash.starts_with("$argon2id$"), "{hash}");
         assert!(
-            verify_password("a long enough password".into(), Some(hash.clone()))
+            h.verify("a long enough password".into(), Some(hash.clone()))
                 .await
                 .unwrap()
         );
         assert!(
-            !verify_password("a wrong password here".into(), Some(hash))
+            !h.verify("a wrong password here".into(), Some(hash))
                 .await
                 .unwrap()
         );
-        assert!(
-            !verify_password("anything at all".into(), None)
-                .await
-                .unwrap()
-        );
+        assert!(!h.verify("anything at all".into(), None).await.unwrap());
+        // An account without a password (a guest's) never matches, not even the dummy's.
+        assert!(!h.verify("".into(), Some(String::new())).await.unwrap());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn past_the_queue_it_answers_busy_instead_of_piling_up() {
+        let h = hasher(1, 2);
+        let tasks: Vec<_> = (0..12)
+            .map(|_| {
+                let h = h.clone();
+                tokio::spawn(async move { h.verify("a password".into(), None).await })
+            })
+            .collect();
+        let mut busy = 0;
+        let mut done = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Ok(_) => done += 1,
+                Err(Error::Busy { .. }) => busy += 1,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert!(done >= 3, "one running and two waiting get through: {done}");
+        assert!(busy >= 1, "the rest are told to come back: {busy}");
+        assert_eq!(h.waiting.load(Ordering::Acquire), 0);
     }
 }

@@ -1,5 +1,6 @@
 //! The store's rules. Handlers call exactly one function here; all SQL lives in this layer.
 
+pub mod account_tokens;
 pub mod accounts;
 pub mod beats;
 pub mod catalog;
@@ -9,15 +10,21 @@ pub mod deliverables;
 pub mod download_log;
 pub mod downloads;
 pub mod fulfillment;
+pub mod guest;
 pub mod library;
 pub mod licenses;
+pub mod notices;
+pub mod passwords;
 pub mod payment_events;
 pub mod processing;
 pub mod publish;
 pub mod sales;
+pub mod sessions;
 pub mod shares;
 pub mod tiers;
+pub mod two_factor;
 pub mod uploads;
+pub mod verification;
 mod views;
 
 pub use views::{BeatView, JobView, ProducerView, TierView, UploadView, UserView};

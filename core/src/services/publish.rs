@@ -14,6 +14,7 @@ use crate::{Error, Result};
 pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<BeatView> {
     let txn = crate::db::write_txn(db).await?;
     let beat = own_beat(&txn, actor, beat_id).await?;
+    super::verification::require_verified(&txn, actor.user_id).await?;
     let (uploads, check) = current_check(&txn, beat_id).await?;
     for (kind, what) in [("master", "a master WAV"), ("trackout", "a trackout")] {
         if !uploads.iter().any(|u| u.kind == kind) {
