@@ -20,6 +20,10 @@ impl Drop for Running {
 }
 
 impl Running {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGTERM, as a service manager stops it; the process must exit cleanly.
     pub fn terminate(mut self) {
         let status = Command::new("kill")
@@ -143,14 +147,7 @@ fn serve_runs_the_embedded_store_and_separate_workers_share_it() {
         "objects in ./data/objects"
     );
 
-    let session: Value = client
-        .post(format!("{base}/api/v1/auth/register"))
-        .json(&json!({"email": "metro@example.com", "password": "a long enough password", "display_name": "Metro", "role": "producer"}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let token = session["token"].as_str().unwrap().to_owned();
+    let token = crate::sign_up(&client, &base, "metro@example.com", "producer");
     let beat: Value = client
         .post(format!("{base}/api/v1/beats"))
         .bearer_auth(&token)
