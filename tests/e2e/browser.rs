@@ -64,7 +64,7 @@ async fn story(app: &TestApp, page: &mut Page) -> Result<()> {
     seed::seed_catalog(app).await?;
     let producer = format!("night-shift-{}@example.com", Uuid::new_v4().simple());
     phase("the producer publishes");
-    let beat = producer::publishes(page, &files, &producer).await?;
+    let beat = producer::publishes(app, page, &files, &producer).await?;
     page.click("#logout").await?;
     page.wait_visible("nav a[href='/signup']").await?;
 
@@ -77,7 +77,9 @@ async fn story(app: &TestApp, page: &mut Page) -> Result<()> {
     phase("the engineer downloads a stem");
     purchase::engineer_gets_a_stem(app, page, purchase).await?;
     phase("the producer sees the sale");
-    producer::sees_the_sale(page, &producer).await?;
+    producer::sees_the_sale(app, page, &producer).await?;
+    phase("after signing in, only same-origin paths are followed");
+    next_is_same_origin_only(page).await?;
     phase("on a phone");
     catalog::fits_a_phone(page).await?;
     phase("done");
@@ -94,6 +96,34 @@ async fn story(app: &TestApp, page: &mut Page) -> Result<()> {
         errors.is_empty(),
         "script errors in the console: {errors:#?}"
     );
+    Ok(())
+}
+
+/// The login page's `next=`: every hostile form falls back, a real path is kept (checked on
+/// the storefront's own module, in the browser).
+async fn next_is_same_origin_only(page: &Page) -> Result<()> {
+    let verdicts = page
+        .browser
+        .exec(
+            "return import('/js/safe-next.js').then(({ safeNext }) => {
+               // As they would stand in the address, read the way the login page reads them.
+               const bs = String.fromCharCode(92);
+               const hostile = ['/%5Cevil.example', '/%09/evil.example', '//evil.example', '/' + bs + 'evil',
+                 'javascript:alert(1)', 'https://evil.example/', '/%2F/evil.example', '%2F%2Fevil.example', ''];
+               const bad = hostile.filter((raw) => {
+                 const next = new URLSearchParams('next=' + raw).get('next');
+                 return safeNext(next, 'FALLBACK') !== 'FALLBACK';
+               });
+               return { bad, kept: safeNext('/library/42?x=1#f', 'FALLBACK') };
+             });",
+            vec![],
+        )
+        .await?;
+    ensure!(
+        verdicts["bad"].as_array().is_some_and(|b| b.is_empty()),
+        "followed a hostile next=: {verdicts}"
+    );
+    ensure!(verdicts["kept"] == "/library/42?x=1#f", "{verdicts}");
     Ok(())
 }
 
