@@ -107,7 +107,8 @@ async fn account_page(page: &mut Page) -> Result<()> {
     page.click("#account-link").await?;
     page.wait_path("/account").await?;
     page.wait_visible("#sessions li").await?;
-    page.wait_text("#sessions", "This device", page::WAIT).await?;
+    page.wait_text("#sessions", "This device", page::WAIT)
+        .await?;
     page.click("#enable-2fa").await?;
     page.wait_visible("#two-factor-qr").await?;
     let secret = page.property("#two-factor-secret", "textContent").await?;

@@ -34,12 +34,17 @@ impl Drop for Server {
 }
 
 fn binary() -> String {
-    std::env::var("TRACKOUT_BENCH_SERVER").unwrap_or_else(|_| env!("CARGO_BIN_EXE_trackout").to_owned())
+    std::env::var("TRACKOUT_BENCH_SERVER")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_trackout").to_owned())
 }
 
 fn start() -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let cpus = std::env::var("TRACKOUT_BENCH_SERVER_CPUS").unwrap_or_else(|_| "0".into());
     let child = Command::new("taskset")
         .args(["-c", &cpus, &binary(), "serve", "--no-worker"])
@@ -58,7 +63,11 @@ fn start() -> Server {
     let base = format!("http://127.0.0.1:{port}");
     let client = reqwest::blocking::Client::new();
     let deadline = Instant::now() + Duration::from_secs(60);
-    while !client.get(format!("{base}/readyz")).send().is_ok_and(|r| r.status().is_success()) {
+    while !client
+        .get(format!("{base}/readyz"))
+        .send()
+        .is_ok_and(|r| r.status().is_success())
+    {
         assert!(Instant::now() < deadline, "the server never became ready");
         std::thread::sleep(Duration::from_millis(100));
     }
@@ -88,7 +97,12 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn load() -> String {
-    std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn login_flood() {
@@ -185,7 +199,10 @@ fn stalled_connections() {
             Err(_) => refused += 1,
         }
     }
-    let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
     let mut by_status: BTreeMap<String, usize> = BTreeMap::new();
     let mut ms = Vec::new();
     for _ in 0..100 {

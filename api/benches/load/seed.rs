@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use actix_web::{App, HttpServer};
 use entity::beat;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, Set,
+};
 use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 use trackout_api::Application;
@@ -73,7 +75,10 @@ pub async fn store(server: Option<&str>) -> Store {
         .unwrap()
     };
     let mut actors = Vec::new();
-    for (email, role) in [("producer@bench.test", "producer"), ("artist@bench.test", "artist")] {
+    for (email, role) in [
+        ("producer@bench.test", "producer"),
+        ("artist@bench.test", "artist"),
+    ] {
         accounts::register(state.accounts(), register(email, role))
             .await
             .unwrap();
@@ -88,7 +93,11 @@ pub async fn store(server: Option<&str>) -> Store {
             .unwrap();
         actors.push(Actor {
             user_id: row.id,
-            role: if role == "producer" { Role::Producer } else { Role::Artist },
+            role: if role == "producer" {
+                Role::Producer
+            } else {
+                Role::Artist
+            },
         });
     }
     let (producer, artist) = (actors[0], actors[1]);

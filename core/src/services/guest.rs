@@ -5,8 +5,9 @@
 
 use chrono::Utc;
 use entity::{guest_checkout, user};
-use sea_orm::{ActiveModelTrait, Set};
-use serde::{Deserialize, Serialize};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
+use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -122,8 +123,6 @@ pub async fn start(
 
 /// The license names whom the guest said it is for.
 async fn rename_buyer(ctx: Ctx<'_>, purchase_id: Uuid, name: &str) -> Result<()> {
-    use sea_orm::sea_query::Expr;
-    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     entity::purchase::Entity::update_many()
         .col_expr(
             entity::purchase::Column::BuyerName,
@@ -159,11 +158,6 @@ pub struct Claimed {
     pub purchase_id: Option<Uuid>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClaimBody {
-    pub token: String,
-}
-
 /// `POST /auth/claim`: the receipt's link, used once, signs its holder in to the account the
 /// purchase belongs to (asking for the second factor if the account has one) and proves the
 /// address.
@@ -172,7 +166,7 @@ pub async fn claim(ctx: Ctx<'_>, token: &str, client: &Client) -> Result<Claimed
     let row = account_tokens::consume(&txn, ctx.tokens, Mailed::Claim, token).await?;
     mark_verified(&txn, row.user_id).await?;
     txn.commit().await?;
-    let user = <user::Entity as sea_orm::EntityTrait>::find_by_id(row.user_id)
+    let user = user::Entity::find_by_id(row.user_id)
         .one(ctx.db)
         .await?
         .ok_or(Error::NotFound("account"))?;
