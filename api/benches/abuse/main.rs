@@ -174,16 +174,17 @@ fn connect_from(from: &str, to: SocketAddr) -> std::io::Result<TcpStream> {
 }
 
 fn still_open(streams: &mut [TcpStream]) -> usize {
-    streams
-        .iter_mut()
-        .filter(|s| {
-            s.set_nonblocking(true).unwrap();
-            let mut b = [0u8; 256];
-            let open = matches!(std::io::Read::read(s, &mut b), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock);
-            s.set_nonblocking(false).unwrap();
-            open
-        })
-        .count()
+    let mut open = 0;
+    for s in streams.iter_mut() {
+        s.set_nonblocking(true).unwrap();
+        let mut b = [0u8; 256];
+        if matches!(std::io::Read::read(s, &mut b), Err(e) if e.kind() == std::io::ErrorKind::WouldBlock)
+        {
+            open += 1;
+        }
+        s.set_nonblocking(false).unwrap();
+    }
+    open
 }
 
 fn stalled_connections() {
