@@ -17,6 +17,12 @@ pub enum ApiError {
     /// A request body field that is not valid, named by its path (`tiers[0].price_cents`).
     #[error("{message}")]
     InvalidField { field: String, message: String },
+    /// Too many attempts from this address or on this account: come back later.
+    #[error("{message}")]
+    RateLimited {
+        retry_after_seconds: u64,
+        message: String,
+    },
 }
 
 impl ApiError {
@@ -38,10 +44,14 @@ impl ApiError {
         match self {
             ApiError::BadRequest { code, .. } | ApiError::Unauthenticated { code, .. } => code,
             ApiError::InvalidField { .. } => "invalid_input",
+            ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Core(e) => match e {
                 Error::NotFound(_) => "not_found",
                 Error::Invalid { .. } => "invalid_input",
-                Error::Conflict { code, .. } | Error::Unauthorized { code, .. } => code,
+                Error::Conflict { code, .. }
+                | Error::Unauthorized { code, .. }
+                | Error::BadRequest { code, .. } => code,
+                Error::Busy { .. } => "busy",
                 Error::Forbidden(_) => "forbidden",
                 Error::TooLarge { .. } => "payload_too_large",
                 Error::UnsupportedMediaType { .. } => "unsupported_media_type",
@@ -53,17 +63,45 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    pub fn rate_limited(retry_after_seconds: u64) -> Self {
+        ApiError::RateLimited {
+            retry_after_seconds,
+            message: format!(
+                "too many attempts; try again in {}",
+                crate::limits::in_words(retry_after_seconds)
+            ),
+        }
+    }
+
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::RateLimited {
+                retry_after_seconds,
+                ..
+            }
+            | ApiError::Core(Error::Busy {
+                retry_after_seconds,
+            }) => Some(*retry_after_seconds),
+            _ => None,
+        }
+    }
+}
+
 impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             ApiError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
             ApiError::InvalidField { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Core(e) => match e {
                 Error::NotFound(_) => StatusCode::NOT_FOUND,
                 Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 Error::Conflict { .. } => StatusCode::CONFLICT,
                 Error::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
+                Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
+                Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
                 Error::Forbidden(_) => StatusCode::FORBIDDEN,
                 Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
                 Error::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -78,7 +116,8 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         let status = self.status_code();
-        if status.is_server_error() {
+        // `busy` is the store protecting itself, not a fault: nothing to log as an error.
+        if status.is_server_error() && !matches!(self, ApiError::Core(Error::Busy { .. })) {
             tracing::error!(error = %chain(self), "request failed");
         }
         let hidden = matches!(
@@ -120,6 +159,10 @@ impl ResponseError for ApiError {
         response.content_type("application/problem+json");
         if status == StatusCode::UNAUTHORIZED {
             response.insert_header(("WWW-Authenticate", "Bearer"));
+        }
+        if let Some(seconds) = self.retry_after() {
+            response.insert_header(("Retry-After", seconds.max(1).to_string()));
+            body.insert("retry_after".into(), json!(seconds.max(1)));
         }
         response.body(Value::Object(body).to_string())
     }

@@ -1,10 +1,12 @@
 //! The HTTP API of the store and the `trackout` command line.
 
 pub mod cli;
+mod connections;
 mod error;
 mod files;
 mod frontend;
 mod json;
+pub mod limits;
 mod openapi;
 mod pages;
 mod routes;

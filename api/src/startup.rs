@@ -5,11 +5,14 @@ use std::time::Duration;
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware, web};
 use anyhow::Context;
-use trackout_core::auth::{Tokens, signing_secret};
+use trackout_core::auth::{PasswordHasher, Tokens, signing_secret};
 use trackout_core::config::Config;
+use trackout_core::services::sessions::SessionStore;
 use trackout_core::{db, storage};
 use utoipa_actix_web::AppExt;
 
+use crate::connections::{ConnectionCap, idle_timeout};
+use crate::limits::Limits;
 use crate::{ApiError, AppState, openapi, routes};
 
 /// Opens the database (migrating it) and the storage backend the configuration names.
@@ -27,8 +30,16 @@ pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
     let tokens = Tokens::new(secret, Duration::from_secs(config.session_ttl_hours * 3600));
     let payments = trackout_core::payments::from_config(&config).context("setting up payments")?;
     let downloads = trackout_core::services::commerce::download_log::DownloadLog::start(db.clone());
+    let hasher = PasswordHasher::new(&config.limits.hashing);
+    let sessions = SessionStore::start(db.clone());
+    let limits = Arc::new(Limits::new(&config.limits.rate));
+    let trusted_proxies = Arc::new(config.limits.server.trusted_proxies());
     Ok(AppState {
         downloads,
+        hasher,
+        sessions,
+        limits,
+        trusted_proxies,
         db,
         storage,
         config: Arc::new(config),
@@ -71,6 +82,9 @@ impl Application {
     pub fn with_listener(state: AppState, listener: TcpListener) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
         let data = web::Data::new(state.clone());
+        let limits = state.config.limits.server.clone();
+        let cap = ConnectionCap::new(limits.max_connections_per_address, limits.trusted_proxies());
+        let body_idle = Duration::from_secs(limits.body_idle_timeout_seconds);
         let server = HttpServer::new(move || {
             let (app, api) = App::new()
                 .into_utoipa_app()
@@ -91,15 +105,21 @@ impl Application {
                 .route("/api/openapi.json", web::get().to(openapi::serve))
                 .default_service(web::to(crate::frontend::serve))
                 .wrap(crate::security::default_headers(&data.config))
+                .wrap_fn(move |mut req, srv| {
+                    idle_timeout(&mut req, body_idle);
+                    actix_web::dev::Service::call(srv, req)
+                })
                 // `%r` would log download and share tokens; the request line is redacted.
                 .wrap(
                     middleware::Logger::new("%{request}xi %s %b %Dms")
                         .custom_request_replace("request", crate::security::redacted_request_line),
                 )
         })
-        // Streamed bodies go out as several writes; without NODELAY the second one waits for the
-        // client's delayed ACK (~40 ms) on every response.
-        .on_connect(no_delay)
+        // Counts connections per address (and sets NODELAY on each).
+        .on_connect(move |connection, extensions| cap.on_connect(connection, extensions))
+        .client_request_timeout(Duration::from_secs(limits.header_timeout_seconds))
+        .client_disconnect_timeout(Duration::from_secs(2))
+        .keep_alive(Duration::from_secs(limits.keep_alive_seconds))
         .listen(listener)?
         .disable_signals()
         // Requests in flight (a long download) get the same grace as jobs in hand.
@@ -138,7 +158,7 @@ fn path_config() -> web::PathConfig {
     })
 }
 
-/// Turns off Nagle's algorithm on each accepted connection.
+/// Turns off Nagle's algorithm on each accepted connection (for servers without the cap).
 pub fn no_delay(connection: &dyn std::any::Any, _: &mut actix_web::dev::Extensions) {
     if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
         let _ = tcp.set_nodelay(true);

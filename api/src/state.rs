@@ -1,10 +1,14 @@
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
-use trackout_core::auth::Tokens;
-use trackout_core::config::Config;
+use trackout_core::auth::{PasswordHasher, Tokens};
+use trackout_core::config::{Cidr, Config};
 use trackout_core::payments::PaymentProvider;
+use trackout_core::services::accounts;
+use trackout_core::services::sessions::SessionStore;
 use trackout_core::storage::Storage;
+
+use crate::limits::Limits;
 
 /// What every handler can reach. Backends are chosen once, at start-up.
 #[derive(Clone)]
@@ -15,6 +19,11 @@ pub struct AppState {
     pub tokens: Tokens,
     pub payments: Arc<dyn PaymentProvider>,
     pub downloads: trackout_core::services::commerce::download_log::DownloadLog,
+    pub hasher: PasswordHasher,
+    pub sessions: SessionStore,
+    pub limits: Arc<Limits>,
+    /// `TRACKOUT_TRUSTED_PROXIES`, parsed once.
+    pub trusted_proxies: Arc<Vec<Cidr>>,
 }
 
 impl AppState {
@@ -24,5 +33,20 @@ impl AppState {
 
     pub fn link_seconds(&self) -> u64 {
         self.config.commerce.download_link_seconds.max(1)
+    }
+
+    pub fn limits_trusted(&self) -> Arc<Vec<Cidr>> {
+        Arc::clone(&self.trusted_proxies)
+    }
+
+    /// What the account services work with.
+    pub fn accounts(&self) -> accounts::Ctx<'_> {
+        accounts::Ctx {
+            db: &self.db,
+            tokens: &self.tokens,
+            hasher: &self.hasher,
+            sessions: &self.sessions,
+            config: &self.config,
+        }
     }
 }

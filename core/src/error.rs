@@ -24,6 +24,10 @@ pub enum Error {
     },
     #[error("{message}")]
     Unauthorized { code: &'static str, message: String },
+    /// A request that cannot be acted on as sent (a mailed link that is tampered, expired or
+    /// used), with a stable code.
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
     #[error("{0}")]
     Forbidden(String),
     #[error("the {what} is larger than the limit of {limit} bytes")]
@@ -35,6 +39,9 @@ pub enum Error {
     /// Something we depend on (the payment provider) is down; the request may be retried.
     #[error("{0}")]
     Unavailable(String),
+    /// Too much of a costly thing at once (password hashing): try again shortly.
+    #[error("the store is busy; try again in a moment")]
+    Busy { retry_after_seconds: u64 },
     #[error("database error")]
     Database(#[source] DbErr),
     #[error("storage error")]
@@ -56,6 +63,13 @@ impl Error {
             code,
             message: message.into(),
             details: None,
+        }
+    }
+
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Error::BadRequest {
+            code,
+            message: message.into(),
         }
     }
 

@@ -8,6 +8,7 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod license;
+pub mod mail;
 pub mod payments;
 pub mod queue;
 pub mod services;

@@ -1,19 +1,25 @@
 //! Trackout's tables as sea-orm entities. Nothing but table shapes lives here: parsing,
 //! rules and queries belong to `trackout-core`.
 
+pub mod account_token;
 pub mod beat;
 pub mod beat_label;
 pub mod deliverable;
 pub mod download;
+pub mod guest_checkout;
 pub mod job;
 pub mod lease_tier;
+pub mod outbox;
 pub mod purchase;
 pub mod purchase_file;
+pub mod recovery_code;
 pub mod revoked_payment;
+pub mod session;
 pub mod share;
 pub mod share_file_usage;
 pub mod stripe_event;
 pub mod trackout_check;
+pub mod two_factor;
 pub mod upload;
 pub mod user;
 

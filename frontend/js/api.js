@@ -51,7 +51,7 @@ function clean(detail) {
 
 const capitalise = (text) => (text ? text[0].toUpperCase() + text.slice(1) : text);
 
-const SESSION_ENDED = new Set(['token_expired', 'invalid_token', 'account_gone']);
+const SESSION_ENDED = new Set(['token_expired', 'invalid_token', 'account_gone', 'session_ended']);
 
 function sessionEnded(status, problem, hadToken) {
   if (status !== 401 || !hadToken) return;

@@ -4,6 +4,8 @@ import { h, clear, toast } from './dom.js';
 import { route, start, navigate, reload } from './router.js';
 import { session, onSessionChange, signOut } from './session.js';
 import { player } from './player.js';
+import { api } from './api.js';
+import { renderVerifyBanner } from './components/verify-banner.js';
 
 route('/', () => import('./pages/catalog.js'));
 route('/beats/:id', () => import('./pages/beat.js'));
@@ -16,6 +18,11 @@ route('/library', () => import('./pages/library.js'));
 route('/library/:id', () => import('./pages/purchase.js'));
 route('/licenses', () => import('./pages/license.js'));
 route('/licenses/:id', () => import('./pages/license.js'));
+route('/forgot-password', () => import('./pages/forgot.js'));
+route('/reset-password', () => import('./pages/reset.js'));
+route('/verify-email', () => import('./pages/verify-email.js'));
+route('/claim', () => import('./pages/claim.js'));
+route('/account', () => import('./pages/account.js'));
 
 function navLink(href, text) {
   const here = location.pathname === href || (href !== '/' && location.pathname.startsWith(`${href}/`));
@@ -29,10 +36,12 @@ function renderNav() {
   if (current) {
     if (current.user.role === 'producer') links.push(navLink('/dashboard', 'Dashboard'));
     links.push(navLink('/library', 'Library'));
-    links.push(h('span', { class: 'who', title: current.user.email }, current.user.display_name));
+    links.push(h('a', { class: 'who', href: '/account', id: 'account-link', title: `${current.user.email} — your account` }, current.user.display_name));
     links.push(h('button', {
       type: 'button', class: 'navlink', id: 'logout',
-      onclick: () => {
+      onclick: async () => {
+        // End the session on the server too, not only in this browser.
+        await api('/api/v1/auth/logout', { method: 'POST', body: {} }).catch(() => {});
         signOut();
         toast('You are logged out.', 'ok', 3000);
         navigate('/');
@@ -43,6 +52,7 @@ function renderNav() {
     links.push(h('a', { href: '/signup', class: 'btn btn--small', 'aria-current': location.pathname === '/signup' ? 'page' : null }, 'Sign up'));
   }
   clear(nav, links);
+  renderVerifyBanner();
 }
 
 document.addEventListener('route:change', renderNav);

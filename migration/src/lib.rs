@@ -8,6 +8,12 @@ mod m20261121_000003_deliverables;
 mod m20261121_000004_commerce;
 mod m20261201_000005_jobs_retry_policy;
 mod m20261201_000006_exact_money_and_files;
+mod m20261202_000001_email_verified;
+mod m20261202_000002_sessions;
+mod m20261202_000003_account_tokens;
+mod m20261202_000004_two_factor;
+mod m20261202_000005_outbox;
+mod m20261202_000006_guest_checkouts;
 
 pub struct Migrator;
 
@@ -21,6 +27,12 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_commerce::Migration),
             Box::new(m20261201_000005_jobs_retry_policy::Migration),
             Box::new(m20261201_000006_exact_money_and_files::Migration),
+            Box::new(m20261202_000001_email_verified::Migration),
+            Box::new(m20261202_000002_sessions::Migration),
+            Box::new(m20261202_000003_account_tokens::Migration),
+            Box::new(m20261202_000004_two_factor::Migration),
+            Box::new(m20261202_000005_outbox::Migration),
+            Box::new(m20261202_000006_guest_checkouts::Migration),
         ]
     }
 }

@@ -8,7 +8,11 @@ use uuid::Uuid;
 
 use super::page::{Page, WAIT};
 use super::seed::Files;
+use trackout_tests::TestApp;
+
 use super::{PASSWORD, PROCESSING, readme, readme_screenshots, sign_up};
+
+const NEW_PASSWORD: &str = "my new studio password";
 
 pub(super) async fn upload(page: &Page, kind: &str, file: &Path) -> Result<()> {
     page.choose_file(&format!("#file-{kind}"), file).await?;
@@ -26,9 +30,35 @@ pub(super) async fn upload(page: &Page, kind: &str, file: &Path) -> Result<()> {
 }
 
 /// The producer: sign up, create the beat, upload, read the report, fix, price, publish.
-pub(super) async fn publishes(page: &mut Page, files: &Files, email: &str) -> Result<Uuid> {
+pub(super) async fn publishes(
+    app: &TestApp,
+    page: &mut Page,
+    files: &Files,
+    email: &str,
+) -> Result<Uuid> {
     sign_up(page, "producer", "Night Shift", email).await?;
     page.wait_path("/dashboard").await?;
+    // Producers confirm their email before publishing: the banner says so, and the link in
+    // the mail (an .eml in the outbox folder: no SMTP here) confirms it.
+    page.wait_text("#verify-banner", "Confirm your email", WAIT)
+        .await?;
+    let mail = app.wait_for_eml(email, "Confirm your email").await;
+    let link = mail.link("/verify-email").context("a verify link")?;
+    page.open(
+        link.strip_prefix(&page.origin)
+            .context("a link to the store")?,
+    )
+    .await?;
+    page.wait_visible("#email-verified").await?;
+    page.shot("email-verified").await?;
+    page.open("/dashboard").await?;
+    page.wait_js(
+        "the banner to go",
+        WAIT,
+        "const b = document.getElementById('verify-banner'); return !b || b.hidden;",
+        vec![],
+    )
+    .await?;
     page.click("#new-beat").await?;
     page.wait_path("/dashboard/new").await?;
     page.fill("#beat-form input[name=title]", "Velvet Hours")
@@ -114,12 +144,37 @@ pub(super) async fn publishes(page: &mut Page, files: &Files, email: &str) -> Re
     Ok(beat)
 }
 
-pub(super) async fn sees_the_sale(page: &mut Page, email: &str) -> Result<()> {
+/// Forgot the password: asks for a link, follows it from the mail, sets a new password, and
+/// logs in with it (through a hostile `next=`, which must fall back to the dashboard); then
+/// the sale is on the dashboard.
+pub(super) async fn sees_the_sale(app: &TestApp, page: &mut Page, email: &str) -> Result<()> {
     page.click("#logout").await?;
     page.wait_visible("nav a[href='/login']").await?;
     page.open("/login").await?;
+    page.click("#forgot-link").await?;
+    page.wait_path("/forgot-password").await?;
+    page.fill("input[name=email]", email).await?;
+    page.click("#send-reset").await?;
+    page.wait_visible("#reset-sent").await?;
+    page.shot("reset-sent").await?;
+    let mail = app.wait_for_eml(email, "Reset your password").await;
+    let link = mail.link("/reset-password").context("a reset link")?;
+    page.open(
+        link.strip_prefix(&page.origin)
+            .context("a link to the store")?,
+    )
+    .await?;
+    page.fill("#new-password", NEW_PASSWORD).await?;
+    page.click("#save-password").await?;
+    page.wait_visible("#password-reset").await?;
+    page.shot("password-reset").await?;
+
+    page.open("/login?next=/%5Cevil.example").await?;
     page.fill("input[name=email]", email).await?;
     page.fill("input[name=password]", PASSWORD).await?;
+    page.click("form button[type=submit]").await?;
+    page.wait_text(".form-error", "do not match", WAIT).await?;
+    page.fill("input[name=password]", NEW_PASSWORD).await?;
     page.click("form button[type=submit]").await?;
     page.wait_path("/dashboard").await?;
     page.wait_text("#sales-count", "1", WAIT).await?;

@@ -9,6 +9,7 @@ mod catalog;
 mod check;
 mod commerce;
 mod deliverables;
+mod hardening;
 mod health;
 mod migrations;
 mod queue;

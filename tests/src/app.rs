@@ -62,6 +62,12 @@ impl TestAppBuilder {
         self
     }
 
+    /// Sends mail to `smtp` (over TCP) instead of writing `.eml` files.
+    pub fn smtp(self, smtp: &crate::SmtpServer) -> Self {
+        let url = smtp.url();
+        self.config(move |c| c.mail.smtp_url = Some(SecretString::from(url)))
+    }
+
     pub async fn spawn(self) -> TestApp {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(std::env::var("TEST_LOG").unwrap_or_else(|_| "off".into()))
@@ -81,6 +87,18 @@ impl TestAppBuilder {
         config.worker.poll_interval_ms = 25;
         config.worker.retry_backoff_ms = 20;
         config.worker.concurrency = 2;
+        // Every test talks from 127.0.0.1 and signs up its own cast: the limits stay on, with
+        // room for that (the rate-limit tests set their own).
+        let roomy = trackout_core::config::Rate::per_minute(1000);
+        let rate = &mut config.limits.rate;
+        rate.login_per_address = roomy;
+        rate.login_per_account = roomy;
+        rate.signup_per_address = roomy;
+        rate.password_per_address = roomy;
+        rate.password_per_account = roomy;
+        rate.claim_per_address = roomy;
+        rate.checkout_per_address = roomy;
+        rate.checkout_per_account = roomy;
         for tweak in self.tweak {
             tweak(&mut config);
         }
@@ -126,6 +144,9 @@ impl Drop for TestApp {
         tokio::spawn(async move { server.stop(false).await });
     }
 }
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "a long enough password";
 
 /// A signed-in account.
 #[derive(Clone, Debug)]
@@ -180,7 +201,21 @@ impl TestApp {
             .await
     }
 
+    /// Signs up (`202`), marks the email verified (the verification mail itself is tested in
+    /// `accounts::verify`), and logs in.
     pub async fn register(&self, role: &str) -> Account {
+        let account = self.register_unverified(role).await;
+        trackout_core::services::verification::mark_verified_without_mail(
+            &self.state.db,
+            account.id,
+        )
+        .await
+        .expect("marking the email verified");
+        account
+    }
+
+    /// Signs up and logs in, leaving the email unverified.
+    pub async fn register_unverified(&self, role: &str) -> Account {
         let email = format!("{role}-{}@example.com", Uuid::new_v4().simple());
         let response = self
             .post(
@@ -188,18 +223,55 @@ impl TestApp {
                 None,
                 &json!({
                     "email": email,
-                    "password": "a long enough password",
+                    "password": PASSWORD,
                     "display_name": format!("Test {role}"),
                     "role": role,
                 }),
             )
             .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
+        assert_eq!(response.status(), StatusCode::ACCEPTED);
+        self.login(&email, PASSWORD).await
+    }
+
+    /// Logs in with a password (the account must not have two-factor sign-in).
+    pub async fn login(&self, email: &str, password: &str) -> Account {
+        let response = self
+            .post(
+                "/api/v1/auth/login",
+                None,
+                &json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(response.status(), StatusCode::OK, "logging in {email}");
         let body: Value = response.json().await.unwrap();
         Account {
-            token: body["token"].as_str().unwrap().to_owned(),
+            token: body["token"].as_str().expect("a session token").to_owned(),
             id: body["user"]["id"].as_str().unwrap().parse().unwrap(),
-            email,
+            email: email.to_owned(),
+        }
+    }
+
+    /// Where mail goes with no SMTP configured.
+    pub fn outbox_dir(&self) -> std::path::PathBuf {
+        self.config.data_dir.join("outbox")
+    }
+
+    /// Waits for an `.eml` to `to` whose subject contains `subject` in the outbox folder.
+    pub async fn wait_for_eml(&self, to: &str, subject: &str) -> crate::MailMessage {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(found) = crate::mail::eml_files(&self.outbox_dir())
+                .into_iter()
+                .find(|m| m.to().eq_ignore_ascii_case(to) && m.subject().contains(subject))
+            {
+                return found;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no .eml to {to} about “{subject}” in {}",
+                self.outbox_dir().display()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 

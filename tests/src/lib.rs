@@ -6,8 +6,12 @@
 pub mod app;
 pub mod database;
 pub mod fixtures;
+pub mod mail;
 pub mod s3;
+pub mod smtp;
 
 pub use app::{TestApp, TestAppBuilder};
 pub use database::TestDatabase;
+pub use mail::MailMessage;
 pub use s3::S3Server;
+pub use smtp::{SmtpMode, SmtpServer};

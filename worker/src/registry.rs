@@ -30,9 +30,11 @@ impl From<trackout_core::Error> for JobError {
             source = cause.source();
         }
         match e {
-            Error::Database(_) | Error::Storage(_) | Error::Unavailable(_) | Error::Internal(_) => {
-                JobError::Retry(message)
-            }
+            Error::Database(_)
+            | Error::Storage(_)
+            | Error::Unavailable(_)
+            | Error::Internal(_)
+            | Error::Busy { .. } => JobError::Retry(message),
             // A constraint that trips inside a job is a race with another run of it, which the
             // next attempt sees settled.
             Error::Conflict { code, .. } if code == "already_exists" || code == "conflict" => {
@@ -45,7 +47,8 @@ impl From<trackout_core::Error> for JobError {
             | Error::Forbidden(_)
             | Error::TooLarge { .. }
             | Error::UnsupportedMediaType { .. }
-            | Error::UploadInterrupted(_) => JobError::Permanent(message),
+            | Error::UploadInterrupted(_)
+            | Error::BadRequest { .. } => JobError::Permanent(message),
         }
     }
 }
@@ -90,7 +93,8 @@ impl Registry {
             .register::<trackout_core::jobs::PurgeObject>()
             .register::<trackout_core::jobs::CloseCheckouts>()
             .register::<trackout_core::jobs::RefundPayment>()
-            .register::<trackout_core::jobs::SweepBase>();
+            .register::<trackout_core::jobs::SweepBase>()
+            .register::<trackout_core::mail::SendMail>();
         registry
     }
 

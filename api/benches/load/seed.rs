@@ -5,12 +5,15 @@ use std::time::Duration;
 
 use actix_web::{App, HttpServer};
 use entity::beat;
-use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, EntityTrait, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, Database, EntityTrait, QueryFilter, Set,
+};
 use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 use trackout_api::Application;
 use trackout_api::startup::open_state;
 use trackout_core::config::Config;
+use trackout_core::domain::Role;
 use trackout_core::services::commerce::{checkout, library, payment_events};
 use trackout_core::services::{Actor, accounts, beats};
 use trackout_worker::{JobContext, Registry, Worker};
@@ -66,26 +69,39 @@ pub async fn store(server: Option<&str>) -> Store {
     let state = open_state(config).await.unwrap();
     let db = state.db.clone();
     let tokens = state.tokens.clone();
-    let session = |signed: accounts::SignedIn| Actor {
-        user_id: signed.user.id,
-        role: signed.user.role,
-    };
     let register = |email: &str, role: &str| {
         serde_json::from_value::<accounts::Registration>(serde_json::json!({
             "email": email, "password": "a long enough password", "display_name": email, "role": role
         }))
         .unwrap()
     };
-    let producer = session(
-        accounts::register(&db, &tokens, register("producer@bench.test", "producer"))
+    let mut actors = Vec::new();
+    for (email, role) in [
+        ("producer@bench.test", "producer"),
+        ("artist@bench.test", "artist"),
+    ] {
+        accounts::register(state.accounts(), register(email, role))
             .await
-            .unwrap(),
-    );
-    let artist = session(
-        accounts::register(&db, &tokens, register("artist@bench.test", "artist"))
+            .unwrap();
+        let row = entity::user::Entity::find()
+            .filter(entity::user::Column::Email.eq(email))
+            .one(&db)
             .await
-            .unwrap(),
-    );
+            .unwrap()
+            .unwrap();
+        trackout_core::services::verification::mark_verified_without_mail(&db, row.id)
+            .await
+            .unwrap();
+        actors.push(Actor {
+            user_id: row.id,
+            role: if role == "producer" {
+                Role::Producer
+            } else {
+                Role::Artist
+            },
+        });
+    }
+    let (producer, artist) = (actors[0], actors[1]);
     let mut first = None;
     for i in 0..60 {
         let new: beats::NewBeat = serde_json::from_value(serde_json::json!({

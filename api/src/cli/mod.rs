@@ -1,6 +1,7 @@
 //! The `trackout` command: one binary for the whole store.
 
 mod check;
+mod outbox;
 mod serve;
 
 use std::path::PathBuf;
@@ -34,6 +35,19 @@ enum Command {
     Worker,
     /// Apply database migrations and exit.
     Migrate,
+    /// List outgoing mail, newest first: state (queued, retrying, sent, dead, skipped),
+    /// attempts and the last error.
+    Outbox {
+        /// Only messages in this state (e.g. `dead`).
+        #[arg(long)]
+        state: Option<String>,
+        /// How many messages to list.
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+        /// Print JSON lines instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Check a trackout (a zip or a folder of WAV stems) the way the store does on upload.
     Check {
         /// The trackout: a .zip file or a folder.
@@ -55,5 +69,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Serve { no_worker, bind } => serve::block_on(serve::serve(!no_worker, bind)),
         Command::Worker => serve::block_on(serve::worker()),
         Command::Migrate => serve::block_on(serve::migrate()),
+        Command::Outbox { state, limit, json } => serve::block_on(outbox::run(state, limit, json)),
     }
 }

@@ -27,7 +27,7 @@ pub fn block_on(task: impl Future<Output = anyhow::Result<()>>) -> ExitCode {
     }
 }
 
-fn load_config() -> anyhow::Result<Config> {
+pub(super) fn load_config() -> anyhow::Result<Config> {
     Config::load().context("loading configuration")
 }
 

@@ -2,28 +2,49 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use secrecy::ExposeSecret;
 use serde_json::json;
 use tracing::{instrument, warn};
+use trackout_core::domain::PaymentProviderKind;
 use trackout_core::payments::{events, signature};
 use trackout_core::services::commerce::checkout::{self as service, CheckoutBody, CheckoutStarted};
 use trackout_core::services::commerce::licenses::{self, LicenseCheck};
-use trackout_core::services::commerce::payment_events;
+use trackout_core::services::commerce::{dev_checkout, payment_events};
+use trackout_core::services::guest;
 
-use crate::session::Session;
+use crate::session::MaybeSession;
 use crate::{ApiError, AppState};
+
+/// What `POST /checkout` takes: with a session, the beat and tier; without one (a guest),
+/// also the `email` the purchase, its receipt and its claim link go to.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct CheckoutRequest {
+    beat_id: uuid::Uuid,
+    #[schema(value_type = String, example = "wav_lease")]
+    tier: trackout_core::domain::TierKind,
+    /// A guest's email (ignored with a session).
+    #[schema(value_type = Option<String>)]
+    email: Option<trackout_core::domain::Email>,
+    /// A guest's name for the license (defaults to the account's).
+    name: Option<String>,
+}
 
 /// Starts buying a tier: a pending purchase and a checkout page to pay on (Stripe Checkout, or
 /// the development payment page). For the exclusive tier the beat is held while you pay.
-#[utoipa::path(tag = "commerce", security(("session" = [])), request_body = CheckoutBody, responses(
+/// Without a session it is a guest checkout for the `email` given: the answer is the same
+/// whether or not that email has an account.
+#[utoipa::path(tag = "commerce", security((), ("session" = [])), request_body = CheckoutRequest, responses(
     (status = 200, body = CheckoutStarted),
     (status = 404, description = "no such published beat"),
     (status = 409, description = "tier_unavailable, exclusive_on_hold, sold_exclusively or own_beat"),
+    (status = 422, description = "invalid_input: a guest checkout needs an `email`"),
+    (status = 429, description = "rate_limited"),
     (status = 502, description = "the payment provider is unavailable; nothing was charged"),
 ))]
 #[post("/checkout")]
-#[instrument(skip_all, fields(user = %session.0.user_id))]
+#[instrument(skip_all)]
 pub async fn start(
     state: web::Data<AppState>,
-    session: Session,
-    body: crate::json::Json<CheckoutBody>,
+    req: HttpRequest,
+    session: MaybeSession,
+    body: crate::json::Json<CheckoutRequest>,
 ) -> Result<HttpResponse, ApiError> {
     if !state.config.uses_stripe() && !state.dev_payments_allowed() {
         return Err(trackout_core::Error::Unavailable(
@@ -32,14 +53,54 @@ pub async fn start(
         )
         .into());
     }
-    let started = service::start(
-        &state.db,
-        state.payments.as_ref(),
-        &state.config,
-        &session.0,
-        body.into_inner(),
-    )
-    .await?;
+    let body = body.into_inner();
+    let (address, _) = super::auth::client(&req, &state);
+    let limits = &state.limits;
+    let mut started: CheckoutStarted = match session.0 {
+        Some(actor) => {
+            limits.check(&limits.checkout, address.0, None)?;
+            service::start(
+                &state.db,
+                state.payments.as_ref(),
+                &state.config,
+                &actor,
+                CheckoutBody {
+                    beat_id: body.beat_id,
+                    tier: body.tier,
+                },
+            )
+            .await?
+        }
+        None => {
+            let email = body.email.ok_or_else(|| {
+                trackout_core::Error::invalid(
+                    "email",
+                    "log in, or give an email for the receipt and your files",
+                )
+            })?;
+            limits.check(
+                &limits.checkout,
+                address.0,
+                Some((&limits.checkout_account, email.as_str())),
+            )?;
+            guest::start(
+                state.accounts(),
+                state.payments.as_ref(),
+                guest::GuestCheckout {
+                    beat_id: body.beat_id,
+                    tier: body.tier,
+                    email,
+                    name: body.name,
+                },
+            )
+            .await?
+        }
+    };
+    if PaymentProviderKind::Dev.is(state.payments.name()) {
+        // The development page is paid by whoever holds this URL, exactly as Stripe's is.
+        started.checkout_url =
+            dev_checkout::pay_link(&state.tokens, started.purchase_id, &started.checkout_url);
+    }
     Ok(HttpResponse::Ok().json(started))
 }
 

@@ -10,18 +10,26 @@ use uuid::Uuid;
 
 use crate::{ApiError, AppState};
 
-fn allowed(state: &AppState) -> Result<(), ApiError> {
-    if state.dev_payments_allowed() {
-        Ok(())
-    } else {
-        Err(trackout_core::Error::NotFound("page").into())
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+pub struct PayLink {
+    /// The proof in the link the buyer was given at checkout.
+    t: Option<String>,
+}
+
+/// Served only where the development provider may run, and only to the holder of the link
+/// the buyer was given (signed in or a guest): a guessed purchase id opens nothing.
+fn allowed(state: &AppState, id: Uuid, link: &PayLink) -> Result<(), ApiError> {
+    if !state.dev_payments_allowed() {
+        return Err(trackout_core::Error::NotFound("page").into());
     }
+    Ok(dev_checkout::may_pay(&state.tokens, id, link.t.as_deref())?)
 }
 
 /// The development provider's checkout page (only without Stripe, only where nothing says the
 /// store is public unless `TRACKOUT_DEV_PAYMENTS=true`).
-#[utoipa::path(tag = "commerce", params(("id" = Uuid, Path)), responses(
+#[utoipa::path(tag = "commerce", params(("id" = Uuid, Path), PayLink), responses(
     (status = 200, content_type = "text/html", description = "a clearly labelled test checkout"),
+    (status = 403, description = "the link's proof is missing, expired or for another checkout"),
     (status = 404, description = "no such checkout, or development payments are off"),
 ))]
 #[get("/pay/dev/{id}")]
@@ -29,8 +37,9 @@ fn allowed(state: &AppState) -> Result<(), ApiError> {
 pub async fn page(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
+    link: web::Query<PayLink>,
 ) -> Result<HttpResponse, ApiError> {
-    allowed(&state)?;
+    allowed(&state, *id, &link)?;
     let checkout = dev_checkout::show(&state.db, *id).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
@@ -38,8 +47,9 @@ pub async fn page(
 }
 
 /// "Pay" on the development checkout: completes the purchase through the webhook's code path.
-#[utoipa::path(tag = "commerce", params(("id" = Uuid, Path)), responses(
+#[utoipa::path(tag = "commerce", params(("id" = Uuid, Path), PayLink), responses(
     (status = 303, description = "paid; on to the library"),
+    (status = 403, description = "the link's proof is missing, expired or for another checkout"),
     (status = 409, description = "checkout_expired: the exclusive hold ran out"),
     (status = 404, description = "no such checkout, or development payments are off"),
 ))]
@@ -48,8 +58,9 @@ pub async fn page(
 pub async fn pay(
     state: web::Data<AppState>,
     id: web::Path<Uuid>,
+    link: web::Query<PayLink>,
 ) -> Result<HttpResponse, ApiError> {
-    allowed(&state)?;
+    allowed(&state, *id, &link)?;
     let purchase_id = dev_checkout::pay(&state.db, *id).await?;
     Ok(HttpResponse::SeeOther()
         .insert_header((

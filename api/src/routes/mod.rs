@@ -1,5 +1,6 @@
 //! Thin handlers: extract, call one service function, map the result.
 
+mod account;
 mod auth;
 mod beats;
 mod checkout;
@@ -28,7 +29,21 @@ pub fn api() -> Scope<
     scope("/api/v1")
         .service(auth::register)
         .service(auth::login)
-        .service(auth::me)
+        .service(auth::login_totp)
+        .service(auth::verify)
+        .service(auth::resend_verification)
+        .service(auth::forgot_password)
+        .service(auth::reset_password)
+        .service(auth::claim)
+        .service(auth::logout)
+        .service(auth::logout_all)
+        .service(account::me)
+        .service(account::change_password)
+        .service(account::sessions)
+        .service(account::end_session)
+        .service(account::two_factor_begin)
+        .service(account::two_factor_confirm)
+        .service(account::two_factor_disable)
         .service(beats::my_beats)
         .service(beats::catalog)
         .service(beats::create)

@@ -3,8 +3,10 @@
 #![allow(clippy::unwrap_used)]
 
 mod check;
+mod flood;
 mod sale;
 mod serve;
+mod slow_clients;
 
 use std::io::Cursor;
 use std::path::Path;
@@ -45,4 +47,87 @@ pub fn zip_dir(dir: &Path) -> Vec<u8> {
     }
     zip.finish().unwrap();
     out.into_inner()
+}
+
+/// Signs up (`202`), then logs in; answers the session token.
+pub fn sign_up(client: &reqwest::blocking::Client, base: &str, email: &str, role: &str) -> String {
+    let response = client
+        .post(format!("{base}/api/v1/auth/register"))
+        .json(&serde_json::json!({"email": email, "password": "a long enough password", "display_name": role, "role": role}))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 202);
+    let body: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({"email": email, "password": "a long enough password"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    body["token"].as_str().expect("a session").to_owned()
+}
+
+/// Quoted-printable soft breaks and `=XX` escapes, enough to read a link out of an `.eml`.
+fn unquote(text: &str) -> String {
+    let joined = text.replace("=\r\n", "").replace("=\n", "");
+    let mut out = Vec::new();
+    let bytes = joined.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1..i + 3)) {
+            (b'=', Some(hex))
+                if u8::from_str_radix(std::str::from_utf8(hex).unwrap_or("zz"), 16).is_ok() =>
+            {
+                out.push(u8::from_str_radix(std::str::from_utf8(hex).unwrap(), 16).unwrap());
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Waits for the verification mail to `email` in `outbox` (an `.eml` file), and follows it.
+pub fn verify_from_outbox(
+    client: &reqwest::blocking::Client,
+    base: &str,
+    outbox: &Path,
+    email: &str,
+) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let token = loop {
+        let found = std::fs::read_dir(outbox)
+            .into_iter()
+            .flatten()
+            .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+            .map(|raw| unquote(&raw))
+            .filter(|text| text.contains(&format!("To: {email}")))
+            .find_map(|text| {
+                let start = text.find("/verify-email?token=")? + "/verify-email?token=".len();
+                Some(
+                    text[start..]
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || "-_.".contains(*c))
+                        .collect::<String>(),
+                )
+            });
+        if let Some(token) = found {
+            break token;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no verification mail for {email} in {}",
+            outbox.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let response = client
+        .post(format!("{base}/api/v1/auth/verify"))
+        .json(&serde_json::json!({"token": token}))
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 200, "verifying {email}");
 }

@@ -77,18 +77,18 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
     let worker = start(dir.path(), &["worker"], &env);
     let client = Client::new();
     wait_ready(&client, &base);
-    let register = |role: &str| -> String {
-        let body: Value = client
-            .post(format!("{base}/api/v1/auth/register"))
-            .json(&json!({"email": format!("{role}@example.com"), "password": "a long enough password", "display_name": role, "role": role}))
-            .send()
-            .unwrap()
-            .json()
-            .unwrap();
-        body["token"].as_str().unwrap().to_owned()
-    };
+    let register =
+        |role: &str| crate::sign_up(&client, &base, &format!("{role}@example.com"), role);
     let producer = register("producer");
     let artist = register("artist");
+    // No SMTP configured: the worker writes the verification mail to ./data/outbox, and the
+    // producer follows its link.
+    crate::verify_from_outbox(
+        &client,
+        &base,
+        &dir.path().join("data/outbox"),
+        "producer@example.com",
+    );
 
     // The producer uploads; the worker checks and renders.
     let beat: Value = client
@@ -158,7 +158,8 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
     );
     let event = json!({"id": "evt_binary", "object": "event", "type": "checkout.session.completed", "data": {"object": {
         "id": format!("cs_test_{}", purchase.replace('-', "")), "client_reference_id": purchase,
-        "payment_status": "paid", "payment_intent": "pi_binary"}}})
+        "payment_status": "paid", "payment_intent": "pi_binary",
+        "amount_total": 9999, "currency": "usd"}}})
     .to_string();
     let header = signature::sign(
         event.as_bytes(),

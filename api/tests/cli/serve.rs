@@ -20,6 +20,10 @@ impl Drop for Running {
 }
 
 impl Running {
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// SIGTERM, as a service manager stops it; the process must exit cleanly.
     pub fn terminate(mut self) {
         let status = Command::new("kill")
@@ -157,14 +161,7 @@ fn serve_runs_the_embedded_store_and_separate_workers_share_it() {
         "objects in ./data/objects"
     );
 
-    let session: Value = client
-        .post(format!("{base}/api/v1/auth/register"))
-        .json(&json!({"email": "metro@example.com", "password": "a long enough password", "display_name": "Metro", "role": "producer"}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    let token = session["token"].as_str().unwrap().to_owned();
+    let token = crate::sign_up(&client, &base, "metro@example.com", "producer");
     let beat: Value = client
         .post(format!("{base}/api/v1/beats"))
         .bearer_auth(&token)
@@ -285,7 +282,7 @@ fn shutdown_keeps_its_grace_period_while_a_render_runs() {
     let store = start(dir.path(), &["serve"], &env);
     let client = Client::new();
     wait_ready(&client, &base);
-    let token = sign_up(&client, &base, "grace@example.com");
+    let token = crate::sign_up(&client, &base, "grace@example.com", "producer");
     let beat: Value = client
         .post(format!("{base}/api/v1/beats"))
         .bearer_auth(&token)
@@ -345,15 +342,4 @@ fn shutdown_keeps_its_grace_period_while_a_render_runs() {
     assert_eq!(preview["state"], "queued", "{p:#}");
     assert_eq!(preview["attempts"], 0, "a released attempt does not count");
     api.terminate();
-}
-
-fn sign_up(client: &Client, base: &str, email: &str) -> String {
-    let session: Value = client
-        .post(format!("{base}/api/v1/auth/register"))
-        .json(&json!({"email": email, "password": "a long enough password", "display_name": "Grace", "role": "producer"}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    session["token"].as_str().unwrap().to_owned()
 }

@@ -1,9 +1,10 @@
-//! Passwords and tokens.
+//! Passwords, tokens, sessions and the second factor.
 
 mod password;
 mod secret;
 mod tokens;
+pub mod totp;
 
-pub use password::{hash_password, verify_password};
+pub use password::PasswordHasher;
 pub use secret::signing_secret;
-pub use tokens::{SessionClaims, TokenError, TokenKind, Tokens, now_seconds};
+pub use tokens::{BearerClaims, SessionClaims, TokenError, TokenKind, Tokens, now_seconds};

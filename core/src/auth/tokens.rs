@@ -21,6 +21,17 @@ pub enum TokenKind {
     Session,
     Download,
     Share,
+    /// Mailed after sign-up: proves the address.
+    VerifyEmail,
+    /// Mailed on "forgot password": sets a new one, once, within 30 minutes.
+    PasswordReset,
+    /// Mailed with a guest's receipt: opens a session on the account that bought.
+    Claim,
+    /// Between a right password and the second factor: lets its holder try a TOTP code.
+    TwoFactorPending,
+    /// In the development checkout page's URL, handed to the buyer alone (signed in or a
+    /// guest): lets its holder pay that one checkout, as Stripe's checkout URL does.
+    DevCheckout,
 }
 
 impl TokenKind {
@@ -29,6 +40,11 @@ impl TokenKind {
             TokenKind::Session => "trackout:session",
             TokenKind::Download => "trackout:download",
             TokenKind::Share => "trackout:share",
+            TokenKind::VerifyEmail => "trackout:verify-email",
+            TokenKind::PasswordReset => "trackout:password-reset",
+            TokenKind::Claim => "trackout:claim",
+            TokenKind::TwoFactorPending => "trackout:two-factor-pending",
+            TokenKind::DevCheckout => "trackout:dev-checkout",
         }
     }
 }
@@ -41,14 +57,27 @@ pub enum TokenError {
     Invalid,
 }
 
-/// What a session token says: who is signed in and as what.
+/// What a session token says: who is signed in, as what, and which session row (`sid`) it
+/// belongs to (a revoked row ends the token, whatever its `exp`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SessionClaims {
     pub sub: Uuid,
+    pub sid: Uuid,
     pub role: Role,
     pub iss: String,
     pub aud: String,
     pub typ: String,
+    pub iat: u64,
+    pub exp: u64,
+}
+
+/// A token that names one thing (`sub`: an account or a purchase) and one row (`jti`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BearerClaims {
+    pub sub: Uuid,
+    pub jti: Uuid,
+    pub iss: String,
+    pub aud: String,
     pub iat: u64,
     pub exp: u64,
 }
@@ -75,11 +104,16 @@ impl Tokens {
         hasher.finalize().to_vec()
     }
 
-    pub fn issue_session(&self, user_id: Uuid, role: Role) -> (String, u64) {
+    pub fn session_ttl(&self) -> Duration {
+        self.session_ttl
+    }
+
+    /// A session token for the session row `sid`, expiring at `exp` (Unix seconds).
+    pub fn issue_session(&self, user_id: Uuid, sid: Uuid, role: Role, exp: u64) -> String {
         let now = now_seconds();
-        let exp = now + self.session_ttl.as_secs();
         let claims = SessionClaims {
             sub: user_id,
+            sid,
             role,
             iss: ISSUER.into(),
             aud: TokenKind::Session.audience().into(),
@@ -87,7 +121,32 @@ impl Tokens {
             iat: now,
             exp,
         };
-        (self.sign(TokenKind::Session, &claims), exp)
+        self.sign(TokenKind::Session, &claims)
+    }
+
+    /// A token of `kind` for `sub` naming the row `jti`, valid until `exp`: the shape of every
+    /// mailed token and of the short-lived tokens between two steps.
+    pub fn issue_bearer(
+        &self,
+        kind: TokenKind,
+        sub: Uuid,
+        jti: Uuid,
+        iat: u64,
+        exp: u64,
+    ) -> String {
+        let claims = BearerClaims {
+            sub,
+            jti,
+            iss: ISSUER.into(),
+            aud: kind.audience().into(),
+            iat,
+            exp,
+        };
+        self.sign(kind, &claims)
+    }
+
+    pub fn verify_bearer(&self, kind: TokenKind, token: &str) -> Result<BearerClaims, TokenError> {
+        self.verify(kind, token)
     }
 
     pub fn verify_session(&self, token: &str) -> Result<SessionClaims, TokenError> {
@@ -156,11 +215,42 @@ mod tests {
         Tokens::new(SecretString::from("test secret"), Duration::from_secs(3600))
     }
 
+    fn session(t: &Tokens, user: Uuid, role: Role) -> (String, u64) {
+        let exp = now_seconds() + 3600;
+        (t.issue_session(user, Uuid::new_v4(), role, exp), exp)
+    }
+
+    #[test]
+    fn every_mailed_kind_refuses_every_other_kind() {
+        let t = tokens();
+        let kinds = [
+            TokenKind::VerifyEmail,
+            TokenKind::PasswordReset,
+            TokenKind::Claim,
+            TokenKind::TwoFactorPending,
+            TokenKind::DevCheckout,
+            TokenKind::Share,
+            TokenKind::Download,
+        ];
+        let now = now_seconds();
+        for signed_as in kinds {
+            let token = t.issue_bearer(signed_as, Uuid::new_v4(), Uuid::new_v4(), now, now + 60);
+            for checked_as in kinds {
+                assert_eq!(
+                    t.verify_bearer(checked_as, &token).is_ok(),
+                    signed_as == checked_as,
+                    "{signed_as:?} checked as {checked_as:?}"
+                );
+            }
+            assert!(t.verify_session(&token).is_err());
+        }
+    }
+
     #[test]
     fn a_session_round_trips_and_other_kinds_do_not_pass_as_one() {
         let t = tokens();
         let user = Uuid::new_v4();
-        let (token, _) = t.issue_session(user, Role::Producer);
+        let (token, _) = session(&t, user, Role::Producer);
         assert_eq!(t.verify_session(&token).unwrap().sub, user);
 
         // The same claims signed as a download token are refused as a session, and vice versa.
@@ -178,7 +268,7 @@ mod tests {
 
     #[test]
     fn another_secret_or_an_expired_token_is_refused() {
-        let (token, _) = tokens().issue_session(Uuid::new_v4(), Role::Artist);
+        let (token, _) = session(&tokens(), Uuid::new_v4(), Role::Artist);
         let other = Tokens::new(SecretString::from("other"), Duration::from_secs(3600));
         assert_eq!(
             other.verify_session(&token).unwrap_err(),

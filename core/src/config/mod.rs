@@ -6,6 +6,8 @@
 
 mod commerce;
 mod env;
+mod limits;
+mod mail;
 mod media;
 mod storage;
 mod uploads;
@@ -19,6 +21,8 @@ use serde::Deserialize;
 
 pub use commerce::{CommerceConfig, MIN_STRIPE_HOLD_MINUTES};
 pub use env::Env;
+pub use limits::{Cidr, HashingLimits, LimitsConfig, Rate, RateLimits, ServerLimits};
+pub use mail::MailConfig;
 pub use media::{CheckLimits, PreviewSettings};
 pub use storage::{S3Config, StorageKind};
 pub use uploads::UploadLimits;
@@ -79,6 +83,8 @@ pub struct Config {
     pub preview: PreviewSettings,
     pub commerce: CommerceConfig,
     pub worker: WorkerConfig,
+    pub mail: MailConfig,
+    pub limits: LimitsConfig,
 }
 
 impl Default for Config {
@@ -99,6 +105,8 @@ impl Default for Config {
             preview: PreviewSettings::default(),
             commerce: CommerceConfig::default(),
             worker: WorkerConfig::default(),
+            mail: MailConfig::default(),
+            limits: LimitsConfig::default(),
         }
     }
 }
@@ -163,6 +171,8 @@ impl Config {
         media::apply_preview_env(&mut self.preview, &env)?;
         self.commerce.apply_env(&env)?;
         self.worker.apply_env(&env)?;
+        self.mail.apply_env(&env)?;
+        self.limits.apply_env(&env)?;
         Ok(env.names())
     }
 
@@ -195,6 +205,8 @@ impl Config {
         self.commerce.validate()?;
         self.worker.validate()?;
         media::validate_preview(&self.preview)?;
+        self.mail.validate()?;
+        self.limits.validate()?;
         Ok(())
     }
 

@@ -1,16 +1,23 @@
 //! The store's rules. Handlers call exactly one function here; all SQL lives in this layer.
 
 mod access;
+pub mod account_tokens;
 pub mod accounts;
 pub mod beats;
 pub mod catalog;
 pub mod checks;
 pub mod commerce;
 pub mod deliverables;
+pub mod guest;
+pub mod notices;
+pub mod passwords;
 pub mod processing;
 pub mod publish;
+pub mod sessions;
 pub mod tiers;
+pub mod two_factor;
 pub mod uploads;
+pub mod verification;
 mod views;
 
 pub use views::{BeatView, JobView, ProducerView, TierView, UploadView, UserView};

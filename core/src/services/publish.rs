@@ -20,6 +20,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> R
             "this beat's exclusive rights are sold; it cannot go back on sale (if the exclusive was refunded, relist it explicitly)",
         ));
     }
+    super::verification::require_verified(&txn, actor.user_id).await?;
     let (uploads, check) = current_check(&txn, beat_id).await?;
     for (kind, what) in [("master", "a master WAV"), ("trackout", "a trackout")] {
         if !uploads.iter().any(|u| u.kind == kind) {

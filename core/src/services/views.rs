@@ -14,6 +14,8 @@ pub struct UserView {
     pub display_name: String,
     #[schema(value_type = String, example = "producer")]
     pub role: Role,
+    /// Whether the owner proved the address; a producer must have, to publish.
+    pub email_verified: bool,
     pub created_at: DateTime<Utc>,
 }
 

@@ -4,25 +4,42 @@
 
 import { h, append, toast } from '../dom.js';
 import { api } from '../api.js';
-import { navigate, setTitle } from '../router.js';
+import { setTitle } from '../router.js';
 import { session } from '../session.js';
 import { cover } from '../cover.js';
 import { money, titleCase, terms, includes, byTierOrder } from '../format.js';
 import { playButton } from '../player.js';
-import { errorBox, showError, busy } from '../components/form.js';
+import { errorBox, showError, busy, field } from '../components/form.js';
 
-function tierCard(beat, tier, error) {
+/** Signed out: the email a guest's receipt and files link go to. */
+function guestBox() {
+  const email = h('input', { name: 'email', type: 'email', autocomplete: 'email', id: 'guest-email', placeholder: 'you@example.com' });
+  const element = h('section', { class: 'panel', id: 'guest-checkout', 'aria-labelledby': 'guest-title' },
+    h('h3', { id: 'guest-title' }, 'No account needed'),
+    h('p', { class: 'muted' }, 'Enter your email: the receipt and a link to your files go there. ',
+      h('a', { href: `/login?next=${encodeURIComponent(location.pathname)}` }, 'Or log in.')),
+    field('Email for your receipt', email));
+  return { element, email };
+}
+
+function tierCard(beat, tier, error, guest) {
   const buy = h('button', { type: 'button', class: 'btn btn--block', id: `buy-${tier.kind}` }, `Buy ${tier.name}`);
   buy.addEventListener('click', async () => {
+    const body = { beat_id: beat.id, tier: tier.kind };
     if (!session()) {
-      toast('Log in or create an account to buy a license.', 'info', 4000);
-      navigate(`/login?next=${encodeURIComponent(location.pathname)}`);
-      return;
+      const email = guest?.email.value.trim();
+      if (!email || !guest.email.checkValidity()) {
+        toast('Enter your email to buy without an account, or log in.', 'info', 4000);
+        guest.email.setAttribute('aria-invalid', 'true');
+        guest.email.focus();
+        return;
+      }
+      body.email = email;
     }
     showError(error, null);
     try {
       const started = await busy(buy, 'Starting checkout…', () =>
-        api('/api/v1/checkout', { method: 'POST', body: { beat_id: beat.id, tier: tier.kind } }));
+        api('/api/v1/checkout', { method: 'POST', body }));
       location.assign(started.checkout_url);
     } catch (err) {
       showError(error, err);
@@ -59,6 +76,7 @@ export async function render({ main, params, query, signal }) {
   const error = errorBox();
   const tiers = beat.tiers.filter((t) => t.enabled).sort(byTierOrder);
   const mine = session()?.user.id === beat.producer.id;
+  const guest = session() ? null : guestBox();
   const labels = [...beat.moods, ...beat.tags];
 
   append(main,
@@ -83,8 +101,9 @@ export async function render({ main, params, query, signal }) {
           mine ? h('a', { class: 'btn btn--ghost', href: `/dashboard/beats/${beat.id}` }, 'Edit beat') : null))),
     h('h2', { id: 'licenses' }, 'Choose a license'),
     error,
+    tiers.length && guest ? guest.element : null,
     tiers.length
-      ? h('div', { class: 'tiers' }, tiers.map((tier) => tierCard(beat, tier, error)))
+      ? h('div', { class: 'tiers' }, tiers.map((tier) => tierCard(beat, tier, error, guest)))
       : h('p', { class: 'empty' }, 'No license of this beat is for sale right now.'),
     h('p', { class: 'muted', style: 'margin-top:18px' },
       'Every purchase comes with a license agreement naming you, and a license ID anyone can verify. ',

@@ -86,6 +86,14 @@ function renderPurchase(view, purchase) {
 }
 
 export async function render({ main, params, query, signal }) {
+  if (!session() && query.get('checkout') === 'success') {
+    // A guest, back from paying: the receipt mail carries the way in.
+    setTitle('Thank you');
+    main.append(h('div', { class: 'narrow' }, h('div', { class: 'callout callout--ok', id: 'guest-paid' },
+      h('h1', {}, 'Thank you for your purchase'),
+      h('p', {}, 'Your receipt is on its way by email, with a link that opens your library: your license and files are there. No password needed.'))));
+    return;
+  }
   if (!session()) {
     navigate(`/login?next=${encodeURIComponent(location.pathname + location.search)}`, { replace: true });
     return;

@@ -44,7 +44,7 @@ async fn an_expired_hold_frees_the_exclusive_and_a_sale_ends_all_sales() {
     pay_dev(&app, &lease_url).await;
 
     let first = app.register("artist").await;
-    let (abandoned, _) = started(&app, &first, beat_id, "exclusive").await;
+    let (abandoned, abandoned_url) = started(&app, &first, beat_id, "exclusive").await;
     // Time passes: the hold runs out.
     let row = beat::Entity::find_by_id(beat_id)
         .one(&app.state.db)
@@ -78,12 +78,7 @@ async fn an_expired_hold_frees_the_exclusive_and_a_sale_ends_all_sales() {
     )
     .await;
     // The abandoned checkout cannot be paid any more.
-    let paid_late = app
-        .client
-        .post(app.url(&format!("/pay/dev/{abandoned}")))
-        .send()
-        .await
-        .unwrap();
+    let paid_late = app.client.post(&abandoned_url).send().await.unwrap();
     assert_problem(paid_late, StatusCode::CONFLICT, "checkout_expired").await;
     assert_eq!(
         status_of(&app, abandoned).await,

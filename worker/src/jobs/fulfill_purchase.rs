@@ -7,6 +7,7 @@ use trackout_core::domain::PurchaseStatus;
 use trackout_core::jobs::FulfillPurchase;
 use trackout_core::license::LicenseDocument;
 use trackout_core::services::commerce::fulfillment::{self, MadeFile};
+use trackout_core::services::notices;
 use trackout_core::storage::ObjectKey;
 use trackout_render::{BundleFile, personalize_bundle};
 
@@ -31,8 +32,28 @@ async fn put_bytes(
 }
 
 impl RunJob for FulfillPurchase {
+    /// Makes the files, then mails the receipt (and the producer's notice). A failed attempt
+    /// mails the receipt at once, saying the files follow; "your files are ready" comes when a
+    /// later attempt succeeds.
     async fn run(self, ctx: Arc<JobContext>) -> Result<(), JobError> {
-        let Some(order) = fulfillment::inputs(&ctx.db, self.purchase_id).await? else {
+        let purchase_id = self.purchase_id;
+        match fulfil(self, &ctx).await {
+            Ok(()) => Ok(notices::purchase_fulfilled(&ctx.db, purchase_id).await?),
+            Err(e) => {
+                if let Err(mail) = notices::fulfilment_delayed(&ctx.db, purchase_id).await {
+                    tracing::warn!(error = %mail, "enqueueing the receipt of a late fulfilment failed");
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+/// The license files and, for stems, the personalized bundle.
+async fn fulfil(job: FulfillPurchase, ctx: &Arc<JobContext>) -> Result<(), JobError> {
+    {
+        let ctx = Arc::clone(ctx);
+        let Some(order) = fulfillment::inputs(&ctx.db, job.purchase_id).await? else {
             info!("the purchase is gone");
             return Ok(());
         };

@@ -7,4 +7,5 @@ mod purge_object;
 mod ranged_reader;
 mod render_leases;
 mod render_preview;
+mod send_mail;
 mod workspace;

@@ -7,8 +7,43 @@ use uuid::Uuid;
 
 use super::checkout::still_payable;
 use super::payment_events::{self, dev_payment_event};
+use crate::auth::{TokenKind, Tokens, now_seconds};
 use crate::domain::{PaymentProviderKind, PurchaseStatus};
 use crate::{Error, Result};
+
+/// How long a development checkout link works: as long as a checkout would.
+const PAY_LINK_SECONDS: u64 = 2 * 3600;
+
+/// The pay page's URL as handed to the buyer: with a proof (`?t=`, a token of its own kind
+/// bound to this purchase) that only they hold, so nobody who guesses a purchase id can pay,
+/// or see, somebody else's checkout.
+pub fn pay_link(tokens: &Tokens, purchase_id: Uuid, url: &str) -> String {
+    let now = now_seconds();
+    let proof = tokens.issue_bearer(
+        TokenKind::DevCheckout,
+        purchase_id,
+        Uuid::new_v4(),
+        now,
+        now + PAY_LINK_SECONDS,
+    );
+    format!("{url}?t={proof}")
+}
+
+/// Whether `proof` lets its holder see and pay `purchase_id`.
+pub fn may_pay(tokens: &Tokens, purchase_id: Uuid, proof: Option<&str>) -> Result<()> {
+    let valid = proof.is_some_and(|proof| {
+        tokens
+            .verify_bearer(TokenKind::DevCheckout, proof)
+            .is_ok_and(|c| c.sub == purchase_id)
+    });
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Forbidden(
+            "this checkout link is incomplete or expired: open it from the Buy button again".into(),
+        ))
+    }
+}
 
 pub struct DevCheckout {
     pub purchase_id: Uuid,

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::downloads::PurchasedFile;
 use super::library::{FileLink, files};
-use crate::auth::{TokenKind, Tokens, now_seconds};
+use crate::auth::{TokenKind, Tokens};
 use crate::domain::{PurchaseStatus, TierKind};
 use crate::services::Actor;
 use crate::services::access::own_purchase;
@@ -29,6 +29,9 @@ pub struct NewShare {
     pub expires_in: u64,
     /// How many downloads the link allows; unlimited when absent.
     pub max_downloads: Option<u32>,
+    /// The engineer's email: the link is also mailed there.
+    #[schema(value_type = Option<String>, example = "sam@studio.example")]
+    pub email: Option<crate::domain::Email>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,6 +103,7 @@ pub async fn create(
     }
     let now = Utc::now();
     let expires_at = now + Duration::seconds(new.expires_in as i64);
+    let txn = crate::db::write_txn(db).await?;
     let row = share::ActiveModel {
         id: Set(Uuid::now_v7()),
         purchase_id: Set(purchase.id),
@@ -110,20 +114,30 @@ pub async fn create(
         downloads_used: Set(0),
         revoked_at: Set(None),
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
-    let claims = ShareClaims {
-        iss: Tokens::issuer().into(),
-        aud: Tokens::audience(TokenKind::Share).into(),
-        sub: row.id,
-        purchase: purchase.id,
-        iat: now_seconds(),
-        exp: expires_at.timestamp() as u64,
-    };
-    let url = format!("/s/{}", tokens.sign(TokenKind::Share, &claims));
+    if let Some(email) = &new.email {
+        crate::services::notices::share_link(&txn, row.id, email).await?;
+    }
+    txn.commit().await?;
+    let url = share_path(tokens, &row);
     let mut view = view(row, Vec::new());
     view.url = Some(url);
     Ok(view)
+}
+
+/// `/s/<token>` for a share: the token is signed from the row, so the same link can be made
+/// again (for the mail that sends it) without storing it.
+pub fn share_path(tokens: &Tokens, share: &share::Model) -> String {
+    let claims = ShareClaims {
+        iss: Tokens::issuer().into(),
+        aud: Tokens::audience(TokenKind::Share).into(),
+        sub: share.id,
+        purchase: share.purchase_id,
+        iat: share.created_at.timestamp().max(0) as u64,
+        exp: share.expires_at.timestamp() as u64,
+    };
+    format!("/s/{}", tokens.sign(TokenKind::Share, &claims))
 }
 
 fn view(s: share::Model, downloads: Vec<download::Model>) -> ShareView {
