@@ -48,7 +48,8 @@ export async function render({ main, signal }) {
     list);
 
   let purchases = [];
-  let shown = '';
+  // null, not '': an empty library's state is '' too, and must still be drawn once.
+  let shown = null;
   const load = async () => {
     purchases = await api('/api/v1/purchases', { signal });
     const state = purchases.map((p) => `${p.id}:${p.status}:${p.files.map((f) => f.ready).join()}`).join('|');

@@ -60,7 +60,7 @@ impl RunJob for FulfillPurchase {
             currency: order.purchase.currency.clone(),
             terms: order.terms,
             verify_url: format!(
-                "{}/api/v1/licenses/{}",
+                "{}/licenses/{}",
                 ctx.config.public_url(),
                 order.purchase.license_id.clone().unwrap_or_default()
             ),
