@@ -4,6 +4,7 @@ pub mod cli;
 mod error;
 mod files;
 mod frontend;
+mod human_errors;
 mod json;
 mod openapi;
 mod pages;

@@ -90,6 +90,7 @@ impl Application {
             app.app_data(api)
                 .route("/api/openapi.json", web::get().to(openapi::serve))
                 .default_service(web::to(crate::frontend::serve))
+                .wrap(middleware::from_fn(crate::human_errors::for_people))
                 .wrap(middleware::Logger::new("%r %s %b %Dms"))
         })
         // Streamed bodies go out as several writes; without NODELAY the second one waits for the

@@ -7,6 +7,8 @@ mod m20261121_000002_uploads_and_jobs;
 mod m20261121_000003_deliverables;
 mod m20261121_000004_commerce;
 mod m20261201_000005_jobs_retry_policy;
+mod m20261210_000001_producer_profiles;
+mod m20261210_000002_beat_covers;
 
 pub struct Migrator;
 
@@ -19,6 +21,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_deliverables::Migration),
             Box::new(m20261121_000004_commerce::Migration),
             Box::new(m20261201_000005_jobs_retry_policy::Migration),
+            Box::new(m20261210_000001_producer_profiles::Migration),
+            Box::new(m20261210_000002_beat_covers::Migration),
         ]
     }
 }

@@ -87,7 +87,8 @@ impl Registry {
             .register::<trackout_core::jobs::RenderPreview>()
             .register::<trackout_core::jobs::RenderLeases>()
             .register::<trackout_core::jobs::FulfillPurchase>()
-            .register::<trackout_core::jobs::PurgeObject>();
+            .register::<trackout_core::jobs::PurgeObject>()
+            .register::<trackout_core::jobs::RenderCover>();
         registry
     }
 

@@ -1,26 +1,21 @@
-//! The few pages the API itself renders (the development payment page, an engineer's share
-//! page), through maud: every value is escaped by the template engine at compile time, so no
-//! title or label can break out of the markup.
+//! The pages the API itself renders (the development payment page, an engineer's share page,
+//! the error pages people see instead of JSON), through maud: every value is escaped by the
+//! template engine at compile time, so no title or label can break out of the markup. They
+//! wear the storefront's own stylesheets, so they look like the rest of the store.
 
 mod dev_checkout;
+mod error;
+mod meta;
 mod share;
 
 pub use dev_checkout::dev_checkout;
+pub use error::{ErrorPage, error_page};
+pub use meta::{LinkPreview, link_preview};
 pub use share::share;
 
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 
-const STYLE: &str = "
-body{margin:0;font:16px/1.5 system-ui,sans-serif;background:#0e0f13;color:#e8e8ee}
-main{max-width:760px;margin:0 auto;padding:32px 20px}
-h1{font-size:1.6rem;margin:0 0 4px} .muted{color:#9a9aab}
-.banner{background:#5a1d1d;border:1px solid #e5484d;color:#ffd7d7;padding:12px 16px;border-radius:8px;font-weight:600}
-table{width:100%;border-collapse:collapse;margin-top:16px} td,th{padding:8px 6px;border-bottom:1px solid #23242c;text-align:left}
-a,button{color:#0e0f13;background:#7c5cff;border:0;border-radius:6px;padding:8px 14px;font-weight:600;text-decoration:none;cursor:pointer}
-a:focus,button:focus{outline:3px solid #c4b5fd;outline-offset:2px}
-";
-
-/// A whole page in the store's frame.
+/// A whole page in the store's frame: its header, its colours and type.
 pub fn layout(title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
@@ -28,10 +23,25 @@ pub fn layout(title: &str, body: Markup) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="color-scheme" content="dark";
+                meta name="theme-color" content="#0b0c10";
                 title { (title) " · Trackout" }
-                style { (PreEscaped(STYLE)) }
+                link rel="icon" href="/favicon.svg" type="image/svg+xml";
+                link rel="stylesheet" href="/css/base.css";
+                link rel="stylesheet" href="/css/layout.css";
+                link rel="stylesheet" href="/css/components.css";
+                link rel="stylesheet" href="/css/storefront.css";
             }
-            body { main { (body) } }
+            body.server-page {
+                header.site-header {
+                    div.site-header__inner {
+                        a.brand href="/" aria-label="Trackout, home" {
+                            span.brand__mark aria-hidden="true" {} "Trackout"
+                        }
+                    }
+                }
+                main #app { (body) }
+            }
         }
     }
 }

@@ -4,6 +4,7 @@
 mod account;
 mod beat;
 mod deliverable;
+mod profile;
 mod purchase;
 mod tier;
 mod upload;
@@ -11,6 +12,7 @@ mod upload;
 pub use account::{DisplayName, Email, Password, Role};
 pub use beat::{BeatStatus, BeatTitle, Bpm, Description, Genre, Isrc, Label, MusicalKey};
 pub use deliverable::{DeliverableKind, DeliverableState};
+pub use profile::{Bio, Handle, ProfileLink};
 pub use purchase::{PaymentProviderKind, PurchaseStatus, RevokeReason};
 pub use tier::{LeaseTerms, PriceCents, TierKind};
 pub use upload::UploadKind;

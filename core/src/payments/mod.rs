@@ -47,6 +47,12 @@ pub trait PaymentProvider: Send + Sync + 'static {
         &self,
         request: CheckoutRequest,
     ) -> Result<CheckoutSession, PaymentError>;
+
+    /// Ends an open checkout session so that it can no longer be paid (the buyer cancelled
+    /// it). Providers without hosted sessions have nothing to end.
+    async fn expire_checkout(&self, _session_id: &str) -> Result<(), PaymentError> {
+        Ok(())
+    }
 }
 
 /// Chosen once at start-up: Stripe with keys, the development provider without.

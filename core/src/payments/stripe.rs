@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
 use stripe_checkout::checkout_session::{
-    CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
+    CreateCheckoutSession, ExpireCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
     ProductData,
 };
 
@@ -77,5 +77,13 @@ impl PaymentProvider for StripeProvider {
             id: session.id.to_string(),
             url,
         })
+    }
+
+    async fn expire_checkout(&self, session_id: &str) -> Result<(), PaymentError> {
+        ExpireCheckoutSession::new(session_id)
+            .send(&self.client)
+            .await
+            .map(drop)
+            .map_err(|e| PaymentError(e.to_string()))
     }
 }

@@ -4,6 +4,7 @@ mod check_trackout;
 mod fulfill_purchase;
 mod purge_object;
 mod ranged_reader;
+mod render_cover;
 mod render_leases;
 mod render_preview;
 mod workspace;

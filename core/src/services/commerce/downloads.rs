@@ -222,7 +222,8 @@ pub async fn resolve(
                 size,
                 sha,
                 "audio/wav",
-                safe_name(name),
+                // "Velvet Hours - Kick.wav": a folder of downloads from several beats stays readable.
+                format!("{base} - {}", safe_name(name)),
             )
         }
         PurchasedFile::Bundle => {
