@@ -89,7 +89,7 @@ pub fn share(share: &SharePage) -> Markup {
                 div.share-limits #share-limits {
                     span { "This link works until " strong { (share.expires_at.format("%b %-d, %Y, %H:%M UTC")) } }
                     @match left {
-                        Some(left) => span #downloads-left { strong { (left) } " of " (share.max_downloads.unwrap_or(0)) " downloads left" },
+                        Some(left) => span #downloads-left { (left) " of " (share.max_downloads.unwrap_or(0)) " downloads left" },
                         None => span #downloads-left { "No download limit" },
                     }
                 }

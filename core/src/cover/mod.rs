@@ -182,8 +182,10 @@ fn reader(bytes: &[u8], format: CoverFormat) -> ImageReader<Cursor<&[u8]>> {
 pub fn inspect(bytes: &[u8]) -> Result<Inspected, String> {
     let format = CoverFormat::sniff(bytes).ok_or_else(|| format!("this is {}", describe(bytes)))?;
     check_framing(bytes, format)?;
+    // The header alone, whatever it claims: the claim is what is judged next.
     let mut unlimited = ImageReader::new(Cursor::new(bytes));
     unlimited.set_format(format.image_format());
+    unlimited.limits(Limits::no_limits());
     let (width, height) = unlimited
         .into_dimensions()
         .map_err(|e| format!("the {} header cannot be read: {e}", format.name()))?;
