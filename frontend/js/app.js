@@ -16,6 +16,7 @@ route('/library', () => import('./pages/library.js'));
 route('/library/:id', () => import('./pages/purchase.js'));
 route('/licenses', () => import('./pages/license.js'));
 route('/licenses/:id', () => import('./pages/license.js'));
+route('/p/:handle', () => import('./pages/producer.js'));
 
 function navLink(href, text) {
   const here = location.pathname === href || (href !== '/' && location.pathname.startsWith(`${href}/`));
