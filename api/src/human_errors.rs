@@ -78,7 +78,8 @@ fn page_for(link: Link, status: StatusCode, problem: Problem) -> ErrorPage {
         ),
         (Link::Download, 401) => (
             "This download link has expired",
-            "Download links last a few minutes, so that a link that gets around stops working.".to_owned(),
+            "Download links last a few minutes, so that a link that gets around stops working."
+                .to_owned(),
             "Open your library (or the share page you came from) and click Download again: it makes a fresh link.",
             ("/library", "Go to your library"),
         ),
@@ -102,7 +103,8 @@ fn page_for(link: Link, status: StatusCode, problem: Problem) -> ErrorPage {
         ),
         (Link::Checkout, 404) => (
             "This checkout does not exist",
-            "There is no test checkout at this address, or this store takes no test payments.".to_owned(),
+            "There is no test checkout at this address, or this store takes no test payments."
+                .to_owned(),
             "Start again from the beat: choose a license and press Buy.",
             ("/", "Browse beats"),
         ),

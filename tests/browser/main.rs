@@ -133,10 +133,13 @@ async fn a_producer_shares_their_page_and_every_link_works_at_a_desk_and_on_a_ph
         Err(error) => panic!("the browser test cannot run: {error:#}"),
     };
     let mut page = Page::new(browser, &app.address);
-    let outcome = match tokio::time::timeout(Duration::from_secs(360), storefront::story(&app, &mut page)).await {
-        Ok(outcome) => outcome.and(Ok(())),
-        Err(_) => Err(anyhow!("the story did not finish within 6 minutes")),
-    };
+    let outcome =
+        match tokio::time::timeout(Duration::from_secs(360), storefront::story(&app, &mut page))
+            .await
+        {
+            Ok(outcome) => outcome.and(Ok(())),
+            Err(_) => Err(anyhow!("the story did not finish within 6 minutes")),
+        };
     let outcome = match outcome {
         Ok(()) => no_script_errors(&page).await,
         Err(e) => Err(e),
@@ -152,7 +155,10 @@ async fn no_script_errors(page: &Page) -> Result<()> {
         .into_iter()
         .filter(|entry| entry["source"] == "javascript")
         .collect();
-    ensure!(errors.is_empty(), "script errors in the console: {errors:#?}");
+    ensure!(
+        errors.is_empty(),
+        "script errors in the console: {errors:#?}"
+    );
     Ok(())
 }
 

@@ -9,11 +9,21 @@ use image::{ImageFormat, Rgb, RgbImage};
 pub fn artwork(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
     let image = RgbImage::from_fn(width, height, |x, y| {
         let (fx, fy) = (x as f32 / width as f32, y as f32 / height as f32);
-        let ring = (((fx - 0.5).hypot(fy - 0.5) * 40.0).sin() * 0.5 + 0.5) * 255.0;
-        Rgb([(fx * 200.0) as u8 + 30, ring as u8, (fy * 180.0) as u8 + 50])
+        // A dim violet field with a soft glow and faint rings: it reads as cover art.
+        let d = (fx - 0.62).hypot(fy - 0.38);
+        let glow = (1.0 - d * 1.6).max(0.0);
+        let ring = ((d * 28.0).sin() * 0.5 + 0.5) * 0.18;
+        let v = |base: f32, k: f32| ((base + k * glow + ring * 120.0).min(255.0)) as u8;
+        Rgb([
+            v(28.0 + fx * 40.0, 200.0),
+            v(14.0, 90.0),
+            v(60.0 + fy * 70.0, 220.0),
+        ])
     });
     let mut out = Cursor::new(Vec::new());
-    image.write_to(&mut out, format).expect("encoding a test image");
+    image
+        .write_to(&mut out, format)
+        .expect("encoding a test image");
     out.into_inner()
 }
 
@@ -30,7 +40,11 @@ fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= u32::from(b);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc

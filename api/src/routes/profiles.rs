@@ -22,7 +22,8 @@ pub async fn update_me(
     session: Session,
     body: crate::json::Json<ProfileChanges>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(profiles::update_me(&state.db, &session.0, body.into_inner()).await?))
+    Ok(HttpResponse::Ok()
+        .json(profiles::update_me(&state.db, &session.0, body.into_inner()).await?))
 }
 
 /// A producer's page for clients: name, handle, bio, links. Their beats are

@@ -147,7 +147,10 @@ fn check_framing(bytes: &[u8], format: CoverFormat) -> Result<(), String> {
             let declared = u32::from_le_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
             let whole = declared + 8 + (declared & 1);
             if whole > bytes.len() {
-                return Err("the WebP is cut short (its RIFF header claims more than the file holds)".into());
+                return Err(
+                    "the WebP is cut short (its RIFF header claims more than the file holds)"
+                        .into(),
+                );
             }
             if whole < bytes.len() {
                 return Err(format!(

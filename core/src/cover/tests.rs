@@ -5,7 +5,9 @@ use image::{ImageFormat, Rgb, RgbImage};
 use super::*;
 
 fn png(width: u32, height: u32) -> Vec<u8> {
-    let image = RgbImage::from_fn(width, height, |x, y| Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let image = RgbImage::from_fn(width, height, |x, y| {
+        Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
     let mut out = Cursor::new(Vec::new());
     image.write_to(&mut out, ImageFormat::Png).unwrap();
     out.into_inner()
@@ -18,7 +20,10 @@ fn a_real_cover_passes_and_renders_every_size() {
     assert_eq!((inspected.width, inspected.height), (640, 400));
     let sizes = render(&bytes).unwrap();
     // 960 is more than the image has: that size stays at the image's own 400.
-    assert_eq!(sizes.iter().map(|r| r.width).collect::<Vec<_>>(), [160, 400, 400]);
+    assert_eq!(
+        sizes.iter().map(|r| r.width).collect::<Vec<_>>(),
+        [160, 400, 400]
+    );
     for r in &sizes {
         assert!(r.jpeg.starts_with(&[0xFF, 0xD8, 0xFF]));
         assert_eq!(CoverFormat::sniff(&r.webp), Some(CoverFormat::Webp));
@@ -35,8 +40,16 @@ fn hostile_images_are_refused_with_the_reason() {
     assert!(inspect(&cut).unwrap_err().contains("cut short"));
     let mut glued = good.clone();
     glued.extend_from_slice(b"PK\x03\x04<script>alert(1)</script>");
-    assert!(inspect(&glued).unwrap_err().contains("other data after its end"));
+    assert!(
+        inspect(&glued)
+            .unwrap_err()
+            .contains("other data after its end")
+    );
     let svg = b"<?xml version=\"1.0\"?><svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
     assert!(inspect(svg).unwrap_err().contains("SVG"));
-    assert!(inspect(&png(200, 200)).unwrap_err().contains("at least 300"));
+    assert!(
+        inspect(&png(200, 200))
+            .unwrap_err()
+            .contains("at least 300")
+    );
 }

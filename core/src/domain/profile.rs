@@ -65,7 +65,10 @@ impl Handle {
         let suffix = format!("-{n}");
         let keep = Self::MAX - suffix.len();
         let base: String = self.0.chars().take(keep).collect();
-        Handle(format!("{}{suffix}", base.trim_end_matches(['-', '.', '_'])))
+        Handle(format!(
+            "{}{suffix}",
+            base.trim_end_matches(['-', '.', '_'])
+        ))
     }
 }
 string_type!(Handle);
@@ -106,12 +109,16 @@ impl ProfileLink {
         let rest = lower
             .strip_prefix("https://")
             .or_else(|| lower.strip_prefix("http://"));
-        let host = rest.and_then(|r| r.split(['/', '?', '#']).next()).unwrap_or("");
+        let host = rest
+            .and_then(|r| r.split(['/', '?', '#']).next())
+            .unwrap_or("");
         let valid = url.len() <= 300
             && host.contains('.')
             && !host.starts_with('.')
             && !host.contains('@')
-            && !url.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"');
+            && !url
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control() || c == '"');
         if valid {
             Ok(ProfileLink(url.to_owned()))
         } else {
@@ -159,12 +166,30 @@ mod tests {
 
     #[test]
     fn handles_ignore_case_and_refuse_what_cannot_be_an_address() {
-        assert_eq!(Handle::parse(" @NightShift ").unwrap().as_str(), "nightshift");
-        assert_eq!(Handle::parse("metro_nights.808").unwrap().as_str(), "metro_nights.808");
-        for bad in ["ab", "a b c", "../x", "-dash", "dot.", "émile", "admin", &"x".repeat(31)] {
+        assert_eq!(
+            Handle::parse(" @NightShift ").unwrap().as_str(),
+            "nightshift"
+        );
+        assert_eq!(
+            Handle::parse("metro_nights.808").unwrap().as_str(),
+            "metro_nights.808"
+        );
+        for bad in [
+            "ab",
+            "a b c",
+            "../x",
+            "-dash",
+            "dot.",
+            "émile",
+            "admin",
+            &"x".repeat(31),
+        ] {
             assert!(Handle::parse(bad).is_err(), "{bad:?} accepted");
         }
-        assert_eq!(Handle::suggest("Night Shift!").unwrap().as_str(), "night-shift");
+        assert_eq!(
+            Handle::suggest("Night Shift!").unwrap().as_str(),
+            "night-shift"
+        );
         assert_eq!(Handle::suggest("DJ").map(|h| h.to_string()), None);
         let long = Handle::parse(&"a".repeat(30)).unwrap();
         assert_eq!(long.numbered(12).as_str().len(), 30);
@@ -175,8 +200,19 @@ mod tests {
     fn links_are_web_addresses_with_a_readable_label() {
         let insta = ProfileLink::parse("https://www.instagram.com/nightshift").unwrap();
         assert_eq!(insta.label(), "Instagram");
-        assert_eq!(ProfileLink::parse("https://nightshift.studio/x").unwrap().label(), "nightshift.studio");
-        for bad in ["javascript:alert(1)", "ftp://x.com", "https://", "https://a b.com", "https://x.com/\"a"] {
+        assert_eq!(
+            ProfileLink::parse("https://nightshift.studio/x")
+                .unwrap()
+                .label(),
+            "nightshift.studio"
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "ftp://x.com",
+            "https://",
+            "https://a b.com",
+            "https://x.com/\"a",
+        ] {
             assert!(ProfileLink::parse(bad).is_err(), "{bad:?} accepted");
         }
     }

@@ -197,7 +197,10 @@ mod tests {
         assert!(body.contains("(License ID: TRK-1A2B-3C4D-5E6F) Tj"));
         // The title (beat — license ID) as UTF-16BE: the em dash is U+2014, not a WinAnsi byte.
         assert!(body.contains("/Title <FEFF004D"), "{body}");
-        assert!(body.contains("00202014002000540052004B"), "the em dash before TRK");
+        assert!(
+            body.contains("00202014002000540052004B"),
+            "the em dash before TRK"
+        );
         // The cross-reference table points at each object exactly (offsets are in bytes).
         let startxref: usize = body
             .rsplit("startxref\n")

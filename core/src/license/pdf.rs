@@ -177,9 +177,6 @@ mod tests {
     #[test]
     fn metadata_strings_are_utf16_with_a_byte_order_mark() {
         // "Night Drive — Zoë": the em dash and the ë survive, whatever the viewer.
-        assert_eq!(
-            text_string("A — ë"),
-            "<FEFF004100202014002000EB>"
-        );
+        assert_eq!(text_string("A — ë"), "<FEFF004100202014002000EB>");
     }
 }

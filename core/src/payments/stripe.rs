@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use secrecy::{ExposeSecret, SecretString};
 use stripe::{IdempotencyKey, RequestStrategy, StripeRequest};
 use stripe_checkout::checkout_session::{
-    CreateCheckoutSession, ExpireCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
-    ProductData,
+    CreateCheckoutSession, CreateCheckoutSessionLineItems, CreateCheckoutSessionLineItemsPriceData,
+    ExpireCheckoutSession, ProductData,
 };
 
 use crate::domain::PaymentProviderKind;

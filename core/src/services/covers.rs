@@ -155,7 +155,10 @@ fn keys_of(row: &beat_cover::Model) -> Vec<String> {
 }
 
 /// The stored objects of the beat's cover, for purging with the beat.
-pub(crate) async fn stored_keys<C: ConnectionTrait>(conn: &C, beat_id: Uuid) -> Result<Vec<String>> {
+pub(crate) async fn stored_keys<C: ConnectionTrait>(
+    conn: &C,
+    beat_id: Uuid,
+) -> Result<Vec<String>> {
     Ok(beat_cover::Entity::find()
         .filter(beat_cover::Column::BeatId.eq(beat_id))
         .all(conn)
@@ -343,7 +346,10 @@ pub async fn file(db: &DatabaseConnection, beat_id: Uuid, name: &str) -> Result<
 }
 
 /// What the render job reads: the row, if it is still the beat's cover and not yet made.
-pub async fn render_input(db: &DatabaseConnection, cover_id: Uuid) -> Result<Option<beat_cover::Model>> {
+pub async fn render_input(
+    db: &DatabaseConnection,
+    cover_id: Uuid,
+) -> Result<Option<beat_cover::Model>> {
     Ok(beat_cover::Entity::find_by_id(cover_id)
         .one(db)
         .await?
@@ -358,7 +364,12 @@ pub fn fingerprint(row: &beat_cover::Model) -> String {
 }
 
 /// The key of one rendition (deterministic: a rerun writes the same bytes to the same place).
-pub fn rendition_key(row: &beat_cover::Model, fingerprint: &str, width: u32, ext: &str) -> Result<ObjectKey> {
+pub fn rendition_key(
+    row: &beat_cover::Model,
+    fingerprint: &str,
+    width: u32,
+    ext: &str,
+) -> Result<ObjectKey> {
     Ok(ObjectKey::parse(&format!(
         "beats/{}/covers/{}/{}",
         row.beat_id,
@@ -369,14 +380,30 @@ pub fn rendition_key(row: &beat_cover::Model, fingerprint: &str, width: u32, ext
 
 /// Records the renditions; `false` when the cover was replaced or deleted meanwhile (the
 /// caller then removes what it stored).
-pub async fn record(db: &DatabaseConnection, cover_id: Uuid, made: &CoverRenditions) -> Result<bool> {
+pub async fn record(
+    db: &DatabaseConnection,
+    cover_id: Uuid,
+    made: &CoverRenditions,
+) -> Result<bool> {
     let value = serde_json::to_value(made)
         .map_err(|e| Error::Internal(format!("serializing renditions: {e}")))?;
     let updated = beat_cover::Entity::update_many()
-        .col_expr(beat_cover::Column::State, sea_orm::sea_query::Expr::value(DONE))
-        .col_expr(beat_cover::Column::Renditions, sea_orm::sea_query::Expr::value(Some(value)))
-        .col_expr(beat_cover::Column::Error, sea_orm::sea_query::Expr::value(Option::<String>::None))
-        .col_expr(beat_cover::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(
+            beat_cover::Column::State,
+            sea_orm::sea_query::Expr::value(DONE),
+        )
+        .col_expr(
+            beat_cover::Column::Renditions,
+            sea_orm::sea_query::Expr::value(Some(value)),
+        )
+        .col_expr(
+            beat_cover::Column::Error,
+            sea_orm::sea_query::Expr::value(Option::<String>::None),
+        )
+        .col_expr(
+            beat_cover::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
         .filter(beat_cover::Column::Id.eq(cover_id))
         .exec(db)
         .await?;
@@ -386,9 +413,18 @@ pub async fn record(db: &DatabaseConnection, cover_id: Uuid, made: &CoverRenditi
 /// The image could not be made into a cover: the producer reads why.
 pub async fn record_failure(db: &DatabaseConnection, cover_id: Uuid, reason: &str) -> Result<()> {
     beat_cover::Entity::update_many()
-        .col_expr(beat_cover::Column::State, sea_orm::sea_query::Expr::value(FAILED))
-        .col_expr(beat_cover::Column::Error, sea_orm::sea_query::Expr::value(Some(reason.to_owned())))
-        .col_expr(beat_cover::Column::UpdatedAt, sea_orm::sea_query::Expr::value(Utc::now()))
+        .col_expr(
+            beat_cover::Column::State,
+            sea_orm::sea_query::Expr::value(FAILED),
+        )
+        .col_expr(
+            beat_cover::Column::Error,
+            sea_orm::sea_query::Expr::value(Some(reason.to_owned())),
+        )
+        .col_expr(
+            beat_cover::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::value(Utc::now()),
+        )
         .filter(beat_cover::Column::Id.eq(cover_id))
         .filter(beat_cover::Column::State.ne(DONE))
         .exec(db)

@@ -58,7 +58,10 @@ pub async fn producer(db: &DatabaseConnection, handle: &str) -> Result<Option<Pr
     let newest = super::catalog::search(db, &query).await?;
     let beats = profile.published_beats;
     let bio: String = profile.bio.chars().take(160).collect();
-    let count = format!("{beats} beat{} for lease", if beats == 1 { "" } else { "s" });
+    let count = format!(
+        "{beats} beat{} for lease",
+        if beats == 1 { "" } else { "s" }
+    );
     Ok(Some(Preview {
         title: format!("{} · beats on Trackout", profile.display_name),
         description: if bio.is_empty() {

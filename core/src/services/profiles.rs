@@ -71,7 +71,9 @@ fn links_of(profile: Option<&producer_profile::Model>) -> Vec<ProfileLink> {
 }
 
 async fn view<C: ConnectionTrait>(conn: &C, user: user::Model) -> Result<ProfileView> {
-    let profile = producer_profile::Entity::find_by_id(user.id).one(conn).await?;
+    let profile = producer_profile::Entity::find_by_id(user.id)
+        .one(conn)
+        .await?;
     let published_beats = beat::Entity::find()
         .filter(beat::Column::ProducerId.eq(user.id))
         .filter(beat::Column::Status.eq(BeatStatus::Published.as_str()))
@@ -172,7 +174,11 @@ pub(crate) async fn ensure_handle<C: ConnectionTrait>(conn: &C, user: &user::Mod
         .or_else(|| Handle::suggest(&format!("producer {}", &user.id.simple().to_string()[..8])))
         .ok_or_else(|| Error::Internal("no handle could be made".into()))?;
     for n in 1..=50u32 {
-        let candidate = if n == 1 { base.clone() } else { base.numbered(n) };
+        let candidate = if n == 1 {
+            base.clone()
+        } else {
+            base.numbered(n)
+        };
         let inserted = producer_profile::Entity::insert(producer_profile::ActiveModel {
             user_id: Set(user.id),
             handle: Set(candidate.as_str().to_owned()),
@@ -207,8 +213,7 @@ pub async fn update_me(
     actor: &Actor,
     changes: ProfileChanges,
 ) -> Result<ProfileView> {
-    let page_fields =
-        changes.handle.is_some() || changes.bio.is_some() || changes.links.is_some();
+    let page_fields = changes.handle.is_some() || changes.bio.is_some() || changes.links.is_some();
     if page_fields && actor.role != Role::Producer {
         return Err(Error::Forbidden(
             "only producers have a public page with a handle, bio and links".into(),

@@ -62,7 +62,7 @@ function tiersView(beat, tiers, error, owned) {
   const initial = (tiers.find((t) => t.kind === 'trackout_lease') || tiers[0]).kind;
   const chooser = h('fieldset', { class: 'tier-chooser', id: 'tier-chooser' },
     h('legend', { class: 'visually-hidden' }, 'Choose a license'),
-    tiers.map((tier) => h('label', { class: 'tier-chooser__option', dataset: { tier: tier.kind } },
+    tiers.map((tier) => h('label', { class: 'tier-chooser__option', dataset: { choice: tier.kind } },
       h('input', { type: 'radio', name: 'tier-choice', value: tier.kind, checked: tier.kind === initial, onchange: () => choose(tier.kind) }),
       h('span', { class: 'tier-chooser__name' }, tier.name.replace(/ Lease$/, '').replace(/ Rights$/, '')),
       h('span', { class: 'tier-chooser__price' }, owned.has(tier.kind) ? 'Owned' : money(tier.price_cents)))));

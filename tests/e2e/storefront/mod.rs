@@ -13,14 +13,24 @@ use trackout_tests::TestApp;
 use trackout_tests::app::Account;
 
 pub async fn patch_me(app: &TestApp, account: &Account, body: &Value) -> reqwest::Response {
-    app.send_json(reqwest::Method::PATCH, "/api/v1/me", Some(&account.token), body)
-        .await
+    app.send_json(
+        reqwest::Method::PATCH,
+        "/api/v1/me",
+        Some(&account.token),
+        body,
+    )
+    .await
 }
 
 /// A producer with a chosen handle.
 pub async fn producer_with_handle(app: &TestApp, handle: &str) -> Account {
     let producer = app.register("producer").await;
     let response = patch_me(app, &producer, &json!({"handle": handle})).await;
-    assert_eq!(response.status(), StatusCode::OK, "{:?}", response.text().await);
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.text().await
+    );
     producer
 }

@@ -30,7 +30,10 @@ async fn a_producer_sets_up_their_page_and_anyone_reads_it() {
         assert_eq!(page.status(), StatusCode::OK, "{key}");
         let page: Value = page.json().await.unwrap();
         assert_eq!(page["display_name"], "Night Shift");
-        assert_eq!(page["bio"], "Dark trap from Rotterdam.\nStems on every lease above MP3.");
+        assert_eq!(
+            page["bio"],
+            "Dark trap from Rotterdam.\nStems on every lease above MP3."
+        );
         assert_eq!(page["links"][0]["label"], "Instagram");
         assert_eq!(page["links"][1]["label"], "nightshift.studio");
         assert_eq!(page["published_beats"], 0);
@@ -74,7 +77,12 @@ async fn handles_are_unique_ignoring_case() {
     for taken in ["metro", "METRO", "MeTrO"] {
         let response = patch_me(&app, &second, &json!({"handle": taken})).await;
         let body = assert_problem(response, StatusCode::CONFLICT, "handle_taken").await;
-        assert!(body["detail"].as_str().unwrap().contains("another producer"));
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("another producer")
+        );
     }
     // Keeping your own handle, in another case, is not a conflict.
     let first = producer_with_handle(&app, "metro-2").await;
@@ -125,14 +133,21 @@ async fn bad_profiles_are_refused_by_field() {
         (json!({"display_name": "  "}), "display_name"),
     ] {
         let response = patch_me(&app, &producer, &body).await;
-        let problem = assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
+        let problem =
+            assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
         assert_eq!(problem["field"], field, "{body}");
     }
-    let seven: Vec<String> = (0..7).map(|i| format!("https://site{i}.example.com")).collect();
+    let seven: Vec<String> = (0..7)
+        .map(|i| format!("https://site{i}.example.com"))
+        .collect();
     let response = patch_me(&app, &producer, &json!({"links": seven})).await;
     assert_problem(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input").await;
     let response = patch_me(&app, &producer, &json!({"role": "admin"})).await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY, "unknown fields are refused");
+    assert_eq!(
+        response.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "unknown fields are refused"
+    );
 
     // Artists have a name, not a page.
     let artist = app.register("artist").await;
@@ -140,16 +155,31 @@ async fn bad_profiles_are_refused_by_field() {
     assert_problem(response, StatusCode::FORBIDDEN, "forbidden").await;
     let renamed = patch_me(&app, &artist, &json!({"display_name": "Luna Ray"})).await;
     assert_eq!(renamed.status(), StatusCode::OK);
-    let me: Value = app.get("/api/v1/me", Some(&artist.token)).await.json().await.unwrap();
+    let me: Value = app
+        .get("/api/v1/me", Some(&artist.token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["display_name"], "Luna Ray");
     // An artist has no page, whatever id is tried; nor does a handle nobody holds.
     assert_eq!(
-        app.get(&format!("/api/v1/producers/{}", artist.id), None).await.status(),
+        app.get(&format!("/api/v1/producers/{}", artist.id), None)
+            .await
+            .status(),
         StatusCode::NOT_FOUND
     );
-    assert_eq!(app.get("/api/v1/producers/nobody", None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.get("/api/v1/producers/nobody", None).await.status(),
+        StatusCode::NOT_FOUND
+    );
     let anonymous = app
-        .send_json(reqwest::Method::PATCH, "/api/v1/me", None, &json!({"bio": "x"}))
+        .send_json(
+            reqwest::Method::PATCH,
+            "/api/v1/me",
+            None,
+            &json!({"bio": "x"}),
+        )
         .await;
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 }

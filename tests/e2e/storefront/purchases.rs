@@ -37,29 +37,61 @@ async fn a_buyer_cancels_their_abandoned_checkout_and_the_exclusive_is_free_agai
     let beat = catalog_beat(&app, &producer).await;
     let (purchase, url) = started(&app, &buyer, beat, "exclusive").await;
     let rival = app.register("artist").await;
-    assert_problem(checkout(&app, &rival, beat, "exclusive").await, StatusCode::CONFLICT, "exclusive_on_hold").await;
+    assert_problem(
+        checkout(&app, &rival, beat, "exclusive").await,
+        StatusCode::CONFLICT,
+        "exclusive_on_hold",
+    )
+    .await;
 
     // Someone else's purchase: not found.
     let path = format!("/api/v1/purchases/{purchase}/cancel");
-    assert_problem(app.post(&path, Some(&rival.token), &json!({})).await, StatusCode::NOT_FOUND, "not_found").await;
+    assert_problem(
+        app.post(&path, Some(&rival.token), &json!({})).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
     let cancelled = app.post(&path, Some(&buyer.token), &json!({})).await;
     assert_eq!(cancelled.status(), StatusCode::OK);
     let cancelled: Value = cancelled.json().await.unwrap();
     assert_eq!(cancelled["status"], "cancelled");
     // Gone from the library list, the hold released, the test checkout no longer payable.
-    let library: Value = app.get("/api/v1/purchases", Some(&buyer.token)).await.json().await.unwrap();
+    let library: Value = app
+        .get("/api/v1/purchases", Some(&buyer.token))
+        .await
+        .json()
+        .await
+        .unwrap();
     assert!(library.as_array().unwrap().is_empty(), "{library:#}");
     started(&app, &rival, beat, "exclusive").await;
-    let page = app.client.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = app
+        .client
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!page.contains("id=\"pay\""), "{page}");
     app.client.post(&url).send().await.unwrap();
-    assert_eq!(status_of(&app, purchase).await, "cancelled", "Pay after Cancel changes nothing");
+    assert_eq!(
+        status_of(&app, purchase).await,
+        "cancelled",
+        "Pay after Cancel changes nothing"
+    );
     // Twice: refused, saying why.
     let again = app.post(&path, Some(&buyer.token), &json!({})).await;
     let problem = assert_problem(again, StatusCode::CONFLICT, "not_pending").await;
     assert!(problem["detail"].as_str().unwrap().contains("cancelled"));
     assert_problem(
-        app.post(&format!("/api/v1/purchases/{}/cancel", Uuid::new_v4()), Some(&buyer.token), &json!({})).await,
+        app.post(
+            &format!("/api/v1/purchases/{}/cancel", Uuid::new_v4()),
+            Some(&buyer.token),
+            &json!({}),
+        )
+        .await,
         StatusCode::NOT_FOUND,
         "not_found",
     )
@@ -75,7 +107,11 @@ async fn a_paid_purchase_cannot_be_cancelled() {
     let (purchase, url) = started(&app, &buyer, beat, "mp3_lease").await;
     pay_dev(&app, &url).await;
     let response = app
-        .post(&format!("/api/v1/purchases/{purchase}/cancel"), Some(&buyer.token), &json!({}))
+        .post(
+            &format!("/api/v1/purchases/{purchase}/cancel"),
+            Some(&buyer.token),
+            &json!({}),
+        )
         .await;
     let problem = assert_problem(response, StatusCode::CONFLICT, "not_pending").await;
     assert!(problem["detail"].as_str().unwrap().contains("paid"));
@@ -104,9 +140,18 @@ async fn cancelling_a_stripe_checkout_expires_its_session_first() {
     let beat = catalog_beat(&app, &producer).await;
     let (purchase, _) = started(&app, &buyer, beat, "wav_lease").await;
     let response = app
-        .post(&format!("/api/v1/purchases/{purchase}/cancel"), Some(&buyer.token), &json!({}))
+        .post(
+            &format!("/api/v1/purchases/{purchase}/cancel"),
+            Some(&buyer.token),
+            &json!({}),
+        )
         .await;
-    assert_eq!(response.status(), StatusCode::OK, "{:?}", response.text().await);
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.text().await
+    );
     let expired: Vec<_> = stripe
         .server
         .received_requests()
@@ -128,7 +173,10 @@ async fn when_stripe_cannot_expire_the_session_nothing_changes() {
     let stripe = Stripe::start().await;
     Mock::given(method("POST"))
         .and(path_regex(r"/expire$"))
-        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": {"type": "api_error", "message": "down"}})))
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_body_json(json!({"error": {"type": "api_error", "message": "down"}})),
+        )
         .mount(&stripe.server)
         .await;
     let app = stripe_app(&stripe).await;
@@ -137,7 +185,11 @@ async fn when_stripe_cannot_expire_the_session_nothing_changes() {
     let beat = catalog_beat(&app, &producer).await;
     let (purchase, _) = started(&app, &buyer, beat, "mp3_lease").await;
     let response = app
-        .post(&format!("/api/v1/purchases/{purchase}/cancel"), Some(&buyer.token), &json!({}))
+        .post(
+            &format!("/api/v1/purchases/{purchase}/cancel"),
+            Some(&buyer.token),
+            &json!({}),
+        )
         .await;
     assert_problem(response, StatusCode::BAD_GATEWAY, "unavailable").await;
     assert_eq!(status_of(&app, purchase).await, "pending");

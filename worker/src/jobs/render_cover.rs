@@ -12,7 +12,12 @@ use trackout_core::storage::ObjectKey;
 
 use crate::{JobContext, JobError, RunJob};
 
-async fn put(ctx: &JobContext, key: &ObjectKey, bytes: Vec<u8>, content_type: &str) -> Result<StoredImage, JobError> {
+async fn put(
+    ctx: &JobContext,
+    key: &ObjectKey,
+    bytes: Vec<u8>,
+    content_type: &str,
+) -> Result<StoredImage, JobError> {
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let body = futures_util::stream::once(async move { Ok(bytes::Bytes::from(bytes)) }).boxed();
     let size = ctx.storage.put(key, body, content_type).await?;
@@ -29,18 +34,25 @@ impl RunJob for RenderCover {
             info!(cover = %self.cover_id, "the cover is gone or already made");
             return Ok(());
         };
-        let original = ObjectKey::parse(&row.original_key).map_err(|e| JobError::Permanent(e.to_string()))?;
+        let original =
+            ObjectKey::parse(&row.original_key).map_err(|e| JobError::Permanent(e.to_string()))?;
         let body = ctx.storage.get(&original, None).await?;
         let limit = ctx.config.uploads.cover_bytes;
         if body.size > limit {
-            return Err(JobError::Permanent(format!("the stored cover is {} bytes, over the limit", body.size)));
+            return Err(JobError::Permanent(format!(
+                "the stored cover is {} bytes, over the limit",
+                body.size
+            )));
         }
         let bytes: Vec<u8> = body
             .stream
-            .try_fold(Vec::with_capacity(body.size as usize), |mut all, chunk| async move {
-                all.extend_from_slice(&chunk);
-                Ok(all)
-            })
+            .try_fold(
+                Vec::with_capacity(body.size as usize),
+                |mut all, chunk| async move {
+                    all.extend_from_slice(&chunk);
+                    Ok(all)
+                },
+            )
             .await
             .map_err(|e| JobError::Retry(format!("reading the cover: {e}")))?;
         // Decode, crop and resize hold the CPU semaphore, like every render.
@@ -60,8 +72,20 @@ impl RunJob for RenderCover {
             sizes: Vec::with_capacity(sizes.len()),
         };
         for size in sizes {
-            let jpeg = put(&ctx, &rendition_key(&row, &fp, size.width, "jpg")?, size.jpeg, "image/jpeg").await?;
-            let webp = put(&ctx, &rendition_key(&row, &fp, size.width, "webp")?, size.webp, "image/webp").await?;
+            let jpeg = put(
+                &ctx,
+                &rendition_key(&row, &fp, size.width, "jpg")?,
+                size.jpeg,
+                "image/jpeg",
+            )
+            .await?;
+            let webp = put(
+                &ctx,
+                &rendition_key(&row, &fp, size.width, "webp")?,
+                size.webp,
+                "image/webp",
+            )
+            .await?;
             made.sizes.push(StoredRendition {
                 width: size.width,
                 jpeg,

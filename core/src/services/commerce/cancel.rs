@@ -80,7 +80,9 @@ pub async fn cancel(
         .await?;
     if cancelled.rows_affected == 0 {
         let now = purchase::Entity::find_by_id(found.id).one(&txn).await?;
-        return Err(not_pending(now.as_ref().map_or("gone", |p| p.status.as_str())));
+        return Err(not_pending(
+            now.as_ref().map_or("gone", |p| p.status.as_str()),
+        ));
     }
     release_hold(&txn, found.beat_id, found.id).await?;
     txn.commit().await?;
