@@ -151,7 +151,10 @@ pub(crate) async fn handles<C: ConnectionTrait>(
 
 fn taken(e: Error) -> Error {
     match e {
-        Error::Conflict { code, .. } if code == "already_exists" => Error::conflict(
+        Error::Conflict {
+            code: "already_exists",
+            ..
+        } => Error::conflict(
             "handle_taken",
             "that handle belongs to another producer; choose another",
         ),
