@@ -5,6 +5,7 @@ mod connections;
 mod error;
 mod files;
 mod frontend;
+mod human_errors;
 mod json;
 pub mod limits;
 mod openapi;

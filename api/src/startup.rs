@@ -105,6 +105,7 @@ impl Application {
                 .route("/api/openapi.json", web::get().to(openapi::serve))
                 .default_service(web::to(crate::frontend::serve))
                 .wrap(crate::security::default_headers(&data.config))
+                .wrap(middleware::from_fn(crate::human_errors::for_people))
                 .wrap_fn(move |mut req, srv| {
                     idle_timeout(&mut req, body_idle);
                     actix_web::dev::Service::call(srv, req)

@@ -89,6 +89,22 @@ impl JobPayload for CloseCheckouts {
     }
 }
 
+/// Makes the sizes of a beat's uploaded cover art (WebP and JPEG) once it is uploaded.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RenderCover {
+    pub beat_id: Uuid,
+    /// The cover row it renders; a newer upload replaces the row, and this job then has
+    /// nothing to do.
+    pub cover_id: Uuid,
+}
+
+impl JobPayload for RenderCover {
+    const KIND: &'static str = "render_cover";
+    fn beat_id(&self) -> Option<Uuid> {
+        Some(self.beat_id)
+    }
+}
+
 /// Returns a payment that arrived for something no longer for sale (the purchase is
 /// `refunded` with the reason); the provider's idempotency key makes it one refund however
 /// often it runs.

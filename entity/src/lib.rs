@@ -3,6 +3,7 @@
 
 pub mod account_token;
 pub mod beat;
+pub mod beat_cover;
 pub mod beat_label;
 pub mod deliverable;
 pub mod download;
@@ -10,6 +11,7 @@ pub mod guest_checkout;
 pub mod job;
 pub mod lease_tier;
 pub mod outbox;
+pub mod producer_profile;
 pub mod purchase;
 pub mod purchase_file;
 pub mod recovery_code;
@@ -25,11 +27,13 @@ pub mod user;
 
 pub mod prelude {
     pub use super::beat::Entity as Beat;
+    pub use super::beat_cover::Entity as BeatCover;
     pub use super::beat_label::Entity as BeatLabel;
     pub use super::deliverable::Entity as Deliverable;
     pub use super::download::Entity as Download;
     pub use super::job::Entity as Job;
     pub use super::lease_tier::Entity as LeaseTier;
+    pub use super::producer_profile::Entity as ProducerProfile;
     pub use super::purchase::Entity as Purchase;
     pub use super::purchase_file::Entity as PurchaseFile;
     pub use super::revoked_payment::Entity as RevokedPayment;

@@ -23,6 +23,7 @@ route('/reset-password', () => import('./pages/reset.js'));
 route('/verify-email', () => import('./pages/verify-email.js'));
 route('/claim', () => import('./pages/claim.js'));
 route('/account', () => import('./pages/account.js'));
+route('/p/:handle', () => import('./pages/producer.js'));
 
 function navLink(href, text) {
   const here = location.pathname === href || (href !== '/' && location.pathname.startsWith(`${href}/`));

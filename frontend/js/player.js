@@ -4,7 +4,7 @@
 // peaks JSON; clicking or using the arrow keys on the waveform seeks.
 
 import { h, clear, icon, ICONS, toast } from './dom.js';
-import { cover } from './cover.js';
+import { artwork } from './covers.js';
 import { duration as formatTime } from './format.js';
 import { amplitudes, draw, peaksDuration } from './waveform.js';
 
@@ -86,7 +86,7 @@ class Player {
     document.body.classList.add('has-player');
     const by = beat.producer?.display_name || beat.producer || '';
     clear(this.meta,
-      cover(beat.title, 'small'),
+      artwork(beat, 'small'),
       h('div', { style: 'min-width:0' },
         h('a', { class: 'player__title', href: `/beats/${beat.id}` }, beat.title),
         h('div', { class: 'player__by' }, by)));

@@ -14,6 +14,8 @@ mod m20261202_000003_account_tokens;
 mod m20261202_000004_two_factor;
 mod m20261202_000005_outbox;
 mod m20261202_000006_guest_checkouts;
+mod m20261210_000001_producer_profiles;
+mod m20261210_000002_beat_covers;
 
 pub struct Migrator;
 
@@ -33,6 +35,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000004_two_factor::Migration),
             Box::new(m20261202_000005_outbox::Migration),
             Box::new(m20261202_000006_guest_checkouts::Migration),
+            Box::new(m20261210_000001_producer_profiles::Migration),
+            Box::new(m20261210_000002_beat_covers::Migration),
         ]
     }
 }

@@ -19,6 +19,7 @@ mod producer;
 mod purchase;
 mod readme;
 mod seed;
+mod storefront;
 mod webdriver;
 
 use std::path::{Path, PathBuf};
@@ -157,8 +158,13 @@ async fn next_is_same_origin_only(page: &Page) -> Result<()> {
     Ok(())
 }
 
+/// One browser at a time: two Chromiums and two stores' workers on two cores make every
+/// wait a race.
+static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_beat_is_published_bought_and_shared_through_the_storefront() {
+    let _one = ONE_BROWSER.lock().await;
     let app = TestApp::spawn().await;
     let browser = match Browser::launch(1280, 900).await {
         Ok(browser) => browser,
@@ -170,8 +176,53 @@ async fn a_beat_is_published_bought_and_shared_through_the_storefront() {
         Ok(outcome) => outcome,
         Err(_) => Err(anyhow!("the story did not finish within 5 minutes")),
     };
+    finish(page, outcome, "storefront").await;
+}
+
+/// Issue 14: producer pages, covers, the share page, embeds, and what used to break, at a
+/// desk and on a phone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_producer_shares_their_page_and_every_link_works_at_a_desk_and_on_a_phone() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = TestApp::spawn().await;
+    let browser = match Browser::launch(1366, 900).await {
+        Ok(browser) => browser,
+        Err(error) => panic!("the browser test cannot run: {error:#}"),
+    };
+    let mut page = Page::new(browser, &app.address);
+    let outcome =
+        match tokio::time::timeout(Duration::from_secs(360), storefront::story(&app, &mut page))
+            .await
+        {
+            Ok(outcome) => outcome.and(Ok(())),
+            Err(_) => Err(anyhow!("the story did not finish within 6 minutes")),
+        };
+    let outcome = match outcome {
+        Ok(()) => no_script_errors(&page).await,
+        Err(e) => Err(e),
+    };
+    finish(page, outcome, "producer-pages").await;
+}
+
+async fn no_script_errors(page: &Page) -> Result<()> {
+    let errors: Vec<Value> = page
+        .browser
+        .console()
+        .await?
+        .into_iter()
+        .filter(|entry| entry["source"] == "javascript")
+        .collect();
+    ensure!(
+        errors.is_empty(),
+        "script errors in the console: {errors:#?}"
+    );
+    Ok(())
+}
+
+/// Writes the artifacts of a failed run (or, when asked, the screenshots of a passing one).
+async fn finish(page: Page, outcome: Result<()>, name: &str) {
     if let Err(error) = outcome {
-        let dir = workspace().join("test-artifacts/browser/storefront");
+        let dir = workspace().join(format!("test-artifacts/browser/{name}"));
         let dir = page.save_artifacts(&dir, &error).await;
         let _ = page.browser.quit().await;
         panic!(
@@ -179,7 +230,7 @@ async fn a_beat_is_published_bought_and_shared_through_the_storefront() {
             dir.display()
         );
     }
-    let dir = workspace().join("test-artifacts/browser/storefront");
+    let dir = workspace().join(format!("test-artifacts/browser/{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     if std::env::var_os("TRACKOUT_BROWSER_SCREENSHOTS").is_some() {
         page.save_shots(&dir);

@@ -14,5 +14,6 @@ mod health;
 mod migrations;
 mod queue;
 mod storage;
+mod storefront;
 mod tiers;
 mod uploads;

@@ -6,6 +6,7 @@
 pub mod app;
 pub mod database;
 pub mod fixtures;
+pub mod images;
 pub mod mail;
 pub mod s3;
 pub mod smtp;

@@ -94,7 +94,8 @@ impl Registry {
             .register::<trackout_core::jobs::CloseCheckouts>()
             .register::<trackout_core::jobs::RefundPayment>()
             .register::<trackout_core::jobs::SweepBase>()
-            .register::<trackout_core::mail::SendMail>();
+            .register::<trackout_core::mail::SendMail>()
+            .register::<trackout_core::jobs::RenderCover>();
         registry
     }
 

@@ -4,13 +4,16 @@ mod account;
 mod auth;
 mod beats;
 mod checkout;
+mod covers;
 pub mod dev_pay;
 pub mod downloads;
 pub mod health;
 mod previews;
 mod processing;
+mod profiles;
 mod purchases;
 mod sales;
+mod stems;
 mod tiers;
 mod uploads;
 
@@ -68,4 +71,11 @@ pub fn api() -> Scope<
         .service(purchases::list_shares)
         .service(purchases::revoke_share)
         .service(sales::show)
+        .service(profiles::update_me)
+        .service(profiles::producer)
+        .service(covers::upload)
+        .service(covers::status)
+        .service(covers::file)
+        .service(stems::list)
+        .service(purchases::cancel)
 }

@@ -37,6 +37,34 @@ pub async fn show(
     ))
 }
 
+/// Cancels your checkout that is awaiting payment: the provider's session is ended (Stripe
+/// then takes no payment for it), an exclusive's hold is released.
+#[utoipa::path(tag = "library", security(("session" = [])), params(("id" = Uuid, Path)), responses(
+    (status = 200, body = PurchaseView, description = "the purchase, now `cancelled`"),
+    (status = 404, description = "not one of your purchases"),
+    (status = 409, description = "not_pending: it was paid, refunded or cancelled already"),
+    (status = 502, description = "the payment provider could not end the session; nothing changed"),
+))]
+#[post("/purchases/{id}/cancel")]
+#[instrument(skip_all, fields(user = %session.0.user_id, purchase = %id))]
+pub async fn cancel(
+    state: web::Data<AppState>,
+    session: Session,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    Ok(HttpResponse::Ok().json(
+        trackout_core::services::commerce::cancel::cancel(
+            &state.db,
+            state.payments.as_ref(),
+            &state.tokens,
+            &session.0,
+            *id,
+            state.link_seconds(),
+        )
+        .await?,
+    ))
+}
+
 /// Shares the stems with an engineer: a link (`url`, shown once) that needs no account.
 #[utoipa::path(tag = "library", security(("session" = [])), params(("id" = Uuid, Path)), request_body = NewShare,
     responses((status = 201, body = ShareView), (status = 404), (status = 409, description = "not_paid or no_stems"), (status = 422)))]

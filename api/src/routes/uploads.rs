@@ -20,7 +20,7 @@ pub struct UploadParams {
 /// actix's request body lives on one thread; storage wants a `Send` stream. A small bounded
 /// channel hands the chunks over and keeps back-pressure: the client is read no faster than
 /// storage takes the bytes.
-fn sendable(
+pub(crate) fn sendable(
     mut payload: web::Payload,
 ) -> impl Stream<Item = Result<Bytes, String>> + Send + 'static {
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Bytes, String>>(4);

@@ -11,6 +11,8 @@ pub struct UploadLimits {
     pub master_bytes: u64,
     pub trackout_bytes: u64,
     pub voice_tag_bytes: u64,
+    /// Cover art (JPEG, PNG or WebP).
+    pub cover_bytes: u64,
 }
 
 impl Default for UploadLimits {
@@ -19,6 +21,7 @@ impl Default for UploadLimits {
             master_bytes: 2 * GIB,
             trackout_bytes: 8 * GIB,
             voice_tag_bytes: 64 * MIB,
+            cover_bytes: 15 * MIB,
         }
     }
 }
@@ -28,6 +31,7 @@ impl UploadLimits {
         env.parse("TRACKOUT_MAX_MASTER_BYTES", &mut self.master_bytes)?;
         env.parse("TRACKOUT_MAX_TRACKOUT_BYTES", &mut self.trackout_bytes)?;
         env.parse("TRACKOUT_MAX_VOICE_TAG_BYTES", &mut self.voice_tag_bytes)?;
+        env.parse("TRACKOUT_MAX_COVER_BYTES", &mut self.cover_bytes)?;
         Ok(())
     }
 }

@@ -18,7 +18,7 @@ pub struct LicenseDocument {
     pub price_cents: i64,
     pub currency: String,
     pub terms: LeaseTerms,
-    /// Where anyone can check the license, e.g. `https://beats.example.com/api/v1/licenses/TRK-…`.
+    /// Where anyone can check the license: the page `https://beats.example.com/licenses/TRK-…`.
     pub verify_url: String,
 }
 
@@ -162,7 +162,7 @@ mod tests {
             price_cents: 49_999,
             currency: "usd".into(),
             terms: tier.default_terms(),
-            verify_url: "http://127.0.0.1:8080/api/v1/licenses/TRK-1A2B-3C4D-5E6F".into(),
+            verify_url: "http://127.0.0.1:8080/licenses/TRK-1A2B-3C4D-5E6F".into(),
         }
     }
 
@@ -195,6 +195,12 @@ mod tests {
         assert!(pdf.ends_with(b"%%EOF\n"));
         let body = String::from_utf8_lossy(&pdf);
         assert!(body.contains("(License ID: TRK-1A2B-3C4D-5E6F) Tj"));
+        // The title (beat — license ID) as UTF-16BE: the em dash is U+2014, not a WinAnsi byte.
+        assert!(body.contains("/Title <FEFF004D"), "{body}");
+        assert!(
+            body.contains("00202014002000540052004B"),
+            "the em dash before TRK"
+        );
         // The cross-reference table points at each object exactly (offsets are in bytes).
         let startxref: usize = body
             .rsplit("startxref\n")

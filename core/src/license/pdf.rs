@@ -49,6 +49,18 @@ fn literal(text: &str) -> String {
     out
 }
 
+/// A text string for the document's metadata (`/Title`): PDF reads those as PDFDocEncoding
+/// unless they start with the UTF-16BE byte order mark, so a dash or an accent written in
+/// WinAnsi shows as another character in a viewer's title bar. UTF-16BE shows every character.
+fn text_string(text: &str) -> String {
+    let mut out = String::from("<FEFF");
+    for unit in text.encode_utf16() {
+        let _ = write!(out, "{unit:04X}");
+    }
+    out.push('>');
+    out
+}
+
 fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut current = String::new();
@@ -118,7 +130,7 @@ pub fn render(lines: &[Line], title: &str) -> Vec<u8> {
             .to_vec(),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>"
             .to_vec(),
-        format!("<< /Title {} /Producer (Trackout) >>", literal(title)).into_bytes(),
+        format!("<< /Title {} /Producer (Trackout) >>", text_string(title)).into_bytes(),
     ];
     for (i, stream) in contents.iter().enumerate() {
         objects.push(
@@ -156,4 +168,15 @@ pub fn render(lines: &[Line], title: &str) -> Vec<u8> {
         .as_bytes(),
     );
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_string;
+
+    #[test]
+    fn metadata_strings_are_utf16_with_a_byte_order_mark() {
+        // "Night Drive — Zoë": the em dash and the ë survive, whatever the viewer.
+        assert_eq!(text_string("A — ë"), "<FEFF004100202014002000EB>");
+    }
 }

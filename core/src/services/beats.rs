@@ -127,6 +127,10 @@ pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewBeat) -> Res
     let now = Utc::now();
     let id = Uuid::now_v7();
     let txn = crate::db::write_txn(db).await?;
+    // The beat links to its producer's page: a producer gets a handle with their first beat.
+    if let Some(producer) = user::Entity::find_by_id(actor.user_id).one(&txn).await? {
+        super::profiles::ensure_handle(&txn, &producer).await?;
+    }
     beat::ActiveModel {
         id: Set(id),
         producer_id: Set(actor.user_id),
@@ -244,10 +248,12 @@ pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<
         .filter(deliverable::Column::BeatId.eq(id))
         .all(&txn)
         .await?;
+    let covers = super::covers::stored_keys(&txn, id).await?;
     let keys = uploads
         .into_iter()
         .map(|u| u.storage_key)
-        .chain(rendered.into_iter().filter_map(|d| d.storage_key));
+        .chain(rendered.into_iter().filter_map(|d| d.storage_key))
+        .chain(covers);
     for key in keys {
         queue::enqueue(&txn, &PurgeObject { key }).await?;
     }
@@ -256,7 +262,7 @@ pub async fn delete(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<
     Ok(())
 }
 
-/// Builds full views for a page of beats in five queries, whatever the page size.
+/// Builds full views for a page of beats in seven queries, whatever the page size.
 pub(crate) async fn views(
     db: &DatabaseConnection,
     beats: Vec<beat::Model>,
@@ -293,6 +299,8 @@ pub(crate) async fn views(
         .into_iter()
         .map(|d| (d.beat_id, d.kind))
         .collect();
+    let handles = super::profiles::handles(db, producer_ids.clone()).await?;
+    let mut covers = super::covers::views_for(db, beats.iter().map(|b| b.id).collect()).await?;
     let producers: HashMap<Uuid, String> = user::Entity::find()
         .filter(user::Column::Id.is_in(producer_ids))
         .all(db)
@@ -324,9 +332,11 @@ pub(crate) async fn views(
             Ok(BeatView {
                 preview_url: link("preview"),
                 peaks_url: link("peaks"),
+                cover: covers.remove(&b.id),
                 producer: ProducerView {
                     id: b.producer_id,
                     display_name: producers.get(&b.producer_id).cloned().unwrap_or_default(),
+                    handle: handles.get(&b.producer_id).cloned(),
                 },
                 id: b.id,
                 title: b.title,

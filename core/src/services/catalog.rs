@@ -38,6 +38,8 @@ pub struct CatalogParams {
     pub bpm_max: Option<i64>,
     /// Free text matched against titles, tags and moods.
     pub q: Option<String>,
+    /// One producer's beats: their handle (any case) or id.
+    pub producer: Option<String>,
     #[param(value_type = Option<String>, example = "newest")]
     pub sort: Option<Sort>,
     pub page: Option<u64>,
@@ -51,6 +53,7 @@ pub struct CatalogQuery {
     key: Option<MusicalKey>,
     bpm: (Option<Bpm>, Option<Bpm>),
     text: Option<String>,
+    producer: Option<String>,
     sort: Sort,
     page: u64,
     per_page: u64,
@@ -96,6 +99,7 @@ impl CatalogQuery {
             key: present(&p.key).map(MusicalKey::parse).transpose()?,
             bpm,
             text: present(&p.q).map(|q| q.to_lowercase().chars().take(100).collect()),
+            producer: present(&p.producer).map(str::to_owned),
             sort: p.sort.unwrap_or_default(),
             page,
             per_page,
@@ -163,6 +167,14 @@ pub async fn search(db: &DatabaseConnection, q: &CatalogQuery) -> Result<Catalog
                 .add(Func::lower(Expr::col(beat::Column::Title)).like(like_pattern(text)))
                 .add(beat::Column::Id.in_subquery(in_labels)),
         );
+    }
+
+    if let Some(key) = &q.producer {
+        match super::profiles::find_producer(db, key).await? {
+            Some(producer) => filter = filter.add(beat::Column::ProducerId.eq(producer.id)),
+            // Nobody by that name has beats: an empty page, as for any filter.
+            None => filter = filter.add(Expr::val(1).eq(0)),
+        }
     }
 
     let base = beat::Entity::find().filter(filter);

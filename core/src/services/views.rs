@@ -23,6 +23,8 @@ pub struct UserView {
 pub struct ProducerView {
     pub id: Uuid,
     pub display_name: String,
+    /// Their page is `/p/<handle>` (`/p/<id>` while they have no handle).
+    pub handle: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -59,6 +61,9 @@ pub struct BeatView {
     pub preview_url: Option<String>,
     /// Waveform peaks of the preview in BBC audiowaveform JSON, for the player.
     pub peaks_url: Option<String>,
+    /// The cover art in every size the pages use, once the producer has uploaded one and it
+    /// is resized; `None` shows the cover drawn from the title.
+    pub cover: Option<super::covers::CoverView>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,

@@ -95,7 +95,7 @@ export function sharesPanel(purchase, signal) {
   const error = errorBox();
   const list = h('ul', { class: 'shares', id: 'shares', 'aria-live': 'polite' });
   const fresh = h('div');
-  const label = h('input', { name: 'label', required: true, maxlength: '80', value: 'Mix engineer', autocomplete: 'off' });
+  const label = h('input', { name: 'label', required: true, maxlength: '80', placeholder: 'Mix engineer — Sam', autocomplete: 'off' });
   const lifetime = h('select', { name: 'expires_in', value: '604800' }, LIFETIMES.map(([s, text]) => h('option', { value: String(s) }, text)));
   const limit = h('input', { name: 'max_downloads', type: 'number', min: '1', max: '10000', placeholder: 'No limit', inputmode: 'numeric' });
   const submit = h('button', { type: 'submit', class: 'btn', id: 'create-share' }, 'Create link');

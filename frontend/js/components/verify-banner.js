@@ -21,6 +21,6 @@ export function renderVerifyBanner() {
       toast(`A new link is on its way to ${current.user.email}.`, 'ok');
     } catch (err) { toast(err.message, 'error'); }
   } }, 'Send a new link');
-  clear(banner, h('p', { class: 'row', style: 'margin:0;justify-content:center' },
+  clear(banner, h('p', { class: 'row', style: 'margin:0;justify-content:center;overflow-wrap:anywhere' },
     `Confirm your email: we sent a link to ${current.user.email}.`, resend));
 }

@@ -9,6 +9,7 @@ import { uploadsPanel } from '../components/uploads.js';
 import { processingView, inProgress } from '../components/processing.js';
 import { checkReport } from '../components/check-report.js';
 import { tiersEditor } from '../components/tiers-editor.js';
+import { coverPanel } from '../components/cover-upload.js';
 import { errorBox, showError, busy } from '../components/form.js';
 import { playButton } from '../player.js';
 import { producerOnly } from './dashboard.js';
@@ -172,9 +173,10 @@ export async function render({ main, params, query, signal }) {
     query.get('created') && beat.status !== 'published' ? h('div', { class: 'callout callout--ok', id: 'draft-created' },
       h('p', {}, 'Draft created. Upload the master and the trackout: the check runs as soon as they arrive.')) : null,
     h('nav', { class: 'editor-nav', 'aria-label': 'Sections' },
-      [['uploads', 'Uploads'], ['processing', 'Processing'], ['report', 'Check report'], ['tiers', 'Tiers & prices'], ['details', 'Details']]
+      [['uploads', 'Uploads'], ['cover', 'Cover art'], ['processing', 'Processing'], ['report', 'Check report'], ['tiers', 'Tiers & prices'], ['details', 'Details']]
         .map(([id, text]) => h('a', { href: `#${id}` }, text))),
     panel('uploads', 'Uploads', uploads.element),
+    panel('cover', 'Cover art', coverPanel(beat, (fresh) => { view.beat = { ...view.beat, cover: fresh.cover }; })),
     panel('processing', 'Processing', processing),
     panel('report', 'Trackout check report', report),
     panel('tiers', 'Tiers & prices', tiersEditor(beat.id, beat.tiers, (tiers) => { view.beat = { ...view.beat, tiers }; })),

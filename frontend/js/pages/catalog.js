@@ -92,6 +92,7 @@ async function load(state) {
   view.controller = controller;
   const params = new URLSearchParams({ per_page: String(PER_PAGE) });
   for (const name of FILTERS) if (state[name]) params.set(name, state[name]);
+  for (const [name, value] of Object.entries(view.fixed)) params.set(name, value);
   results.setAttribute('aria-busy', 'true');
   let page;
   try {
@@ -113,7 +114,8 @@ async function load(state) {
   if (!page.items.length) {
     clear(results, h('div', { class: 'empty', style: 'grid-column: 1 / -1' },
       h('h2', {}, filtered ? 'No beats match these filters' : 'No beats for sale yet'),
-      h('p', {}, filtered ? 'Try a wider BPM range or another key.' : 'Producers: sign up and publish the first one.')));
+      h('p', {}, filtered ? 'Try a wider BPM range or another key.'
+        : view.fixed.producer ? 'Come back soon: new beats show up here as they are published.' : 'Producers: sign up and publish the first one.')));
   } else {
     clear(results, page.items.map(beatCard));
   }
@@ -126,8 +128,16 @@ async function load(state) {
   ] : []);
 }
 
-export function render({ main, query }) {
+export function render(ctx) {
   setTitle('');
+  return renderCatalog(ctx);
+}
+
+/**
+ * The catalog's filters, grid and pages in `main`. `fixed` adds filters the visitor does not
+ * choose (a producer page's `producer`); `head` replaces the catalog's heading.
+ */
+export function renderCatalog({ main, query }, { fixed = {}, head = null } = {}) {
   const state = readQuery(query);
   const filters = buildFilters(state);
   const toggle = h('button', {
@@ -139,13 +149,14 @@ export function render({ main, query }) {
     },
   }, 'Filters');
   view = {
+    fixed,
     filters,
     summary: h('div', { class: 'row', id: 'results-summary' }),
     results: h('div', { class: 'grid', id: 'results', 'aria-label': 'Beats' }),
     pager: h('nav', { class: 'pager', 'aria-label': 'Pages' }),
   };
   main.append(
-    h('div', { class: 'page-head' },
+    head ? h('div', { class: 'page-head page-head--catalog' }, head, toggle) : h('div', { class: 'page-head' },
       h('div', {}, h('h1', {}, 'Beats'), h('p', { class: 'muted' }, 'Tagged previews, checked trackouts, licenses in plain words.')),
       toggle),
     filters,

@@ -4,7 +4,9 @@ import { h, clear } from '../dom.js';
 import { api } from '../api.js';
 import { navigate, setTitle } from '../router.js';
 import { session } from '../session.js';
-import { cover } from '../cover.js';
+import { artwork } from '../covers.js';
+import { profileForm } from '../components/profile-form.js';
+import { embedButton } from '../components/embed-snippet.js';
 import { money, count, dateTime, titleCase } from '../format.js';
 
 /** Sends visitors to log in and tells artists this side is for producers. True when the page must stop. */
@@ -39,7 +41,7 @@ function beatsTable(beats) {
   return h('div', { class: 'table-wrap' }, h('table', { id: 'my-beats' },
     h('thead', {}, h('tr', {}, h('th', {}, 'Beat'), h('th', {}, 'Status'), h('th', {}, 'BPM · Key'), h('th', {}, 'Genre'), h('th', { class: 'num' }, 'From'), h('th', {}, h('span', { class: 'visually-hidden' }, 'Actions')))),
     h('tbody', {}, beats.map((beat) => h('tr', { dataset: { beat: beat.id } },
-      h('td', {}, h('div', { class: 'beat-row-title' }, cover(beat.title), h('a', { href: `/dashboard/beats/${beat.id}` }, beat.title))),
+      h('td', {}, h('div', { class: 'beat-row-title' }, artwork(beat, 'small'), h('a', { href: `/dashboard/beats/${beat.id}` }, beat.title))),
       h('td', {}, beat.status === 'published' ? h('span', { class: 'badge badge--ok' }, 'Published') : h('span', { class: 'badge' }, 'Draft')),
       h('td', {}, `${beat.bpm} · ${beat.key}`),
       h('td', {}, titleCase(beat.genre)),
@@ -82,17 +84,32 @@ export async function render({ main, signal }) {
   const stats = h('div', { class: 'stats' });
   const beatsBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
   const salesBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  const profileBox = h('div', {}, h('p', { class: 'muted' }, 'Loading…'));
+  const profileActions = h('div', { class: 'row' });
+  const embedHolder = h('div');
   main.append(
     h('div', { class: 'page-head' },
       h('div', {}, h('h1', {}, 'Dashboard'), h('p', { class: 'muted' }, `Signed in as ${session().user.display_name}.`)),
       h('a', { class: 'btn', href: '/dashboard/new', id: 'new-beat' }, 'New beat')),
     stats,
     h('section', { class: 'panel', 'aria-labelledby': 'beats-title' }, h('h2', { id: 'beats-title' }, 'Your beats'), beatsBox),
-    h('section', { class: 'panel', 'aria-labelledby': 'sales-title', id: 'sales' }, h('h2', { id: 'sales-title' }, 'Sales'), salesBox));
-  const [beats, sales] = await Promise.all([
+    h('section', { class: 'panel', 'aria-labelledby': 'sales-title', id: 'sales' }, h('h2', { id: 'sales-title' }, 'Sales'), salesBox),
+    h('section', { class: 'panel', 'aria-labelledby': 'profile-title', id: 'profile', tabindex: '-1' },
+      h('div', { class: 'panel-head' }, h('h2', { id: 'profile-title' }, 'Your page'), profileActions),
+      h('p', { class: 'muted' }, 'The page to send your audience to: your beats with the player and the filters, your bio and links.'),
+      embedHolder, profileBox));
+  const [beats, sales, profile] = await Promise.all([
     api('/api/v1/me/beats', { signal }),
     api('/api/v1/sales', { signal }),
+    api(`/api/v1/producers/${session().user.id}`, { signal }),
   ]);
+  const showActions = (p) => {
+    const embed = embedButton(`p/${p.handle || p.id}`, `${p.display_name} on Trackout`, 420);
+    clear(profileActions, h('a', { class: 'btn btn--ghost btn--small', href: p.page_url, id: 'view-my-page' }, 'View your page'), embed.button);
+    clear(embedHolder, embed.box);
+  };
+  clear(profileBox, profileForm(profile, showActions));
+  showActions(profile);
   clear(stats,
     stat('Beats', count(beats.length)),
     stat('Published', count(beats.filter((b) => b.status === 'published').length)),

@@ -1,15 +1,33 @@
 // The library (/library): everything you bought, with download buttons for the main files
 // and the license; stems and sharing are on each purchase's own page.
 
-import { h, clear } from '../dom.js';
+import { h, clear, toast, announce } from '../dom.js';
 import { api } from '../api.js';
 import { navigate, setTitle } from '../router.js';
 import { session } from '../session.js';
 import { cover } from '../cover.js';
 import { money, date, bytes } from '../format.js';
 import { downloadLink, groups, refreshLinks, keepFresh, statusBadge } from '../components/files.js';
+import { busy } from '../components/form.js';
 
-function purchaseCard(purchase, fresh) {
+/** Cancel for a checkout left awaiting payment: it ends the payment page, frees an exclusive. */
+function cancelButton(purchase, onCancelled) {
+  const button = h('button', { type: 'button', class: 'btn btn--danger btn--small', dataset: { cancel: purchase.id } }, 'Cancel checkout');
+  button.addEventListener('click', async () => {
+    try {
+      await busy(button, 'Cancelling…', () => api(`/api/v1/purchases/${purchase.id}/cancel`, { method: 'POST' }));
+      toast(`The checkout for “${purchase.beat_title}” is cancelled. Nothing was charged.`, 'ok', 4000);
+      announce('Checkout cancelled');
+      onCancelled();
+    } catch (error) {
+      toast(error.message, 'error');
+      if (error.code === 'not_pending') onCancelled();
+    }
+  });
+  return button;
+}
+
+function purchaseCard(purchase, fresh, onCancelled) {
   const { main, stems, license } = groups(purchase);
   const pdf = license.find((f) => f.file === 'license.pdf');
   const more = [...stems, ...license.filter((f) => f !== pdf)];
@@ -27,6 +45,7 @@ function purchaseCard(purchase, fresh) {
       h('div', { class: 'row', style: 'margin-top:6px' }, statusBadge(purchase),
         purchase.license_id ? h('span', { class: 'muted mono' }, purchase.license_id) : null)),
     h('div', { class: 'purchase__actions row' },
+      purchase.status === 'pending' ? cancelButton(purchase, onCancelled) : null,
       h('a', { class: 'btn btn--ghost btn--small', href }, stems.length ? `Stems & sharing (${stems.length})` : 'Details')),
     paid ? h('div', { class: 'purchase__files' },
       rows([...main, ...(pdf ? [pdf] : [])]),
@@ -48,7 +67,8 @@ export async function render({ main, signal }) {
     list);
 
   let purchases = [];
-  let shown = '';
+  // null, not '': an empty library's state is '' too, and must still be drawn once.
+  let shown = null;
   const load = async () => {
     purchases = await api('/api/v1/purchases', { signal });
     const state = purchases.map((p) => `${p.id}:${p.status}:${p.files.map((f) => f.ready).join()}`).join('|');
@@ -65,7 +85,8 @@ export async function render({ main, signal }) {
     // Completed purchases first; abandoned checkouts at the end.
     const order = { paid: 0, pending: 1, revoked: 2, cancelled: 3 };
     const sorted = [...purchases].sort((a, b) => (order[a.status] ?? 9) - (order[b.status] ?? 9));
-    clear(list, sorted.length ? sorted.map((p) => purchaseCard(p, fresh)) : h('div', { class: 'empty' },
+    const cancelled = () => { shown = null; load().catch(() => {}); };
+    clear(list, sorted.length ? sorted.map((p) => purchaseCard(p, fresh, cancelled)) : h('div', { class: 'empty', id: 'library-empty' },
       h('h2', {}, 'Nothing here yet'),
       h('p', {}, 'Beats you buy show up here with their files and license.'),
       h('a', { class: 'btn', href: '/' }, 'Browse beats')));

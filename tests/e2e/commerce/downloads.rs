@@ -203,7 +203,8 @@ async fn links_are_bound_to_their_purchase_file_and_kind() {
     let beat = catalog_beat(&app, &producer).await;
     let (a, url_a) = started(&app, &artist, beat, "mp3_lease").await;
     pay_dev(&app, &url_a).await;
-    let (b, url_b) = started(&app, &artist, beat, "mp3_lease").await;
+    // Another tier: the same one again would be refused as already owned.
+    let (b, url_b) = started(&app, &artist, beat, "wav_lease").await;
     pay_dev(&app, &url_b).await;
     let purchase_a = licensed(&app, &artist, a).await;
     let good = link(&purchase_a, "license.pdf").to_owned();

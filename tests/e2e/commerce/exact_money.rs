@@ -292,8 +292,11 @@ async fn a_won_dispute_gives_access_back_and_a_lost_one_does_not() {
     let producer = app.register("producer").await;
     let artist = app.register("artist").await;
     let beat = catalog_beat(&app, &producer).await;
-    for (n, outcome, after) in [(1, "won", "paid"), (2, "lost", "revoked")] {
-        let (bought, _) = started(&app, &artist, beat, "mp3_lease").await;
+    for (n, outcome, after, tier) in [
+        (1, "won", "paid", "mp3_lease"),
+        (2, "lost", "revoked", "wav_lease"),
+    ] {
+        let (bought, _) = started(&app, &artist, beat, tier).await;
         let pi = format!("pi_dispute_{n}");
         paid_by_webhook(&app, bought, &format!("evt_pay_{n}"), &pi).await;
         licensed(&app, &artist, bought).await;

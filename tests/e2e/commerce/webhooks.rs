@@ -64,7 +64,8 @@ async fn a_paid_checkout_fulfils_once_however_often_the_event_arrives() {
         );
     }
     // …and three times at once.
-    let (second, _) = started(&app, &artist, beat, "mp3_lease").await;
+    // Another tier: the MP3 lease is owned now, and would not be sold again.
+    let (second, _) = started(&app, &artist, beat, "wav_lease").await;
     let (body, header) = stripe_event(
         "evt_par",
         "checkout.session.completed",
@@ -195,7 +196,8 @@ async fn a_delayed_payment_completes_once_it_succeeds_and_a_failed_one_cancels()
     assert_eq!(status_of(&app, slow).await, "paid");
     assert_eq!(jobs_of_kind(&app, "fulfill_purchase").await, 1);
 
-    let (failed, _) = started(&app, &artist, beat, "mp3_lease").await;
+    // Another tier: the MP3 lease is owned now, and would not be sold again.
+    let (failed, _) = started(&app, &artist, beat, "wav_lease").await;
     let (body, header) = stripe_event(
         "evt_fail",
         "checkout.session.async_payment_failed",

@@ -81,7 +81,7 @@ async fn fulfil(job: FulfillPurchase, ctx: &Arc<JobContext>) -> Result<(), JobEr
             currency: order.purchase.currency.clone(),
             terms: order.terms,
             verify_url: format!(
-                "{}/api/v1/licenses/{}",
+                "{}/licenses/{}",
                 ctx.config.public_url(),
                 order.purchase.license_id.clone().unwrap_or_default()
             ),

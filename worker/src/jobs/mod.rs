@@ -5,6 +5,7 @@ mod commerce_jobs;
 mod fulfill_purchase;
 mod purge_object;
 mod ranged_reader;
+mod render_cover;
 mod render_leases;
 mod render_preview;
 mod send_mail;

@@ -158,6 +158,12 @@ pub async fn start(
         .filter(|t| t.enabled)
         .ok_or_else(|| Error::conflict("tier_unavailable", "this tier is not for sale"))?;
     let view = tier_view(tier.clone())?;
+    if super::cancel::owns(db, actor, beat.id, body.tier).await? {
+        return Err(Error::conflict(
+            "already_owned",
+            "you already own this license; its files are in your library",
+        ));
+    }
 
     let purchase_id = Uuid::now_v7();
     let now = Utc::now();

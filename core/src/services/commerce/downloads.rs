@@ -218,7 +218,8 @@ pub async fn resolve(
                 stem.bytes,
                 stem.sha256.clone(),
                 "audio/wav",
-                safe_name(name),
+                // "Velvet Hours - Kick.wav": a folder of downloads from several beats stays readable.
+                format!("{base} - {}", safe_name(name)),
             )
         }
         PurchasedFile::Bundle => {

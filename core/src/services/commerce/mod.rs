@@ -1,6 +1,7 @@
 //! Selling and delivering: checkout, payment events, fulfilment, the buyer's library, signed
 //! downloads, shares with engineers, license checks and the producer's sales.
 
+pub mod cancel;
 pub mod checkout;
 pub mod dev_checkout;
 pub mod download_count;

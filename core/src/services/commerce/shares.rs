@@ -214,6 +214,8 @@ pub struct SharePage {
     pub downloads_used: usize,
     /// The whole bundle first, then each stem; links are resumable (HTTP Range).
     pub files: Vec<FileLink>,
+    /// Each stem's format and length as the check measured it, to set the session up with.
+    pub stems: Vec<crate::services::stems::StemInfo>,
 }
 
 /// What an engineer sees behind a share link.
@@ -262,5 +264,6 @@ pub async fn open(
         max_downloads: share.max_downloads,
         downloads_used: used,
         files,
+        stems: crate::services::stems::of_beat(db, beat.id).await?,
     })
 }
