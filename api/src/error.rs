@@ -57,7 +57,9 @@ impl ApiError {
                 Error::UnsupportedMediaType { .. } => "unsupported_media_type",
                 Error::UploadInterrupted(_) => "upload_interrupted",
                 Error::Unavailable(_) => "unavailable",
-                Error::Database(_) | Error::Storage(_) | Error::Internal(_) => "internal",
+                Error::Database(_) | Error::Storage(_) | Error::Internal(_) | Error::Corrupt(_) => {
+                    "internal"
+                }
             },
         }
     }
@@ -107,7 +109,7 @@ impl ResponseError for ApiError {
                 Error::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 Error::UploadInterrupted(_) => StatusCode::BAD_REQUEST,
                 Error::Unavailable(_) => StatusCode::BAD_GATEWAY,
-                Error::Database(_) | Error::Storage(_) | Error::Internal(_) => {
+                Error::Database(_) | Error::Storage(_) | Error::Internal(_) | Error::Corrupt(_) => {
                     StatusCode::INTERNAL_SERVER_ERROR
                 }
             },
@@ -122,7 +124,9 @@ impl ResponseError for ApiError {
         }
         let hidden = matches!(
             self,
-            ApiError::Core(Error::Database(_) | Error::Storage(_) | Error::Internal(_))
+            ApiError::Core(
+                Error::Database(_) | Error::Storage(_) | Error::Internal(_) | Error::Corrupt(_)
+            )
         );
         let detail = if hidden {
             // The cause went to the log, whole; the client learns only that it was us.

@@ -48,6 +48,10 @@ pub enum Error {
     Storage(#[from] StorageError),
     #[error("{0}")]
     Internal(String),
+    /// Data the store wrote cannot be read back (a purchase's terms, a bundle's contents).
+    /// Never replaced by a default: a buyer's license is printed from it.
+    #[error("stored data cannot be read: {0}")]
+    Corrupt(String),
 }
 
 impl Error {

@@ -48,7 +48,9 @@ impl From<trackout_core::Error> for JobError {
             | Error::TooLarge { .. }
             | Error::UnsupportedMediaType { .. }
             | Error::UploadInterrupted(_)
-            | Error::BadRequest { .. } => JobError::Permanent(message),
+            | Error::BadRequest { .. }
+            // Stored data that cannot be read stays unreadable however often it is tried.
+            | Error::Corrupt(_) => JobError::Permanent(message),
         }
     }
 }

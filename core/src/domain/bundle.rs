@@ -59,11 +59,11 @@ impl BundleContents {
     /// never "not ready" and never a default.
     pub fn from_details(details: Option<&serde_json::Value>) -> Result<BundleContents> {
         let details = details.ok_or_else(|| {
-            Error::Internal("the rendered trackout bundle has no stored contents".into())
+            Error::Corrupt("the rendered trackout bundle has no stored contents".into())
         })?;
         BundleContents::deserialize(details).map_err(|e| {
-            Error::Internal(format!(
-                "the rendered trackout bundle's stored contents cannot be read: {e}"
+            Error::Corrupt(format!(
+                "the rendered trackout bundle's stored contents: {e}"
             ))
         })
     }

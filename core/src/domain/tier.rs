@@ -127,8 +127,9 @@ impl<'de> Deserialize<'de> for PriceCents {
     }
 }
 
-/// What a license allows. `None` means unlimited (or, for the term, perpetual).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// What a license allows. `None` means unlimited (or, for the term, perpetual). There is no
+/// `Default`: terms are always said, never assumed (all-`None` would be unlimited rights).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeaseTerms {
     pub distribution_copies: Option<u64>,
@@ -139,6 +140,18 @@ pub struct LeaseTerms {
 }
 
 impl LeaseTerms {
+    /// The terms a purchase stored at checkout; unreadable terms are an error, never
+    /// unlimited ones.
+    pub fn from_stored(stored: &serde_json::Value) -> crate::Result<LeaseTerms> {
+        serde_json::from_value(stored.clone())
+            .map_err(|e| crate::Error::Corrupt(format!("a purchase's license terms: {e}")))
+    }
+
+    pub fn to_stored(&self) -> crate::Result<serde_json::Value> {
+        serde_json::to_value(self)
+            .map_err(|e| crate::Error::Internal(format!("storing license terms: {e}")))
+    }
+
     pub const UNLIMITED: LeaseTerms = LeaseTerms {
         distribution_copies: None,
         audio_streams: None,

@@ -468,3 +468,41 @@ async fn a_storage_fault_during_fulfilment_never_strands_a_paying_buyer() {
         "the license twice over and the bundle, once each"
     );
 }
+
+#[tokio::test]
+async fn unreadable_terms_never_become_an_unlimited_license() {
+    use sea_orm::{ActiveModelTrait, Set};
+    let app = TestApp::spawn().await;
+    let producer = app.register("producer").await;
+    let artist = app.register("artist").await;
+    let beat = catalog_beat(&app, &producer).await;
+    let (bought, url) = started(&app, &artist, beat, "mp3_lease").await;
+    // The stored terms are damaged before the payment completes.
+    let mut row: entity::purchase::ActiveModel = purchase_row(&app, bought).await.into();
+    row.terms = Set(json!({"distribution_copies": "lots"}));
+    row.update(&app.state.db).await.unwrap();
+    pay_dev(&app, &url).await;
+
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let job = loop {
+        let job = job::Entity::find()
+            .filter(job::Column::Kind.eq("fulfill_purchase"))
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .unwrap();
+        if job.state == "dead" {
+            break job;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "{job:?}");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    };
+    assert_eq!(job.attempts, 1, "bad stored data is not retried");
+    assert!(job.last_error.unwrap().contains("license terms"));
+    let files = purchase_file::Entity::find()
+        .filter(purchase_file::Column::PurchaseId.eq(bought))
+        .all(&app.state.db)
+        .await
+        .unwrap();
+    assert!(files.is_empty(), "no license was printed");
+}

@@ -62,8 +62,15 @@ async fn fulfil(job: FulfillPurchase, ctx: &Arc<JobContext>) -> Result<(), JobEr
             return Ok(());
         }
         let id = order.purchase.id;
+        // A paid purchase always has its license number; without one, no license is printed.
+        let license_id = order.purchase.license_id.clone().ok_or_else(|| {
+            JobError::Permanent(format!(
+                "purchase {} is paid but has no license id",
+                order.purchase.id
+            ))
+        })?;
         let document = LicenseDocument {
-            license_id: order.purchase.license_id.clone().unwrap_or_default(),
+            license_id: license_id.clone(),
             date: order
                 .purchase
                 .paid_at
@@ -80,11 +87,7 @@ async fn fulfil(job: FulfillPurchase, ctx: &Arc<JobContext>) -> Result<(), JobEr
             price_cents: order.purchase.price_cents,
             currency: order.purchase.currency.clone(),
             terms: order.terms,
-            verify_url: format!(
-                "{}/licenses/{}",
-                ctx.config.public_url(),
-                order.purchase.license_id.clone().unwrap_or_default()
-            ),
+            verify_url: format!("{}/licenses/{}", ctx.config.public_url(), license_id),
         };
         let (text, pdf) = (document.text().into_bytes(), document.pdf());
 

@@ -200,7 +200,7 @@ pub async fn start(
         tier_name: Set(tier.name.clone()),
         price_cents: Set(tier.price_cents),
         currency: Set(config.commerce.currency.clone()),
-        terms: Set(serde_json::to_value(view.terms).unwrap_or_default()),
+        terms: Set(view.terms.to_stored()?),
         buyer_name: Set(buyer.display_name.clone()),
         status: Set(PurchaseStatus::Pending.as_str().to_owned()),
         provider: Set(payments.name().into()),

@@ -40,7 +40,7 @@ pub async fn inputs(db: &DatabaseConnection, purchase_id: Uuid) -> Result<Option
         .map(|u| u.display_name)
         .unwrap_or_default();
     let tier = TierKind::parse(&purchase.tier_kind)?;
-    let terms: LeaseTerms = serde_json::from_value(purchase.terms.clone()).unwrap_or_default();
+    let terms = LeaseTerms::from_stored(&purchase.terms)?;
     let bundle = deliverables::current(db, beat.id, DeliverableKind::Bundle)
         .await?
         .and_then(|d| match (d.storage_key, d.size_bytes, d.sha256) {

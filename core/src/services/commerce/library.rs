@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::downloads::{self, PurchasedFile};
 use crate::Result;
 use crate::auth::Tokens;
-use crate::domain::{BundleContents, DeliverableKind, PurchaseStatus, TierKind};
+use crate::domain::{BundleContents, DeliverableKind, LeaseTerms, PurchaseStatus, TierKind};
 use crate::services::access::own_purchase;
 use crate::services::{Actor, deliverables};
 
@@ -44,8 +44,7 @@ pub struct PurchaseView {
     /// `revoked` (refunded or disputed after it was paid).
     pub status: String,
     pub license_id: Option<String>,
-    #[schema(value_type = Object)]
-    pub terms: serde_json::Value,
+    pub terms: LeaseTerms,
     pub created_at: chrono::DateTime<chrono::Utc>,
     pub paid_at: Option<chrono::DateTime<chrono::Utc>>,
     pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -195,7 +194,7 @@ async fn view(
         currency: p.currency,
         status: p.status,
         license_id: p.license_id,
-        terms: p.terms,
+        terms: LeaseTerms::from_stored(&p.terms)?,
         created_at: p.created_at,
         paid_at: p.paid_at,
         revoked_at: p.revoked_at,
