@@ -54,6 +54,7 @@ impl ApiError {
                 Error::Busy { .. } => "busy",
                 Error::Forbidden(_) => "forbidden",
                 Error::TooLarge { .. } => "payload_too_large",
+                Error::QuotaExceeded { .. } => "storage_quota_exceeded",
                 Error::UnsupportedMediaType { .. } => "unsupported_media_type",
                 Error::UploadInterrupted(_) => "upload_interrupted",
                 Error::Unavailable(_) => "unavailable",
@@ -105,7 +106,9 @@ impl ResponseError for ApiError {
                 Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
                 Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
                 Error::Forbidden(_) => StatusCode::FORBIDDEN,
-                Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+                Error::TooLarge { .. } | Error::QuotaExceeded { .. } => {
+                    StatusCode::PAYLOAD_TOO_LARGE
+                }
                 Error::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                 Error::UploadInterrupted(_) => StatusCode::BAD_REQUEST,
                 Error::Unavailable(_) => StatusCode::BAD_GATEWAY,

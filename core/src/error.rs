@@ -30,6 +30,9 @@ pub enum Error {
     BadRequest { code: &'static str, message: String },
     #[error("{0}")]
     Forbidden(String),
+    /// Past what one producer may keep (`what`: `storage`); the message names the quota.
+    #[error("{message}")]
+    QuotaExceeded { what: &'static str, message: String },
     #[error("the {what} is larger than the limit of {limit} bytes")]
     TooLarge { what: &'static str, limit: u64 },
     #[error("expected a body of type {expected}")]

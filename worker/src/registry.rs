@@ -46,6 +46,7 @@ impl From<trackout_core::Error> for JobError {
             | Error::Unauthorized { .. }
             | Error::Forbidden(_)
             | Error::TooLarge { .. }
+            | Error::QuotaExceeded { .. }
             | Error::UnsupportedMediaType { .. }
             | Error::UploadInterrupted(_)
             | Error::BadRequest { .. }

@@ -109,7 +109,9 @@ pub async fn store(server: Option<&str>) -> Store {
             "moods": ["dark"], "tags": ["808", format!("tag{}", i % 7)]
         }))
         .unwrap();
-        let view = beats::create(&db, &producer, new).await.unwrap();
+        let view = beats::create(&db, &state.config.quotas, &producer, new)
+            .await
+            .unwrap();
         let row = beat::Entity::find_by_id(view.id)
             .one(&db)
             .await

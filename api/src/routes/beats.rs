@@ -48,7 +48,13 @@ pub async fn create(
     session: Session,
     body: crate::json::Json<service::NewBeat>,
 ) -> Result<HttpResponse, ApiError> {
-    let beat = service::create(&state.db, &session.0, body.into_inner()).await?;
+    let beat = service::create(
+        &state.db,
+        &state.config.quotas,
+        &session.0,
+        body.into_inner(),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(beat))
 }
 

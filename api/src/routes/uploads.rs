@@ -89,7 +89,7 @@ pub async fn upload(
     };
     let accepted = store(
         &state.db,
-        state.storage.as_ref(),
+        &state.storage,
         &state.config,
         &session.0,
         beat_id,

@@ -9,6 +9,7 @@ mod env;
 mod limits;
 mod mail;
 mod media;
+mod quotas;
 mod storage;
 mod uploads;
 mod worker;
@@ -24,6 +25,7 @@ pub use env::Env;
 pub use limits::{Cidr, HashingLimits, LimitsConfig, Rate, RateLimits, ServerLimits};
 pub use mail::MailConfig;
 pub use media::{CheckLimits, PreviewSettings};
+pub use quotas::QuotaConfig;
 pub use storage::{S3Config, StorageKind};
 pub use uploads::UploadLimits;
 pub use worker::WorkerConfig;
@@ -79,6 +81,7 @@ pub struct Config {
     pub jwt_secret: Option<SecretString>,
     pub session_ttl_hours: u64,
     pub uploads: UploadLimits,
+    pub quotas: QuotaConfig,
     pub check: CheckLimits,
     pub preview: PreviewSettings,
     pub commerce: CommerceConfig,
@@ -101,6 +104,7 @@ impl Default for Config {
             jwt_secret: None,
             session_ttl_hours: 24 * 7,
             uploads: UploadLimits::default(),
+            quotas: QuotaConfig::default(),
             check: CheckLimits::default(),
             preview: PreviewSettings::default(),
             commerce: CommerceConfig::default(),
@@ -167,6 +171,7 @@ impl Config {
         }
         env.parse("TRACKOUT_SESSION_TTL_HOURS", &mut self.session_ttl_hours)?;
         self.uploads.apply_env(&env)?;
+        self.quotas.apply_env(&env)?;
         media::apply_check_env(&mut self.check, &env)?;
         media::apply_preview_env(&mut self.preview, &env)?;
         self.commerce.apply_env(&env)?;
@@ -203,6 +208,7 @@ impl Config {
             ));
         }
         self.commerce.validate()?;
+        self.quotas.validate()?;
         self.worker.validate()?;
         media::validate_preview(&self.preview)?;
         self.mail.validate()?;

@@ -121,7 +121,7 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_or_renamed_field_is_an_internal_error() {
+    fn a_missing_or_renamed_field_is_corrupt_data() {
         let mut stored = contents().to_details().unwrap();
         let stem = &mut stored["stems"][0];
         let offset = stem["data_offset"].take();
@@ -129,12 +129,12 @@ mod tests {
         stem["start"] = offset;
         let err = BundleContents::from_details(Some(&stored)).unwrap_err();
         assert!(
-            matches!(&err, Error::Internal(m) if m.contains("data_offset")),
+            matches!(&err, Error::Corrupt(m) if m.contains("data_offset")),
             "{err:?}"
         );
         assert!(matches!(
             BundleContents::from_details(None),
-            Err(Error::Internal(_))
+            Err(Error::Corrupt(_))
         ));
     }
 }

@@ -121,12 +121,18 @@ async fn replace_labels<C: ConnectionTrait>(
     Ok(())
 }
 
-pub async fn create(db: &DatabaseConnection, actor: &Actor, new: NewBeat) -> Result<BeatView> {
+pub async fn create(
+    db: &DatabaseConnection,
+    quotas: &crate::config::QuotaConfig,
+    actor: &Actor,
+    new: NewBeat,
+) -> Result<BeatView> {
     actor.require_producer()?;
     check_labels(&new.moods, &new.tags)?;
     let now = Utc::now();
     let id = Uuid::now_v7();
     let txn = crate::db::write_txn(db).await?;
+    super::quotas::allow_new_beat(&txn, actor, quotas).await?;
     // The beat links to its producer's page: a producer gets a handle with their first beat.
     if let Some(producer) = user::Entity::find_by_id(actor.user_id).one(&txn).await? {
         super::profiles::ensure_handle(&txn, &producer).await?;

@@ -16,6 +16,7 @@ pub mod passwords;
 pub mod processing;
 pub mod profiles;
 pub mod publish;
+pub mod quotas;
 pub mod sessions;
 pub mod stems;
 pub mod tiers;

@@ -2,6 +2,8 @@
 //! then recorded together with their processing job in one transaction. A failure anywhere
 //! leaves neither a row nor an object behind.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use chrono::Utc;
 use entity::upload;
@@ -10,6 +12,7 @@ use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Qu
 use uuid::Uuid;
 
 use super::access::own_beat;
+use super::quotas;
 use super::{Actor, JobView, UploadView, deliverables};
 use crate::config::Config;
 use crate::domain::{DeliverableKind, DeliverableState, UploadKind};
@@ -57,7 +60,7 @@ fn clean_file_name(raw: Option<String>) -> Option<String> {
 
 pub async fn store<S, E>(
     db: &DatabaseConnection,
-    storage: &dyn Storage,
+    storage: &Arc<dyn Storage>,
     config: &Config,
     actor: &Actor,
     beat_id: Uuid,
@@ -87,6 +90,18 @@ where
     if incoming.content_length.is_some_and(|len| len > limit) {
         return Err(Error::TooLarge { what, limit });
     }
+    // The upload this one replaces no longer counts against the quota once this one is in.
+    let replacing = upload::Entity::find()
+        .filter(upload::Column::BeatId.eq(beat_id))
+        .filter(upload::Column::Kind.eq(kind.as_str()))
+        .one(db)
+        .await?
+        .map(|u| u.id);
+    let quotas = &config.quotas;
+    if let Some(len) = incoming.content_length {
+        quotas::allow_bytes(db, actor.user_id, replacing, len, quotas).await?;
+    }
+    let storage_ref: &dyn Storage = storage.as_ref();
 
     let upload_id = Uuid::now_v7();
     let key = ObjectKey::parse(&format!(
@@ -94,7 +109,7 @@ where
         kind.file_name()
     ))?;
     let stored = ingest(
-        storage,
+        storage_ref,
         &key,
         incoming.body,
         limit,
@@ -116,6 +131,16 @@ where
             message: format!("the {what} was refused: {reason}"),
         });
     }
+    // Counted again with what it really holds: its bytes, and what a trackout unpacks to.
+    let inflated = quotas::declared_inflation(Arc::clone(storage), kind, &key, stored.size).await?;
+    if let Err(refused) =
+        quotas::allow_bytes(db, actor.user_id, replacing, stored.size + inflated, quotas).await
+    {
+        if let Err(e) = storage.delete(&key).await {
+            tracing::warn!(%key, error = %e, "could not remove an upload over quota");
+        }
+        return Err(refused);
+    }
     let recorded = record(
         db,
         actor,
@@ -124,6 +149,7 @@ where
         kind,
         &key,
         stored,
+        inflated,
         incoming.file_name,
     )
     .await;
@@ -145,6 +171,7 @@ async fn record(
     kind: UploadKind,
     key: &ObjectKey,
     stored: crate::storage::Ingested,
+    inflated: u64,
     file_name: Option<String>,
 ) -> Result<UploadAccepted> {
     let txn = crate::db::write_txn(db).await?;
@@ -174,7 +201,7 @@ async fn record(
         sha256: Set(stored.sha256),
         content_type: Set(kind.canonical_content_type().to_owned()),
         file_name: Set(clean_file_name(file_name)),
-        inflated_bytes: Set(None),
+        inflated_bytes: Set((inflated > 0).then(|| i64::try_from(inflated).unwrap_or(i64::MAX))),
         created_at: Set(Utc::now()),
     }
     .insert(&txn)

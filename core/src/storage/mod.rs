@@ -5,6 +5,7 @@
 mod ingest;
 mod key;
 mod local;
+mod ranged;
 mod s3;
 
 use std::io;
@@ -21,6 +22,7 @@ use tokio::io::AsyncWriteExt;
 pub use ingest::{IngestError, Ingested, ingest};
 pub use key::ObjectKey;
 pub use local::LocalStorage;
+pub use ranged::RangedReader;
 pub use s3::S3Storage;
 
 use crate::config::{Config, StorageKind};

@@ -8,10 +8,9 @@ use trackout_core::jobs::FulfillPurchase;
 use trackout_core::license::LicenseDocument;
 use trackout_core::services::commerce::fulfillment::{self, MadeFile};
 use trackout_core::services::notices;
-use trackout_core::storage::ObjectKey;
+use trackout_core::storage::{ObjectKey, RangedReader};
 use trackout_render::{BundleFile, personalize_bundle};
 
-use super::ranged_reader::RangedReader;
 use super::workspace::Workspace;
 use crate::{JobContext, JobError, RunJob};
 

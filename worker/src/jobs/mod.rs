@@ -4,7 +4,6 @@ mod check_trackout;
 mod commerce_jobs;
 mod fulfill_purchase;
 mod purge_object;
-mod ranged_reader;
 mod render_cover;
 mod render_leases;
 mod render_preview;

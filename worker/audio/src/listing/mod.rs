@@ -36,7 +36,7 @@ pub use contents::{is_audio_name, is_wav_name};
 pub use entry_name::{EntryName, classify, is_ignored};
 pub use folder::list_folder;
 pub use open::{Archive, EntryReader, NoArchive, OpenError, Trackout, open};
-pub use zip::{BytesArchive, FileArchive, OpenArchive, ZipTrackout};
+pub use zip::{BytesArchive, FileArchive, OpenArchive, ZipTrackout, declared_inflated_size};
 
 use crate::naming;
 

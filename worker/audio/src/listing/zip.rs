@@ -211,3 +211,16 @@ impl<O: OpenArchive> Archive for ZipTrackout<O> {
         }
     }
 }
+
+/// What a zip says its entries inflate to, from its central directory alone (no entry is
+/// read): what a trackout will take once unpacked and bundled, for storage quotas. A zip that
+/// lies about it is caught by the check, which counts every byte it inflates.
+pub fn declared_inflated_size<R: Read + Seek>(reader: R) -> io::Result<u64> {
+    let mut archive = zip::ZipArchive::new(reader).map_err(io::Error::other)?;
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).map_err(io::Error::other)?;
+        total = total.saturating_add(entry.size());
+    }
+    Ok(total)
+}

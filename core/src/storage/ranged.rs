@@ -1,16 +1,17 @@
 //! `Read + Seek` over a stored object through ranged GETs, for code that needs a seekable file
 //! but reads only a little of it (the personalizer reads a bundle's directory, not its stems).
-//! Runs on a blocking thread; each fetch blocks on the async storage call.
+//! Runs on a blocking thread (never on the runtime itself); each fetch blocks on the async
+//! storage call.
 
 use std::io::{self, Read, Seek, SeekFrom};
 use std::sync::Arc;
 
+use super::{ByteRange, ObjectKey, Storage};
 use futures_util::TryStreamExt;
-use trackout_core::storage::{ByteRange, ObjectKey, Storage};
 
 const WINDOW: u64 = 256 * 1024;
 
-pub(crate) struct RangedReader {
+pub struct RangedReader {
     storage: Arc<dyn Storage>,
     key: ObjectKey,
     size: u64,
