@@ -1,6 +1,7 @@
 use actix_web::{HttpResponse, web};
+use utoipa::openapi::link::LinkBuilder;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder};
+use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder, RefOr};
 
 /// The document's frame; `utoipa-actix-web` fills in every route registered with `service`.
 pub fn base() -> OpenApi {
@@ -32,4 +33,156 @@ pub fn base() -> OpenApi {
 
 pub async fn serve(api: web::Data<OpenApi>) -> HttpResponse {
     HttpResponse::Ok().json(api.get_ref())
+}
+
+/// Where one answer leads: `(from path, method, status, link name, to path, method, parameter,
+/// the answer's field)`. A client (and a stateful fuzzer) follows them from a new beat to its
+/// uploads, and from a checkout to its purchase, its shares and a share's revocation.
+const LINKS: &[(&str, &str, &str, &str, &str, &str, &str, &str)] = &[
+    (
+        "/api/v1/beats",
+        "post",
+        "201",
+        "GetBeat",
+        "/api/v1/beats/{id}",
+        "get",
+        "id",
+        "id",
+    ),
+    (
+        "/api/v1/beats",
+        "post",
+        "201",
+        "UploadToBeat",
+        "/api/v1/beats/{id}/{kind}",
+        "put",
+        "id",
+        "id",
+    ),
+    (
+        "/api/v1/beats",
+        "post",
+        "201",
+        "BeatProcessing",
+        "/api/v1/beats/{id}/processing",
+        "get",
+        "id",
+        "id",
+    ),
+    (
+        "/api/v1/beats",
+        "post",
+        "201",
+        "PublishBeat",
+        "/api/v1/beats/{id}/publish",
+        "post",
+        "id",
+        "id",
+    ),
+    (
+        "/api/v1/beats",
+        "post",
+        "201",
+        "BeatTiers",
+        "/api/v1/beats/{id}/tiers",
+        "put",
+        "id",
+        "id",
+    ),
+    (
+        "/api/v1/checkout",
+        "post",
+        "200",
+        "GetPurchase",
+        "/api/v1/purchases/{id}",
+        "get",
+        "id",
+        "purchase_id",
+    ),
+    (
+        "/api/v1/checkout",
+        "post",
+        "200",
+        "CancelPurchase",
+        "/api/v1/purchases/{id}/cancel",
+        "post",
+        "id",
+        "purchase_id",
+    ),
+    (
+        "/api/v1/checkout",
+        "post",
+        "200",
+        "ShareStems",
+        "/api/v1/purchases/{id}/shares",
+        "post",
+        "id",
+        "purchase_id",
+    ),
+    (
+        "/api/v1/checkout",
+        "post",
+        "200",
+        "ListShares",
+        "/api/v1/purchases/{id}/shares",
+        "get",
+        "id",
+        "purchase_id",
+    ),
+    (
+        "/api/v1/purchases/{id}/shares",
+        "post",
+        "201",
+        "RevokeShare",
+        "/api/v1/purchases/{id}/shares/{share_id}",
+        "delete",
+        "share_id",
+        "id",
+    ),
+];
+
+/// The document with [`LINKS`] added to the answers they start from. A link whose ends are not
+/// both in the document is left out (the OpenAPI test names every link a client relies on).
+pub fn with_links(mut api: OpenApi) -> OpenApi {
+    for &(from, method, status, name, to, to_method, parameter, field) in LINKS {
+        if operation(&mut api, to, to_method).is_none() {
+            continue;
+        }
+        let Some(RefOr::T(response)) =
+            operation(&mut api, from, method).and_then(|op| op.responses.responses.get_mut(status))
+        else {
+            continue;
+        };
+        let mut link = LinkBuilder::new()
+            .operation_ref(format!("#/paths/{}/{to_method}", pointer(to)))
+            .parameter(parameter, format!("$response.body#/{field}"));
+        if from == "/api/v1/purchases/{id}/shares" {
+            // The share lives under the same purchase.
+            link = link.parameter("id", "$request.path.id");
+        }
+        response
+            .links
+            .insert(name.to_owned(), RefOr::T(link.build()));
+    }
+    api
+}
+
+fn operation<'a>(
+    api: &'a mut OpenApi,
+    path: &str,
+    method: &str,
+) -> Option<&'a mut utoipa::openapi::path::Operation> {
+    let item = api.paths.paths.get_mut(path)?;
+    match method {
+        "get" => item.get.as_mut(),
+        "put" => item.put.as_mut(),
+        "post" => item.post.as_mut(),
+        "delete" => item.delete.as_mut(),
+        _ => None,
+    }
+}
+
+/// A path as a JSON pointer segment (`/` is `~1`, `~` is `~0`).
+fn pointer(path: &str) -> String {
+    path.replace('~', "~0").replace('/', "~1")
 }

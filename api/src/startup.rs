@@ -100,7 +100,7 @@ impl Application {
                 .service(routes::dev_pay::page)
                 .service(routes::dev_pay::pay)
                 .split_for_parts();
-            let api = web::Data::new(api);
+            let api = web::Data::new(openapi::with_links(api));
             app.app_data(api)
                 .route("/api/openapi.json", web::get().to(openapi::serve))
                 .default_service(web::to(crate::frontend::serve))

@@ -133,3 +133,45 @@ async fn a_store_on_https_tells_browsers_to_insist_on_it() {
         "max-age=31536000"
     );
 }
+
+/// The links a client (and the stateful fuzzer in `.ci/fuzz-api`) follows from a new beat and a
+/// checkout to the purchase and its shares are there, and each points at a real operation.
+#[tokio::test]
+async fn openapi_links_lead_from_a_checkout_to_its_purchase_and_shares() {
+    let app = TestApp::spawn().await;
+    let doc: Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut found = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let Some(responses) = op["responses"].as_object() else {
+                continue;
+            };
+            for response in responses.values() {
+                for (name, link) in response["links"].as_object().into_iter().flatten() {
+                    let target = link["operationRef"].as_str().unwrap();
+                    let pointer = target.strip_prefix('#').unwrap();
+                    assert!(
+                        doc.pointer(pointer).is_some(),
+                        "{method} {path}: link {name} points at {target}, which is not in the document"
+                    );
+                    found.push(name.clone());
+                }
+            }
+        }
+    }
+    for name in [
+        "GetBeat",
+        "UploadToBeat",
+        "GetPurchase",
+        "ShareStems",
+        "ListShares",
+        "RevokeShare",
+    ] {
+        assert!(found.iter().any(|f| f == name), "no link {name}: {found:?}");
+    }
+}
