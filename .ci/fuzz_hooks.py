@@ -18,6 +18,8 @@ def _bytes(value, sample):
             return f.read()
     if isinstance(value, (bytes, bytearray)):
         return bytes(value)
+    if hasattr(value, "data"):  # schemathesis's Binary
+        return bytes(value.data)
     if isinstance(value, list):
         return bytes(v % 256 for v in value if isinstance(v, int))
     return str(value).encode()

@@ -186,3 +186,10 @@ fn operation<'a>(
 fn pointer(path: &str) -> String {
     path.replace('~', "~0").replace('/', "~1")
 }
+
+// Described as binary so that clients and fuzzers send bytes, not the array of numbers a
+// `Vec<u8>` would be described as.
+/// The file's bytes, as they are on disk.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, content_media_type = "application/octet-stream")]
+pub struct FileBody(#[allow(dead_code)] Vec<u8>);

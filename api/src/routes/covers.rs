@@ -16,7 +16,7 @@ use crate::{ApiError, AppState};
 /// pages use, and the beat's views gain `cover`. A new cover replaces the old one.
 #[utoipa::path(tag = "uploads", security(("session" = [])),
     params(("id" = Uuid, Path)),
-    request_body(content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "image/webp"))),
+    request_body(content((crate::openapi::FileBody = "image/jpeg"), (crate::openapi::FileBody = "image/png"), (crate::openapi::FileBody = "image/webp"))),
     responses(
         (status = 202, body = CoverAccepted),
         (status = 404, description = "no such beat of yours"),

@@ -49,7 +49,7 @@ pub(crate) fn sendable(
     ),
     request_body(
         description = "`audio/wav` for the master and the voice tag, `application/zip` (WAV stems) for the trackout",
-        content((Vec<u8> = "audio/wav"), (Vec<u8> = "application/zip")),
+        content((crate::openapi::FileBody = "audio/wav"), (crate::openapi::FileBody = "application/zip")),
     ),
     responses(
         (status = 202, body = UploadAccepted),
