@@ -35,116 +35,104 @@ pub async fn serve(api: web::Data<OpenApi>) -> HttpResponse {
     HttpResponse::Ok().json(api.get_ref())
 }
 
-/// Where one answer leads: `(from path, method, status, link name, to path, method, parameter,
-/// the answer's field)`. A client (and a stateful fuzzer) follows them from a new beat to its
+/// Where one answer leads: a client (and a stateful fuzzer) follows these from a new beat to its
 /// uploads, and from a checkout to its purchase, its shares and a share's revocation.
-const LINKS: &[(&str, &str, &str, &str, &str, &str, &str, &str)] = &[
-    (
-        "/api/v1/beats",
-        "post",
-        "201",
-        "GetBeat",
-        "/api/v1/beats/{id}",
-        "get",
-        "id",
-        "id",
+struct Link {
+    from: &'static str,
+    method: &'static str,
+    status: &'static str,
+    name: &'static str,
+    to: &'static str,
+    to_method: &'static str,
+    /// The parameter of `to` that the answer fills in …
+    parameter: &'static str,
+    /// … from this field of the answer's body.
+    field: &'static str,
+}
+
+const fn link(
+    (from, method, status, name): (&'static str, &'static str, &'static str, &'static str),
+    (to, to_method, parameter, field): (&'static str, &'static str, &'static str, &'static str),
+) -> Link {
+    Link {
+        from,
+        method,
+        status,
+        name,
+        to,
+        to_method,
+        parameter,
+        field,
+    }
+}
+
+const LINKS: &[Link] = &[
+    link(
+        ("/api/v1/beats", "post", "201", "GetBeat"),
+        ("/api/v1/beats/{id}", "get", "id", "id"),
     ),
-    (
-        "/api/v1/beats",
-        "post",
-        "201",
-        "UploadToBeat",
-        "/api/v1/beats/{id}/{kind}",
-        "put",
-        "id",
-        "id",
+    link(
+        ("/api/v1/beats", "post", "201", "UploadToBeat"),
+        ("/api/v1/beats/{id}/{kind}", "put", "id", "id"),
     ),
-    (
-        "/api/v1/beats",
-        "post",
-        "201",
-        "BeatProcessing",
-        "/api/v1/beats/{id}/processing",
-        "get",
-        "id",
-        "id",
+    link(
+        ("/api/v1/beats", "post", "201", "BeatProcessing"),
+        ("/api/v1/beats/{id}/processing", "get", "id", "id"),
     ),
-    (
-        "/api/v1/beats",
-        "post",
-        "201",
-        "PublishBeat",
-        "/api/v1/beats/{id}/publish",
-        "post",
-        "id",
-        "id",
+    link(
+        ("/api/v1/beats", "post", "201", "PublishBeat"),
+        ("/api/v1/beats/{id}/publish", "post", "id", "id"),
     ),
-    (
-        "/api/v1/beats",
-        "post",
-        "201",
-        "BeatTiers",
-        "/api/v1/beats/{id}/tiers",
-        "put",
-        "id",
-        "id",
+    link(
+        ("/api/v1/beats", "post", "201", "BeatTiers"),
+        ("/api/v1/beats/{id}/tiers", "put", "id", "id"),
     ),
-    (
-        "/api/v1/checkout",
-        "post",
-        "200",
-        "GetPurchase",
-        "/api/v1/purchases/{id}",
-        "get",
-        "id",
-        "purchase_id",
+    link(
+        ("/api/v1/checkout", "post", "200", "GetPurchase"),
+        ("/api/v1/purchases/{id}", "get", "id", "purchase_id"),
     ),
-    (
-        "/api/v1/checkout",
-        "post",
-        "200",
-        "CancelPurchase",
-        "/api/v1/purchases/{id}/cancel",
-        "post",
-        "id",
-        "purchase_id",
+    link(
+        ("/api/v1/checkout", "post", "200", "CancelPurchase"),
+        ("/api/v1/purchases/{id}/cancel", "post", "id", "purchase_id"),
     ),
-    (
-        "/api/v1/checkout",
-        "post",
-        "200",
-        "ShareStems",
-        "/api/v1/purchases/{id}/shares",
-        "post",
-        "id",
-        "purchase_id",
+    link(
+        ("/api/v1/checkout", "post", "200", "ShareStems"),
+        ("/api/v1/purchases/{id}/shares", "post", "id", "purchase_id"),
     ),
-    (
-        "/api/v1/checkout",
-        "post",
-        "200",
-        "ListShares",
-        "/api/v1/purchases/{id}/shares",
-        "get",
-        "id",
-        "purchase_id",
+    link(
+        ("/api/v1/checkout", "post", "200", "ListShares"),
+        ("/api/v1/purchases/{id}/shares", "get", "id", "purchase_id"),
     ),
-    (
-        "/api/v1/purchases/{id}/shares",
-        "post",
-        "201",
-        "RevokeShare",
-        "/api/v1/purchases/{id}/shares/{share_id}",
-        "delete",
-        "share_id",
-        "id",
+    link(
+        (
+            "/api/v1/purchases/{id}/shares",
+            "post",
+            "201",
+            "RevokeShare",
+        ),
+        (
+            "/api/v1/purchases/{id}/shares/{share_id}",
+            "delete",
+            "share_id",
+            "id",
+        ),
     ),
 ];
 
 /// The document with [`LINKS`] added to the answers they start from. A link whose ends are not
 /// both in the document is left out (the OpenAPI test names every link a client relies on).
 pub fn with_links(mut api: OpenApi) -> OpenApi {
-    for &(from, method, status, name, to, to_method, parameter, field) in LINKS {
+    for &Link {
+        from,
+        method,
+        status,
+        name,
+        to,
+        to_method,
+        parameter,
+        field,
+    } in LINKS
+    {
         if operation(&mut api, to, to_method).is_none() {
             continue;
         }
