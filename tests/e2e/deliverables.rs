@@ -1,17 +1,12 @@
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use async_trait::async_trait;
 use entity::deliverable;
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use trackout_core::storage::{
-    ByteRange, ByteStream, ObjectBody, ObjectKey, ObjectMeta, Storage, StorageError,
-};
 use trackout_tests::app::Account;
+use trackout_tests::faults::FailingWrites;
 use trackout_tests::{TestApp, fixtures};
 use uuid::Uuid;
 
@@ -166,64 +161,14 @@ async fn without_a_voice_tag_the_default_one_is_used_and_the_producer_told() {
     assert_eq!(preview["details"]["default_tag_used"], true, "{preview:#}");
 }
 
-/// Fails the first upload of a lease file once, as a crash half way through the render
-/// would: some outputs stored, the rest not.
-struct FailOnce {
-    inner: Arc<dyn Storage>,
-    fired: AtomicUsize,
-}
-
-#[async_trait]
-impl Storage for FailOnce {
-    fn backend(&self) -> &'static str {
-        self.inner.backend()
-    }
-    async fn put(
-        &self,
-        key: &ObjectKey,
-        body: ByteStream,
-        content_type: &str,
-    ) -> Result<u64, StorageError> {
-        if key.as_str().contains("/deliverables/wav_lease/")
-            && self.fired.fetch_add(1, Ordering::SeqCst) == 0
-        {
-            return Err(StorageError::Backend("the disk vanished mid-render".into()));
-        }
-        self.inner.put(key, body, content_type).await
-    }
-    async fn get(
-        &self,
-        key: &ObjectKey,
-        range: Option<ByteRange>,
-    ) -> Result<ObjectBody, StorageError> {
-        self.inner.get(key, range).await
-    }
-    async fn head(&self, key: &ObjectKey) -> Result<Option<ObjectMeta>, StorageError> {
-        self.inner.head(key).await
-    }
-    async fn delete(&self, key: &ObjectKey) -> Result<(), StorageError> {
-        self.inner.delete(key).await
-    }
-    async fn presigned_get(
-        &self,
-        key: &ObjectKey,
-        e: Duration,
-        d: Option<&str>,
-    ) -> Result<Option<String>, StorageError> {
-        self.inner.presigned_get(key, e, d).await
-    }
-    async fn ping(&self) -> Result<(), StorageError> {
-        self.inner.ping().await
-    }
-}
-
 #[tokio::test]
 async fn a_render_interrupted_half_way_reruns_to_exactly_one_set_of_files() {
     let app = TestApp::builder()
+        // The first write of a lease file fails, as a crash half way through the render would:
+        // some outputs stored, the rest not.
         .wrap_storage(|inner| {
-            Arc::new(FailOnce {
-                inner,
-                fired: AtomicUsize::new(0),
+            FailingWrites::new(inner, 1, "the disk vanished mid-render", |key| {
+                key.as_str().contains("/deliverables/wav_lease/")
             })
         })
         .spawn()

@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod database;
+pub mod faults;
 pub mod fixtures;
 pub mod images;
 pub mod mail;

@@ -3,18 +3,12 @@
 //! gives it back, a payment of another amount is held, and a storage fault never strands a
 //! paying buyer.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-use async_trait::async_trait;
 use entity::{job, purchase_file};
 use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use trackout_core::storage::{
-    ByteRange, ByteStream, ObjectBody, ObjectKey, ObjectMeta, Storage, StorageError,
-};
 use trackout_tests::app::assert_problem;
+use trackout_tests::faults::FailingWrites;
 
 use super::*;
 
@@ -372,67 +366,13 @@ async fn a_payment_of_another_amount_is_held_for_the_producer_not_fulfilled() {
     assert_eq!(held.len(), 2, "the producer sees both: {sales:#}");
 }
 
-/// Storage that refuses the first `failures` writes of a purchase's files, as a full disk or
-/// a bucket outage would.
-struct FlakyPurchaseFiles {
-    inner: Arc<dyn Storage>,
-    failures: AtomicUsize,
-}
-
-#[async_trait]
-impl Storage for FlakyPurchaseFiles {
-    fn backend(&self) -> &'static str {
-        self.inner.backend()
-    }
-    async fn put(
-        &self,
-        key: &ObjectKey,
-        body: ByteStream,
-        content_type: &str,
-    ) -> Result<u64, StorageError> {
-        if key.as_str().starts_with("purchases/")
-            && self
-                .failures
-                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                .is_ok()
-        {
-            return Err(StorageError::Backend("the bucket is unreachable".into()));
-        }
-        self.inner.put(key, body, content_type).await
-    }
-    async fn get(
-        &self,
-        key: &ObjectKey,
-        range: Option<ByteRange>,
-    ) -> Result<ObjectBody, StorageError> {
-        self.inner.get(key, range).await
-    }
-    async fn head(&self, key: &ObjectKey) -> Result<Option<ObjectMeta>, StorageError> {
-        self.inner.head(key).await
-    }
-    async fn delete(&self, key: &ObjectKey) -> Result<(), StorageError> {
-        self.inner.delete(key).await
-    }
-    async fn presigned_get(
-        &self,
-        key: &ObjectKey,
-        e: Duration,
-        d: Option<&str>,
-    ) -> Result<Option<String>, StorageError> {
-        self.inner.presigned_get(key, e, d).await
-    }
-    async fn ping(&self) -> Result<(), StorageError> {
-        self.inner.ping().await
-    }
-}
-
 #[tokio::test]
 async fn a_storage_fault_during_fulfilment_never_strands_a_paying_buyer() {
     let app = TestApp::builder()
+        // The first three writes of a purchase's files fail.
         .wrap_storage(|inner| {
-            Arc::new(FlakyPurchaseFiles {
-                inner,
-                failures: AtomicUsize::new(3),
+            FailingWrites::new(inner, 3, "the bucket is unreachable", |key| {
+                key.as_str().starts_with("purchases/")
             })
         })
         .spawn()
