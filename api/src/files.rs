@@ -273,10 +273,16 @@ pub async fn send(
         ));
     }
     let body = read(storage, &file.source, span).await?;
-    let body = match meter {
-        Some(meter) => Metered::new(body, meter).boxed(),
-        None => body,
-    };
+    let body = Metered::new(
+        body,
+        Box::new(move |sent| {
+            crate::metrics::bytes_served(sent);
+            if let Some(meter) = meter {
+                meter(sent);
+            }
+        }),
+    )
+    .boxed();
     response.no_chunking(span.len());
     Ok(response.streaming(body))
 }

@@ -8,6 +8,7 @@ mod frontend;
 mod human_errors;
 mod json;
 pub mod limits;
+mod metrics;
 mod openapi;
 mod pages;
 mod routes;

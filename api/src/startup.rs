@@ -85,6 +85,7 @@ impl Application {
         let limits = state.config.limits.server.clone();
         let cap = ConnectionCap::new(limits.max_connections_per_address, limits.trusted_proxies());
         let body_idle = Duration::from_secs(limits.body_idle_timeout_seconds);
+        crate::metrics::init();
         let server = HttpServer::new(move || {
             let (app, api) = App::new()
                 .into_utoipa_app()
@@ -103,9 +104,11 @@ impl Application {
             let api = web::Data::new(openapi::with_links(api));
             app.app_data(api)
                 .route("/api/openapi.json", web::get().to(openapi::serve))
+                .route("/metrics", web::get().to(crate::metrics::serve))
                 .default_service(web::to(crate::frontend::serve))
                 .wrap(crate::security::default_headers(&data.config))
                 .wrap(middleware::from_fn(crate::human_errors::for_people))
+                .wrap(middleware::from_fn(crate::metrics::record))
                 .wrap_fn(move |mut req, srv| {
                     idle_timeout(&mut req, body_idle);
                     actix_web::dev::Service::call(srv, req)

@@ -41,6 +41,12 @@ pub async fn download(
     };
     let storage = state.storage.as_ref();
     let answer = files::decide(storage, &req, &stored, !file.is_limited()).await?;
+    if matches!(
+        answer,
+        files::Answer::Bytes { .. } | files::Answer::Redirect(_)
+    ) {
+        crate::metrics::download(file.share.is_some());
+    }
     // Counted from what is actually served, whatever the headers said.
     let meter = match answer.served(file.size) {
         Some((start, len)) => {

@@ -9,6 +9,7 @@ mod env;
 mod limits;
 mod mail;
 mod media;
+mod metrics;
 mod quotas;
 mod storage;
 mod uploads;
@@ -25,6 +26,7 @@ pub use env::Env;
 pub use limits::{Cidr, HashingLimits, LimitsConfig, Rate, RateLimits, ServerLimits};
 pub use mail::MailConfig;
 pub use media::{CheckLimits, PreviewSettings};
+pub use metrics::MetricsConfig;
 pub use quotas::QuotaConfig;
 pub use storage::{S3Config, StorageKind};
 pub use uploads::UploadLimits;
@@ -88,6 +90,7 @@ pub struct Config {
     pub worker: WorkerConfig,
     pub mail: MailConfig,
     pub limits: LimitsConfig,
+    pub metrics: MetricsConfig,
 }
 
 impl Default for Config {
@@ -105,6 +108,7 @@ impl Default for Config {
             session_ttl_hours: 24 * 7,
             uploads: UploadLimits::default(),
             quotas: QuotaConfig::default(),
+            metrics: MetricsConfig::default(),
             check: CheckLimits::default(),
             preview: PreviewSettings::default(),
             commerce: CommerceConfig::default(),
@@ -172,6 +176,7 @@ impl Config {
         env.parse("TRACKOUT_SESSION_TTL_HOURS", &mut self.session_ttl_hours)?;
         self.uploads.apply_env(&env)?;
         self.quotas.apply_env(&env)?;
+        self.metrics.apply_env(&env);
         media::apply_check_env(&mut self.check, &env)?;
         media::apply_preview_env(&mut self.preview, &env)?;
         self.commerce.apply_env(&env)?;
@@ -209,6 +214,7 @@ impl Config {
         }
         self.commerce.validate()?;
         self.quotas.validate()?;
+        self.metrics.validate()?;
         self.worker.validate()?;
         media::validate_preview(&self.preview)?;
         self.mail.validate()?;

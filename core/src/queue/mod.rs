@@ -7,6 +7,7 @@
 //! something each caller that enqueues decides.
 
 mod claim;
+pub mod stats;
 
 use std::time::Duration;
 
