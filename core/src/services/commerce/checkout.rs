@@ -215,6 +215,8 @@ pub async fn start(
         amount_paid_cents: Set(None),
         amount_refunded_cents: Set(0),
         hold_reason: Set(None),
+        // One item, one order; a cart shares its order id across its items.
+        order_id: Set(Some(purchase_id)),
     }
     .insert(&txn)
     .await?;

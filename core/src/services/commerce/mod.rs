@@ -8,6 +8,7 @@ pub mod download_count;
 pub mod download_log;
 pub mod downloads;
 pub mod fulfillment;
+pub mod ledger;
 pub mod library;
 pub mod licenses;
 pub mod payment_events;

@@ -10,7 +10,7 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 use super::revocation::mark_revoked;
 use crate::Result;
 use crate::domain::{BeatStatus, PurchaseStatus, TierKind};
-use crate::jobs::{CloseCheckouts, FulfillPurchase, RefundPayment};
+use crate::jobs::{CloseCheckouts, FulfillPurchase, PayPayees, RefundPayment};
 use crate::payments::events::Charged;
 use crate::queue::{self, now_ms};
 
@@ -175,6 +175,13 @@ pub(super) async fn complete(
         txn,
         &FulfillPurchase {
             purchase_id: purchase.id,
+        },
+    )
+    .await?;
+    queue::enqueue(
+        txn,
+        &PayPayees {
+            order_id: crate::services::commerce::ledger::order_of(&purchase),
         },
     )
     .await?;

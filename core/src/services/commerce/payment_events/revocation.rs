@@ -9,6 +9,8 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, Qu
 
 use crate::Result;
 use crate::domain::{PurchaseStatus, RevokeReason, TierKind};
+use crate::jobs::PayPayees;
+use crate::services::commerce::ledger;
 
 pub(super) async fn mark_revoked<C: ConnectionTrait>(
     conn: &C,
@@ -64,6 +66,11 @@ pub(super) async fn revoke(
     .await?;
     for p in paid_by(txn, payment_intent).await? {
         mark_revoked(txn, p.id, payment_intent, reason.as_str()).await?;
+        // A refund is final: the payees give their shares back in the same step. An open
+        // dispute only suspends; the money comes back if it is lost.
+        if reason == RevokeReason::Refunded {
+            ledger::reverse(txn, ledger::order_of(&p)).await?;
+        }
     }
     Ok(())
 }
@@ -112,6 +119,9 @@ pub(super) async fn dispute_closed(
     won: bool,
 ) -> Result<()> {
     if !won {
+        for p in paid_by(txn, payment_intent).await? {
+            ledger::reverse(txn, ledger::order_of(&p)).await?;
+        }
         return Ok(());
     }
     let suspended: Vec<_> = paid_by(txn, payment_intent)
@@ -148,6 +158,14 @@ pub(super) async fn dispute_closed(
             .filter(purchase::Column::Status.eq(PurchaseStatus::Revoked.as_str()))
             .exec(txn)
             .await?;
+        // If the dispute opened before the payees were paid, they are paid now (once).
+        crate::queue::enqueue(
+            txn,
+            &PayPayees {
+                order_id: ledger::order_of(p),
+            },
+        )
+        .await?;
     }
     // A completion that arrives after the dispute was won finds nothing waiting for it.
     revoked_payment::Entity::delete_many()
