@@ -18,13 +18,13 @@ use crate::commerce::{
     Stripe, catalog_beat, now, pay_dev, post_webhook, session_of, started, status_of, stripe_event,
 };
 
-async fn sales(app: &TestApp, producer: &Account) -> Value {
+pub(super) async fn sales(app: &TestApp, producer: &Account) -> Value {
     let response = app.get("/api/v1/sales", Some(&producer.token)).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
 }
 
-async fn ledger(app: &TestApp) -> Vec<ledger_entry::Model> {
+pub(super) async fn ledger(app: &TestApp) -> Vec<ledger_entry::Model> {
     ledger_entry::Entity::find()
         .all(&app.state.db)
         .await
@@ -32,7 +32,7 @@ async fn ledger(app: &TestApp) -> Vec<ledger_entry::Model> {
 }
 
 /// Waits until no job is waiting or running.
-async fn jobs_settle(app: &TestApp) {
+pub(super) async fn jobs_settle(app: &TestApp) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
         let jobs = job::Entity::find().all(&app.state.db).await.unwrap();
@@ -48,7 +48,7 @@ async fn jobs_settle(app: &TestApp) {
     }
 }
 
-async fn webhook(app: &TestApp, id: &str, kind: &str, object: Value) {
+pub(super) async fn webhook(app: &TestApp, id: &str, kind: &str, object: Value) {
     let (body, header) = stripe_event(id, kind, object, now());
     assert_eq!(
         post_webhook(app, &body, Some(&header)).await.status(),
@@ -56,7 +56,7 @@ async fn webhook(app: &TestApp, id: &str, kind: &str, object: Value) {
     );
 }
 
-fn refunded(pi: &str, amount: i64) -> Value {
+pub(super) fn refunded(pi: &str, amount: i64) -> Value {
     json!({"object": "charge", "payment_intent": pi, "amount": amount,
            "amount_refunded": amount, "refunded": true})
 }

@@ -1,5 +1,6 @@
 //! Marketplace money: selling modes, producer invitations, the ledger of who is owed what.
 
+mod cart;
 mod ledger;
 mod selling;
 

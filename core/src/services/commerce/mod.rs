@@ -2,6 +2,7 @@
 //! downloads, shares with engineers, license checks and the producer's sales.
 
 pub mod cancel;
+pub mod cart;
 pub mod checkout;
 pub mod dev_checkout;
 pub mod download_count;

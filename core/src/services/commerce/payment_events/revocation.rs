@@ -5,7 +5,9 @@
 use chrono::Utc;
 use entity::{purchase, revoked_payment};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use crate::Result;
 use crate::domain::{PurchaseStatus, RevokeReason, TierKind};
@@ -78,19 +80,28 @@ pub(super) async fn revoke(
 async fn paid_by(txn: &DatabaseTransaction, payment_intent: &str) -> Result<Vec<purchase::Model>> {
     Ok(purchase::Entity::find()
         .filter(purchase::Column::PaymentIntentId.eq(payment_intent))
+        .order_by_asc(purchase::Column::Id)
         .all(txn)
         .await?)
 }
 
-/// Stripe's `charge.refunded`: the amount refunded so far (cumulative) is recorded on each
-/// purchase of the payment; only all of it revokes.
+/// Stripe's `charge.refunded`: the amount refunded so far (cumulative) is recorded over the
+/// purchases of the payment; only all of it revokes.
 pub(super) async fn refunded(
     txn: &DatabaseTransaction,
     payment_intent: &str,
     amount_refunded: i64,
     full: bool,
 ) -> Result<()> {
-    for p in paid_by(txn, payment_intent).await? {
+    // One payment may be an order of several items: what was refunded is shared over them by
+    // what each was paid, to the cent.
+    let paid = paid_by(txn, payment_intent).await?;
+    let weights: Vec<u64> = paid
+        .iter()
+        .map(|p| p.amount_paid_cents.unwrap_or(p.price_cents).max(0) as u64)
+        .collect();
+    let shares = crate::domain::largest_remainder(amount_refunded, &weights);
+    for (p, amount_refunded) in paid.into_iter().zip(shares) {
         if amount_refunded > p.amount_refunded_cents {
             purchase::Entity::update_many()
                 .col_expr(
