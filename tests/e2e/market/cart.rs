@@ -309,6 +309,20 @@ async fn every_exclusive_in_a_cart_takes_its_hold_or_the_cart_takes_none() {
     .await;
     assert_eq!(purchases_of(&app, &second).await, 0, "nothing half made");
     started(&app, &second, z, "exclusive").await;
+
+    // A cart cannot take a catalog off sale: at most three exclusives at once.
+    let mut many = Vec::new();
+    for _ in 0..4 {
+        many.push(json!({"beat_id": catalog_beat(&app, &producer).await, "tier": "exclusive"}));
+    }
+    let third = app.register("artist").await;
+    assert_problem(
+        cart(&app, &third, json!(many)).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+    )
+    .await;
+    assert_eq!(purchases_of(&app, &third).await, 0);
 }
 
 #[tokio::test]

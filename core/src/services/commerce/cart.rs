@@ -15,6 +15,10 @@ use crate::{Error, Result};
 /// exclusive holds one request can take.
 pub const MAX_ITEMS: usize = 20;
 
+/// Each exclusive in a cart takes its beat off sale while the buyer pays: a few at once is a
+/// real purchase, a catalog's worth is somebody keeping everyone else from buying.
+pub const MAX_EXCLUSIVES: usize = 3;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
 pub struct CartItem {
     pub beat_id: Uuid,
@@ -61,6 +65,17 @@ impl CheckoutBody {
             return Err(Error::invalid(
                 "items",
                 format!("a checkout holds at most {MAX_ITEMS} items"),
+            ));
+        }
+        if items
+            .iter()
+            .filter(|i| i.tier == TierKind::Exclusive)
+            .count()
+            > MAX_EXCLUSIVES
+        {
+            return Err(Error::invalid(
+                "items",
+                format!("a checkout holds the exclusive rights to at most {MAX_EXCLUSIVES} beats"),
             ));
         }
         let mut seen = BTreeSet::new();
