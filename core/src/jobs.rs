@@ -128,3 +128,15 @@ pub struct SweepBase {
 impl JobPayload for SweepBase {
     const KIND: &'static str = "sweep_base";
 }
+
+/// Pays what a paid order owes each payee, less the platform fee, into the ledger: one row per
+/// (order, payee) under one idempotency key, so running it twice pays nobody twice. A purchase
+/// that is no longer paid when it runs (refunded first) pays nothing.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PayPayees {
+    pub order_id: Uuid,
+}
+
+impl JobPayload for PayPayees {
+    const KIND: &'static str = "pay_payees";
+}

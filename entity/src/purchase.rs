@@ -35,6 +35,9 @@ pub struct Model {
     pub amount_refunded_cents: i64,
     /// Why a paid purchase is held instead of fulfilled (the amount charged was not the price).
     pub hold_reason: Option<String>,
+    /// The checkout it was bought in: one payment, one transfer per payee. Set on every
+    /// purchase (older ones were each their own order).
+    pub order_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

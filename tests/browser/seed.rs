@@ -98,11 +98,12 @@ pub(super) async fn publish_beat(app: &TestApp, producer: &Account, meta: Value)
 /// A producer with a name that reads well in the catalog (verified, so it may publish).
 pub(super) async fn register_producer(app: &TestApp, name: &str) -> Result<Account> {
     let email = format!("{}@example.com", Uuid::new_v4().simple());
+    let invitation = app.invite_producer(&email).await;
     let response = app
         .post(
             "/api/v1/auth/register",
             None,
-            &json!({"email": email, "password": PASSWORD, "display_name": name, "role": "producer"}),
+            &json!({"email": email, "password": PASSWORD, "display_name": name, "role": "producer", "invitation": invitation}),
         )
         .await;
     ensure!(

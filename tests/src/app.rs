@@ -214,9 +214,17 @@ impl TestApp {
         account
     }
 
-    /// Signs up and logs in, leaving the email unverified.
+    /// Signs up and logs in, leaving the email unverified. A producer on a single-seller store
+    /// signs up with an invitation, as the operator's `trackout invite-producer` makes it.
     pub async fn register_unverified(&self, role: &str) -> Account {
         let email = format!("{role}-{}@example.com", Uuid::new_v4().simple());
+        let invited = role == "producer"
+            && self.config.commerce.selling == trackout_core::domain::SellingMode::SingleSeller;
+        let invitation = if invited {
+            Some(self.invite_producer(&email).await)
+        } else {
+            None
+        };
         let response = self
             .post(
                 "/api/v1/auth/register",
@@ -226,11 +234,20 @@ impl TestApp {
                     "password": PASSWORD,
                     "display_name": format!("Test {role}"),
                     "role": role,
+                    "invitation": invitation,
                 }),
             )
             .await;
         assert_eq!(response.status(), StatusCode::ACCEPTED);
         self.login(&email, PASSWORD).await
+    }
+
+    /// The operator's invitation token for `email` to sign up as a producer.
+    pub async fn invite_producer(&self, email: &str) -> String {
+        let email = trackout_core::domain::Email::parse(email).expect("an email");
+        trackout_core::services::invitations::create(&self.state.db, &email)
+            .await
+            .expect("recording an invitation")
     }
 
     /// Logs in with a password (the account must not have two-factor sign-in).

@@ -96,6 +96,7 @@ impl Registry {
             .register::<trackout_core::jobs::PurgeObject>()
             .register::<trackout_core::jobs::CloseCheckouts>()
             .register::<trackout_core::jobs::RefundPayment>()
+            .register::<trackout_core::jobs::PayPayees>()
             .register::<trackout_core::jobs::SweepBase>()
             .register::<trackout_core::mail::SendMail>()
             .register::<trackout_core::jobs::RenderCover>();

@@ -144,7 +144,7 @@ pub async fn store(server: Option<&str>) -> Store {
         .await
         .unwrap()
         .unwrap();
-    let event = payment_events::dev_payment_event(&purchase).unwrap();
+    let event = payment_events::dev_payment_event(std::slice::from_ref(&purchase)).unwrap();
     payment_events::apply(&db, &event).await.unwrap();
     let (path, key, bytes) = loop {
         let view = library::get(&db, &tokens, &artist, purchase.id, 3600)

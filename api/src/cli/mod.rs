@@ -1,6 +1,7 @@
 //! The `trackout` command: one binary for the whole store.
 
 mod check;
+mod invite;
 mod outbox;
 mod serve;
 
@@ -48,6 +49,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Invite a producer to sign up (single-seller stores): prints their sign-up link.
+    InviteProducer {
+        /// The email address the producer signs up with.
+        email: String,
+    },
     /// Check a trackout (a zip or a folder of WAV stems) the way the store does on upload.
     Check {
         /// The trackout: a .zip file or a folder.
@@ -70,5 +76,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Worker => serve::block_on(serve::worker()),
         Command::Migrate => serve::block_on(serve::migrate()),
         Command::Outbox { state, limit, json } => serve::block_on(outbox::run(state, limit, json)),
+        Command::InviteProducer { email } => serve::block_on(invite::run(&email)),
     }
 }

@@ -16,9 +16,9 @@ use crate::{ApiError, AppState};
 /// also the `email` the purchase, its receipt and its claim link go to.
 #[derive(serde::Deserialize, utoipa::ToSchema)]
 pub struct CheckoutRequest {
-    beat_id: uuid::Uuid,
-    #[schema(value_type = String, example = "wav_lease")]
-    tier: trackout_core::domain::TierKind,
+    /// One item (`beat_id` and `tier`) or a cart (`items`), and a `coupon`.
+    #[serde(flatten)]
+    checkout: CheckoutBody,
     /// A guest's email (ignored with a session).
     #[schema(value_type = Option<String>)]
     email: Option<trackout_core::domain::Email>,
@@ -64,10 +64,7 @@ pub async fn start(
                 state.payments.as_ref(),
                 &state.config,
                 &actor,
-                CheckoutBody {
-                    beat_id: body.beat_id,
-                    tier: body.tier,
-                },
+                body.checkout,
             )
             .await?
         }
@@ -87,8 +84,7 @@ pub async fn start(
                 state.accounts(),
                 state.payments.as_ref(),
                 guest::GuestCheckout {
-                    beat_id: body.beat_id,
-                    tier: body.tier,
+                    checkout: body.checkout,
                     email,
                     name: body.name,
                 },

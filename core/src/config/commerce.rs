@@ -5,6 +5,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
 use super::{ConfigError, Env};
+use crate::domain::{FeePercent, PlatformFee, SellingMode};
 
 /// Stripe will not create a Checkout Session that expires sooner than 30 minutes after it is
 /// created; the session is created a moment after the hold starts, so the hold keeps a margin.
@@ -31,6 +32,13 @@ pub struct CommerceConfig {
     pub dev_payments: bool,
     pub exclusive_hold_minutes: u64,
     pub download_link_seconds: u64,
+    /// Whose money a sale is: the operator's alone, or each producer's less the platform fee.
+    pub selling: SellingMode,
+    /// The store's cut of each sold item in marketplace mode: this percentage of what was
+    /// paid for it (two decimals at most) ...
+    pub platform_fee_percent: FeePercent,
+    /// ... plus this many cents.
+    pub platform_fee_cents: i64,
 }
 
 impl Default for CommerceConfig {
@@ -44,6 +52,9 @@ impl Default for CommerceConfig {
             dev_payments: false,
             exclusive_hold_minutes: 35,
             download_link_seconds: 15 * 60,
+            selling: SellingMode::SingleSeller,
+            platform_fee_percent: FeePercent::ZERO,
+            platform_fee_cents: 0,
         }
     }
 }
@@ -76,7 +87,25 @@ impl CommerceConfig {
             "TRACKOUT_DOWNLOAD_LINK_SECONDS",
             &mut self.download_link_seconds,
         )?;
+        env.parse("TRACKOUT_SELLING", &mut self.selling)?;
+        env.parse(
+            "TRACKOUT_PLATFORM_FEE_PERCENT",
+            &mut self.platform_fee_percent,
+        )?;
+        env.parse("TRACKOUT_PLATFORM_FEE_CENTS", &mut self.platform_fee_cents)?;
         Ok(())
+    }
+
+    /// The cut the store keeps of each item it sells for a producer. In single-seller mode
+    /// every sale is the operator's own, so there is nothing to cut.
+    pub fn platform_fee(&self) -> PlatformFee {
+        match self.selling {
+            SellingMode::SingleSeller => PlatformFee::default(),
+            SellingMode::Marketplace => PlatformFee {
+                percent: self.platform_fee_percent,
+                fixed_cents: self.platform_fee_cents,
+            },
+        }
     }
 
     /// Whether payments go to Stripe (else to the development provider).
@@ -115,6 +144,17 @@ impl CommerceConfig {
         if self.download_link_seconds == 0 || self.download_link_seconds > 7 * 24 * 3600 {
             return invalid(
                 "TRACKOUT_DOWNLOAD_LINK_SECONDS must be from 1 to 604800 (S3 presigned links live at most 7 days)",
+            );
+        }
+        if self.platform_fee_cents < 0 {
+            return invalid("TRACKOUT_PLATFORM_FEE_CENTS must be 0 or more");
+        }
+        if self.selling == SellingMode::SingleSeller
+            && (self.platform_fee_cents != 0 || self.platform_fee_percent != FeePercent::ZERO)
+        {
+            // A fee nobody takes would print earnings that are not what anyone is paid.
+            return invalid(
+                "TRACKOUT_PLATFORM_FEE_PERCENT and TRACKOUT_PLATFORM_FEE_CENTS apply to TRACKOUT_SELLING=marketplace only",
             );
         }
         if self.currency.len() != 3 || !self.currency.bytes().all(|b| b.is_ascii_lowercase()) {

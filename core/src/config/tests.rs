@@ -195,3 +195,39 @@ fn every_variable_the_store_reads_is_documented_and_every_documented_one_is_read
         "in the README's configuration tables but never read: {stale:?}"
     );
 }
+
+#[test]
+fn selling_defaults_to_single_seller_and_a_fee_needs_the_marketplace() {
+    let config = loaded(&[]).unwrap();
+    assert_eq!(
+        config.commerce.selling,
+        crate::domain::SellingMode::SingleSeller
+    );
+    assert_eq!(config.commerce.platform_fee().on(10_000), 0);
+
+    let market = loaded(&[
+        ("TRACKOUT_SELLING", "marketplace"),
+        ("TRACKOUT_PLATFORM_FEE_PERCENT", "12.5"),
+        ("TRACKOUT_PLATFORM_FEE_CENTS", "30"),
+    ])
+    .unwrap();
+    assert_eq!(market.commerce.platform_fee().on(10_000), 1_280);
+
+    let message = refusal(&[("TRACKOUT_PLATFORM_FEE_PERCENT", "10")]);
+    assert!(message.contains("marketplace"), "{message}");
+    let message = refusal(&[("TRACKOUT_SELLING", "bazaar")]);
+    assert!(message.contains("TRACKOUT_SELLING"), "{message}");
+    let message = refusal(&[
+        ("TRACKOUT_SELLING", "marketplace"),
+        ("TRACKOUT_PLATFORM_FEE_PERCENT", "101"),
+    ]);
+    assert!(
+        message.contains("TRACKOUT_PLATFORM_FEE_PERCENT"),
+        "{message}"
+    );
+    let message = refusal(&[
+        ("TRACKOUT_SELLING", "marketplace"),
+        ("TRACKOUT_PLATFORM_FEE_CENTS", "-1"),
+    ]);
+    assert!(message.contains("TRACKOUT_PLATFORM_FEE_CENTS"), "{message}");
+}

@@ -16,11 +16,17 @@ pub use stripe::StripeProvider;
 
 use crate::config::Config;
 
-pub struct CheckoutRequest {
-    pub purchase_id: Uuid,
+/// One line of a checkout: one purchase.
+pub struct CheckoutLine {
     /// What the buyer sees on the payment page, e.g. "Midnight Run — WAV Lease".
     pub product_name: String,
     pub amount_cents: i64,
+}
+
+pub struct CheckoutRequest {
+    /// The order (its first purchase's id): what the payment events name.
+    pub purchase_id: Uuid,
+    pub lines: Vec<CheckoutLine>,
     pub currency: String,
     pub customer_email: String,
     pub success_url: String,

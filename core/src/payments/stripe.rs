@@ -41,16 +41,23 @@ impl PaymentProvider for StripeProvider {
             .currency
             .parse::<stripe_types::Currency>()
             .map_err(|_| PaymentError(format!("unknown currency {}", r.currency)))?;
-        let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency);
-        price.unit_amount = Some(r.amount_cents);
-        price.product_data = Some(ProductData::new(r.product_name));
-        let mut item = CreateCheckoutSessionLineItems::new();
-        item.price_data = Some(price);
-        item.quantity = Some(1);
+        let items: Vec<CreateCheckoutSessionLineItems> = r
+            .lines
+            .into_iter()
+            .map(|line| {
+                let mut price = CreateCheckoutSessionLineItemsPriceData::new(currency.clone());
+                price.unit_amount = Some(line.amount_cents);
+                price.product_data = Some(ProductData::new(line.product_name));
+                let mut item = CreateCheckoutSessionLineItems::new();
+                item.price_data = Some(price);
+                item.quantity = Some(1);
+                item
+            })
+            .collect();
         let purchase = r.purchase_id.to_string();
         let mut request = CreateCheckoutSession::new()
             .mode(stripe_checkout::CheckoutSessionMode::Payment)
-            .line_items(vec![item])
+            .line_items(items)
             .client_reference_id(purchase.clone())
             .metadata(HashMap::from([(
                 "purchase_id".to_owned(),
@@ -62,7 +69,7 @@ impl PaymentProvider for StripeProvider {
         if let Some(expires_at) = r.expires_at {
             request = request.expires_at(expires_at);
         }
-        // One purchase, one session: a retried request returns the session already made.
+        // One order, one session: a retried request returns the session already made.
         let key = IdempotencyKey::new(format!("trackout-checkout-{purchase}"))
             .map_err(|e| PaymentError(e.to_string()))?;
         let session = request

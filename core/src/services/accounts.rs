@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use super::account_tokens::{self, Mailed};
 use super::sessions::{Client, SessionStore};
-use super::{Actor, UserView, two_factor};
+use super::{Actor, UserView, invitations, two_factor};
 use crate::auth::{PasswordHasher, TokenKind, Tokens, now_seconds};
 use crate::config::Config;
 use crate::domain::{DisplayName, Email, Password, Role};
@@ -43,6 +43,9 @@ pub struct Registration {
     pub display_name: DisplayName,
     #[schema(value_type = String, example = "producer")]
     pub role: Role,
+    /// The operator's invitation token: a producer needs one on a single-seller store.
+    #[serde(default)]
+    pub invitation: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -97,6 +100,11 @@ pub(crate) async fn find_by_email<C: ConnectionTrait>(
 /// hash, a few inserts): a new address gets its account and a verification mail; an address
 /// that has an account gets a mail telling its owner someone tried, and nothing else changes.
 pub async fn register(ctx: Ctx<'_>, r: Registration) -> Result<()> {
+    let invited = r.role == Role::Producer
+        && ctx.config.commerce.selling == crate::domain::SellingMode::SingleSeller;
+    if invited {
+        invitations::check(ctx.db, &r.email, r.invitation.as_deref()).await?;
+    }
     match find_by_email(ctx.db, &r.email).await? {
         Some(existing) => {
             ctx.hasher.waste(r.password).await?;
@@ -128,6 +136,9 @@ pub async fn register(ctx: Ctx<'_>, r: Registration) -> Result<()> {
                 }
                 Err(e) => return Err(e),
             };
+            if invited && let Some(token) = &r.invitation {
+                invitations::consume(&txn, &r.email, token).await?;
+            }
             send_verification(&txn, &row).await?;
             txn.commit().await?;
             Ok(())

@@ -17,7 +17,7 @@ use super::accounts::{Ctx, LoginOutcome, after_first_factor, find_by_email};
 use super::commerce::checkout::{self, CheckoutBody, CheckoutStarted};
 use super::sessions::Client;
 use super::verification::mark_verified;
-use crate::domain::{DisplayName, Email, Role, TierKind};
+use crate::domain::{DisplayName, Email, Role};
 use crate::payments::PaymentProvider;
 use crate::{Error, Result};
 
@@ -25,9 +25,9 @@ use crate::{Error, Result};
 
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct GuestCheckout {
-    pub beat_id: Uuid,
-    #[schema(value_type = String, example = "wav_lease")]
-    pub tier: TierKind,
+    /// What is bought: one item or a cart.
+    #[serde(flatten)]
+    pub checkout: CheckoutBody,
     /// Where the receipt and the claim link go.
     #[schema(value_type = String, example = "luna@example.com")]
     pub email: Email,
@@ -89,38 +89,30 @@ pub async fn start(
         user_id: account.id,
         role: Role::parse(&account.role)?,
     };
-    let started = checkout::start(
-        ctx.db,
-        payments,
-        ctx.config,
-        &actor,
-        CheckoutBody {
-            beat_id: body.beat_id,
-            tier: body.tier,
-        },
-    )
-    .await?;
-    guest_checkout::ActiveModel {
-        purchase_id: Set(started.purchase_id),
-        user_id: Set(account.id),
-        created_at: Set(Utc::now()),
+    let started = checkout::start(ctx.db, payments, ctx.config, &actor, body.checkout).await?;
+    for purchase_id in &started.purchase_ids {
+        guest_checkout::ActiveModel {
+            purchase_id: Set(*purchase_id),
+            user_id: Set(account.id),
+            created_at: Set(Utc::now()),
+        }
+        .insert(ctx.db)
+        .await?;
     }
-    .insert(ctx.db)
-    .await?;
     if let Some(name) = name {
         rename_buyer(ctx, started.purchase_id, name.as_str()).await?;
     }
     Ok(started)
 }
 
-/// The license names whom the guest said it is for.
+/// The licenses of the order name whom the guest said they are for.
 async fn rename_buyer(ctx: Ctx<'_>, purchase_id: Uuid, name: &str) -> Result<()> {
     entity::purchase::Entity::update_many()
         .col_expr(
             entity::purchase::Column::BuyerName,
             Expr::value(name.to_owned()),
         )
-        .filter(entity::purchase::Column::Id.eq(purchase_id))
+        .filter(entity::purchase::Column::OrderId.eq(purchase_id))
         .exec(ctx.db)
         .await?;
     Ok(())

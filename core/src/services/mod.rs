@@ -10,6 +10,7 @@ pub mod commerce;
 pub mod covers;
 pub mod deliverables;
 pub mod guest;
+pub mod invitations;
 pub mod link_previews;
 pub mod notices;
 pub mod passwords;

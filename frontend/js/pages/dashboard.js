@@ -114,7 +114,9 @@ export async function render({ main, signal }) {
     stat('Beats', count(beats.length)),
     stat('Published', count(beats.filter((b) => b.status === 'published').length)),
     stat('Sales', count(sales.count), 'sales-count'),
-    stat('Revenue', money(sales.revenue_cents, sales.currency), 'sales-revenue'));
+    stat('Revenue', money(sales.revenue_cents, sales.currency), 'sales-revenue'),
+    // A marketplace pays producers less the store's cut: what the ledger says is theirs.
+    sales.earnings ? stat('Earnings', money(sales.earnings.net_cents, sales.currency), 'sales-earnings') : null);
   clear(beatsBox, beatsTable(beats));
   clear(salesBox, salesPanel(sales));
 }

@@ -1,7 +1,8 @@
 // Log in (/login) and sign up (/signup). The token goes to localStorage; `?next=` says where
 // to go after (same-origin paths only). Signing up answers the same for a new and a taken
 // email, so the page signs in right after: for a taken email that fails, and the page says to
-// check the inbox. An account with two-factor sign-in is asked for its code.
+// check the inbox. An account with two-factor sign-in is asked for its code. `?invitation=` is
+// the operator's producer invitation (single-seller stores need it to sell).
 
 import { h, toast, clear } from '../dom.js';
 import { api } from '../api.js';
@@ -74,7 +75,7 @@ export function render({ main, query }) {
     try {
       if (signingUp) {
         await busy(submit, 'Creating account…', () => api('/api/v1/auth/register', {
-          method: 'POST', body: { ...credentials, display_name: data.get('display_name'), role: data.get('role') },
+          method: 'POST', body: { ...credentials, display_name: data.get('display_name'), role: data.get('role'), invitation: query.get('invitation') || undefined },
         }));
       }
       let answer;

@@ -22,11 +22,17 @@ pub const MAIL_WAIT: Duration = Duration::from_secs(20);
 /// Signs up through the API (`202`) and returns the email.
 pub async fn sign_up(app: &TestApp, role: &str) -> String {
     let email = format!("{role}-{}@example.com", uuid::Uuid::new_v4().simple());
+    // A single-seller store (the default) takes producers by the operator's invitation.
+    let invitation = if role == "producer" {
+        Some(app.invite_producer(&email).await)
+    } else {
+        None
+    };
     let response = app
         .post(
             "/api/v1/auth/register",
             None,
-            &json!({"email": email, "password": PASSWORD, "display_name": format!("Test {role}"), "role": role}),
+            &json!({"email": email, "password": PASSWORD, "display_name": format!("Test {role}"), "role": role, "invitation": invitation}),
         )
         .await;
     assert_eq!(response.status(), reqwest::StatusCode::ACCEPTED);

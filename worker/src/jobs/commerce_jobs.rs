@@ -1,11 +1,12 @@
 //! Jobs that keep money exact: closing the checkouts of a beat whose exclusive sold, refunding
-//! payments for what was no longer for sale, and sweeping base bundles nothing refers to.
+//! payments for what was no longer for sale, paying each order's payees into the ledger, and
+//! sweeping base bundles nothing refers to.
 
 use std::sync::Arc;
 
 use tracing::info;
-use trackout_core::jobs::{CloseCheckouts, RefundPayment, SweepBase};
-use trackout_core::services::commerce::{checkout, refunds};
+use trackout_core::jobs::{CloseCheckouts, PayPayees, RefundPayment, SweepBase};
+use trackout_core::services::commerce::{checkout, ledger, refunds};
 use trackout_core::services::deliverables;
 use trackout_core::storage::ObjectKey;
 
@@ -42,6 +43,14 @@ impl RunJob for RefundPayment {
             .map_err(trackout_core::Error::from)?;
         refunds::recorded(&ctx.db, self.purchase_id).await?;
         info!(refund = %id, purchase = %self.purchase_id, "payment refunded in full");
+        Ok(())
+    }
+}
+
+impl RunJob for PayPayees {
+    async fn run(self, ctx: Arc<JobContext>) -> Result<(), JobError> {
+        let written = ledger::settle(&ctx.db, &ctx.config.commerce, self.order_id).await?;
+        info!(order = %self.order_id, written, "payees of an order paid into the ledger");
         Ok(())
     }
 }

@@ -85,6 +85,12 @@ pub async fn cancel(
         ));
     }
     release_hold(&txn, found.beat_id, found.id).await?;
+    // The session was the whole order's: its other items end with it.
+    for other in super::payment_events::order(&txn, super::ledger::order_of(&found)).await? {
+        if other.id != found.id {
+            super::payment_events::cancel(&txn, &other).await?;
+        }
+    }
     txn.commit().await?;
     library::get(db, tokens, actor, purchase_id, ttl_seconds).await
 }

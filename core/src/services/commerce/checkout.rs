@@ -1,5 +1,5 @@
-//! Starting a purchase: a pending row, the exclusive hold when it is the exclusive, then a
-//! checkout session at the payment provider.
+//! Starting an order: a pending purchase per item, the hold of every exclusive among them,
+//! then one checkout session at the payment provider with a line item per purchase.
 
 use chrono::Utc;
 use entity::{beat, lease_tier, purchase, user};
@@ -8,28 +8,26 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
     QuerySelect, Set,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 use crate::config::Config;
 use crate::domain::{BeatStatus, PaymentProviderKind, PurchaseStatus, TierKind};
-use crate::payments::{CheckoutRequest, PaymentProvider};
+use crate::payments::{CheckoutLine, CheckoutRequest, PaymentProvider};
 use crate::queue::now_ms;
 use crate::services::Actor;
 use crate::services::tiers::tier_view;
 use crate::{Error, Result};
 
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct CheckoutBody {
-    pub beat_id: Uuid,
-    #[schema(value_type = String, example = "wav_lease")]
-    pub tier: TierKind,
-}
+pub use super::cart::{CartItem, CheckoutBody};
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CheckoutStarted {
+    /// The order, which is also its first item's purchase (a one-item checkout's purchase).
     pub purchase_id: Uuid,
+    /// Every item's purchase, in the order asked for.
+    pub purchase_ids: Vec<Uuid>,
     /// Send the buyer here to pay.
     pub checkout_url: String,
 }
@@ -98,7 +96,7 @@ const HOLD_OUTLASTS_CHECKOUT_MS: i64 = 10 * 60_000;
 async fn holds_another_exclusive<C: sea_orm::ConnectionTrait>(
     conn: &C,
     buyer: Uuid,
-    beat_id: Uuid,
+    cart: &[Uuid],
 ) -> Result<bool> {
     let pending: Vec<Uuid> = purchase::Entity::find()
         .filter(purchase::Column::BuyerId.eq(buyer))
@@ -116,24 +114,22 @@ async fn holds_another_exclusive<C: sea_orm::ConnectionTrait>(
         .filter(beat::Column::ExclusiveHoldPurchaseId.is_in(pending))
         .filter(beat::Column::ExclusiveHoldUntilMs.gt(now_ms()))
         .filter(beat::Column::Status.eq(BeatStatus::Published.as_str()))
-        .filter(beat::Column::Id.ne(beat_id))
+        .filter(beat::Column::Id.is_not_in(cart.iter().copied()))
         .one(conn)
         .await?;
     Ok(held.is_some())
 }
 
-pub async fn start(
-    db: &DatabaseConnection,
-    payments: &dyn PaymentProvider,
-    config: &Config,
-    actor: &Actor,
-    body: CheckoutBody,
-) -> Result<CheckoutStarted> {
-    let buyer = user::Entity::find_by_id(actor.user_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| Error::unauthorized("account_gone", "this account no longer exists"))?;
-    let beat = beat::Entity::find_by_id(body.beat_id)
+/// One item, checked and priced on the server.
+struct Line {
+    beat: beat::Model,
+    tier: lease_tier::Model,
+    terms: serde_json::Value,
+    kind: TierKind,
+}
+
+async fn line(db: &DatabaseConnection, actor: &Actor, item: CartItem) -> Result<Line> {
+    let beat = beat::Entity::find_by_id(item.beat_id)
         .one(db)
         .await?
         .ok_or(Error::NotFound("beat"))?;
@@ -152,30 +148,55 @@ pub async fn start(
     }
     let tier = lease_tier::Entity::find()
         .filter(lease_tier::Column::BeatId.eq(beat.id))
-        .filter(lease_tier::Column::Kind.eq(body.tier.as_str()))
+        .filter(lease_tier::Column::Kind.eq(item.tier.as_str()))
         .one(db)
         .await?
         .filter(|t| t.enabled)
         .ok_or_else(|| Error::conflict("tier_unavailable", "this tier is not for sale"))?;
     let view = tier_view(tier.clone())?;
-    if super::cancel::owns(db, actor, beat.id, body.tier).await? {
+    if super::cancel::owns(db, actor, beat.id, item.tier).await? {
         return Err(Error::conflict(
             "already_owned",
             "you already own this license; its files are in your library",
         ));
     }
+    Ok(Line {
+        terms: view.terms.to_stored()?,
+        beat,
+        tier,
+        kind: item.tier,
+    })
+}
 
-    let purchase_id = Uuid::now_v7();
+pub async fn start(
+    db: &DatabaseConnection,
+    payments: &dyn PaymentProvider,
+    config: &Config,
+    actor: &Actor,
+    body: CheckoutBody,
+) -> Result<CheckoutStarted> {
+    let items = body.items()?;
+    let buyer = user::Entity::find_by_id(actor.user_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| Error::unauthorized("account_gone", "this account no longer exists"))?;
+    let mut lines = Vec::with_capacity(items.len());
+    for item in items {
+        lines.push(line(db, actor, item).await?);
+    }
+
+    // The order is its first item's purchase, so a one-item checkout is what it always was.
+    let ids: Vec<Uuid> = lines.iter().map(|_| Uuid::now_v7()).collect();
+    let order_id = ids[0];
     let now = Utc::now();
-    let exclusive = body.tier == TierKind::Exclusive;
+    let exclusive = lines.iter().any(|l| l.kind == TierKind::Exclusive);
     let checkout_ends_ms = now_ms() + (config.commerce.exclusive_hold_minutes * 60_000) as i64;
-    let hold_until_ms = exclusive.then(|| {
-        if PaymentProviderKind::Stripe.is(payments.name()) {
-            checkout_ends_ms + HOLD_OUTLASTS_CHECKOUT_MS
-        } else {
-            checkout_ends_ms
-        }
-    });
+    let hold_until_ms = if PaymentProviderKind::Stripe.is(payments.name()) {
+        checkout_ends_ms + HOLD_OUTLASTS_CHECKOUT_MS
+    } else {
+        checkout_ends_ms
+    };
+    let cart_beats: Vec<Uuid> = lines.iter().map(|l| l.beat.id).collect();
     let txn = crate::db::write_txn(db).await?;
     if exclusive {
         // Taken under the buyer's row lock, so two checkouts of the same buyer at once see
@@ -184,77 +205,102 @@ pub async fn start(
             .lock_exclusive()
             .one(&txn)
             .await?;
-        if holds_another_exclusive(&txn, buyer.id, beat.id).await? {
+        if holds_another_exclusive(&txn, buyer.id, &cart_beats).await? {
             return Err(Error::conflict(
                 "exclusive_hold_limit",
                 "you are already checking out the exclusive rights to another beat; finish or cancel that checkout first",
             ));
         }
     }
-    purchase::ActiveModel {
-        id: Set(purchase_id),
-        buyer_id: Set(buyer.id),
-        beat_id: Set(beat.id),
-        beat_title: Set(beat.title.clone()),
-        tier_kind: Set(tier.kind.clone()),
-        tier_name: Set(tier.name.clone()),
-        price_cents: Set(tier.price_cents),
-        currency: Set(config.commerce.currency.clone()),
-        terms: Set(view.terms.to_stored()?),
-        buyer_name: Set(buyer.display_name.clone()),
-        status: Set(PurchaseStatus::Pending.as_str().to_owned()),
-        provider: Set(payments.name().into()),
-        checkout_session_id: Set(None),
-        payment_intent_id: Set(None),
-        license_id: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        paid_at: Set(None),
-        revoked_at: Set(None),
-        revoke_reason: Set(None),
-        amount_paid_cents: Set(None),
-        amount_refunded_cents: Set(0),
-        hold_reason: Set(None),
-    }
-    .insert(&txn)
-    .await?;
-    if let Some(until) = hold_until_ms
-        && !hold_exclusive(&txn, beat.id, purchase_id, until).await?
-    {
-        return Err(Error::conflict(
-            "exclusive_on_hold",
-            "another buyer is checking out the exclusive rights to this beat; try again later",
-        ));
+    for (line, &purchase_id) in lines.iter().zip(&ids) {
+        purchase::ActiveModel {
+            id: Set(purchase_id),
+            buyer_id: Set(buyer.id),
+            beat_id: Set(line.beat.id),
+            beat_title: Set(line.beat.title.clone()),
+            tier_kind: Set(line.tier.kind.clone()),
+            tier_name: Set(line.tier.name.clone()),
+            price_cents: Set(line.tier.price_cents),
+            currency: Set(config.commerce.currency.clone()),
+            terms: Set(line.terms.clone()),
+            buyer_name: Set(buyer.display_name.clone()),
+            status: Set(PurchaseStatus::Pending.as_str().to_owned()),
+            provider: Set(payments.name().into()),
+            checkout_session_id: Set(None),
+            payment_intent_id: Set(None),
+            license_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            paid_at: Set(None),
+            revoked_at: Set(None),
+            revoke_reason: Set(None),
+            amount_paid_cents: Set(None),
+            amount_refunded_cents: Set(0),
+            hold_reason: Set(None),
+            order_id: Set(Some(order_id)),
+        }
+        .insert(&txn)
+        .await?;
+        // Every exclusive in the cart takes its hold, or the whole checkout is refused.
+        if line.kind == TierKind::Exclusive
+            && !hold_exclusive(&txn, line.beat.id, purchase_id, hold_until_ms).await?
+        {
+            return Err(Error::conflict(
+                "exclusive_on_hold",
+                format!(
+                    "another buyer is checking out the exclusive rights to {:?}; try again later",
+                    line.beat.title
+                ),
+            ));
+        }
     }
     txn.commit().await?;
 
     let public = config.public_url();
+    let (success_url, cancel_url) = match lines.as_slice() {
+        [one] => (
+            format!("{public}/library/{order_id}?checkout=success"),
+            format!("{public}/beats/{}?checkout=cancelled", one.beat.id),
+        ),
+        _ => (
+            format!("{public}/library?checkout=success"),
+            format!("{public}/?checkout=cancelled"),
+        ),
+    };
     let request = CheckoutRequest {
-        purchase_id,
-        product_name: format!("{} — {}", beat.title, tier.name),
-        amount_cents: tier.price_cents,
+        purchase_id: order_id,
+        lines: lines
+            .iter()
+            .map(|l| CheckoutLine {
+                product_name: format!("{} — {}", l.beat.title, l.tier.name),
+                amount_cents: l.tier.price_cents,
+            })
+            .collect(),
         currency: config.commerce.currency.clone(),
         customer_email: buyer.email,
-        success_url: format!("{public}/library/{purchase_id}?checkout=success"),
-        cancel_url: format!("{public}/beats/{}?checkout=cancelled", beat.id),
+        success_url,
+        cancel_url,
         expires_at: exclusive.then_some(checkout_ends_ms / 1000),
     };
     match payments.create_checkout(request).await {
         Ok(session) => {
-            let row = purchase::ActiveModel {
-                id: Set(purchase_id),
-                checkout_session_id: Set(Some(session.id)),
-                updated_at: Set(Utc::now()),
-                ..Default::default()
-            };
-            row.update(db).await?;
+            purchase::Entity::update_many()
+                .col_expr(
+                    purchase::Column::CheckoutSessionId,
+                    Expr::value(Some(session.id)),
+                )
+                .col_expr(purchase::Column::UpdatedAt, Expr::value(Utc::now()))
+                .filter(purchase::Column::OrderId.eq(order_id))
+                .exec(db)
+                .await?;
             Ok(CheckoutStarted {
-                purchase_id,
+                purchase_id: order_id,
+                purchase_ids: ids,
                 checkout_url: session.url,
             })
         }
         Err(e) => {
-            tracing::error!(error = %e, %purchase_id, "creating a checkout session failed");
+            tracing::error!(error = %e, %order_id, "creating a checkout session failed");
             let txn = crate::db::write_txn(db).await?;
             purchase::Entity::update_many()
                 .col_expr(
@@ -262,10 +308,12 @@ pub async fn start(
                     Expr::value(PurchaseStatus::Cancelled.as_str()),
                 )
                 .col_expr(purchase::Column::UpdatedAt, Expr::value(Utc::now()))
-                .filter(purchase::Column::Id.eq(purchase_id))
+                .filter(purchase::Column::OrderId.eq(order_id))
                 .exec(&txn)
                 .await?;
-            release_hold(&txn, beat.id, purchase_id).await?;
+            for (line, &purchase_id) in lines.iter().zip(&ids) {
+                release_hold(&txn, line.beat.id, purchase_id).await?;
+            }
             txn.commit().await?;
             Err(Error::Unavailable(
                 "the payment provider could not start a checkout; nothing was charged, try again"

@@ -56,53 +56,80 @@ pub struct DevCheckout {
     pub payable: bool,
 }
 
-async fn pending(db: &DatabaseConnection, id: Uuid) -> Result<purchase::Model> {
-    purchase::Entity::find_by_id(id)
-        .one(db)
-        .await?
-        .filter(|p| PaymentProviderKind::Dev.is(&p.provider))
-        .ok_or(Error::NotFound("checkout"))
+/// The order's purchases, if it is a development checkout.
+async fn order(db: &DatabaseConnection, id: Uuid) -> Result<Vec<purchase::Model>> {
+    let order = payment_events::order(db, id).await?;
+    if order.is_empty()
+        || !order
+            .iter()
+            .all(|p| PaymentProviderKind::Dev.is(&p.provider))
+    {
+        return Err(Error::NotFound("checkout"));
+    }
+    Ok(order)
+}
+
+async fn payable(db: &DatabaseConnection, order: &[purchase::Model]) -> Result<bool> {
+    for p in order {
+        if !still_payable(db, p).await? {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 pub async fn show(db: &DatabaseConnection, id: Uuid) -> Result<DevCheckout> {
-    let purchase = pending(db, id).await?;
-    let beat_title = beat::Entity::find_by_id(purchase.beat_id)
-        .one(db)
-        .await?
-        .map(|b| b.title)
-        .unwrap_or_else(|| purchase.beat_title.clone());
+    let order = order(db, id).await?;
+    let mut titles = Vec::with_capacity(order.len());
+    for p in &order {
+        titles.push(
+            beat::Entity::find_by_id(p.beat_id)
+                .one(db)
+                .await?
+                .map(|b| b.title)
+                .unwrap_or_else(|| p.beat_title.clone()),
+        );
+    }
     Ok(DevCheckout {
-        purchase_id: purchase.id,
-        payable: still_payable(db, &purchase).await?,
-        beat_title,
-        tier_name: purchase.tier_name,
-        price_cents: purchase.price_cents,
-        currency: purchase.currency,
-        status: purchase.status,
+        purchase_id: order[0].id,
+        payable: payable(db, &order).await?,
+        beat_title: titles.join(" + "),
+        tier_name: order
+            .iter()
+            .map(|p| p.tier_name.as_str())
+            .collect::<Vec<_>>()
+            .join(" + "),
+        price_cents: order.iter().map(|p| p.price_cents).sum(),
+        currency: order[0].currency.clone(),
+        status: order[0].status.clone(),
     })
 }
 
 /// Completes the checkout through the webhook's own path; paying twice changes nothing.
 pub async fn pay(db: &DatabaseConnection, id: Uuid) -> Result<Uuid> {
-    let purchase = pending(db, id).await?;
-    if PurchaseStatus::Paid.is(&purchase.status) {
-        return Ok(purchase.id); // paid already: paying twice changes nothing
+    let order = order(db, id).await?;
+    let first = &order[0];
+    if PurchaseStatus::Paid.is(&first.status) {
+        return Ok(first.id); // paid already: paying twice changes nothing
     }
-    if !PurchaseStatus::Pending.is(&purchase.status) {
+    if let Some(p) = order
+        .iter()
+        .find(|p| !PurchaseStatus::Pending.is(&p.status))
+    {
         return Err(Error::conflict(
             "checkout_expired",
             format!(
                 "this checkout is {}: it can no longer be paid; start again from the beat",
-                purchase.status
+                p.status
             ),
         ));
     }
-    if !still_payable(db, &purchase).await? {
+    if !payable(db, &order).await? {
         return Err(Error::conflict(
             "checkout_expired",
             "this checkout has expired: the exclusive hold ran out; start again from the beat",
         ));
     }
-    payment_events::apply(db, &dev_payment_event(&purchase)?).await?;
-    Ok(purchase.id)
+    payment_events::apply(db, &dev_payment_event(&order)?).await?;
+    Ok(first.id)
 }

@@ -11,38 +11,47 @@ use crate::Result;
 use crate::domain::PurchaseStatus;
 use crate::payments::RefundRequest;
 
-/// The refund `purchase_id` still needs, if any.
+/// The refund the order `purchase_id` (its first purchase) still needs, if any: the whole
+/// payment, once every item of the order is `refunded`.
 pub async fn due(db: &DatabaseConnection, purchase_id: Uuid) -> Result<Option<RefundRequest>> {
-    let Some(p) = purchase::Entity::find_by_id(purchase_id).one(db).await? else {
+    let order = super::payment_events::order(db, purchase_id).await?;
+    let Some(first) = order.first() else {
         return Ok(None);
     };
-    let owed = p.amount_paid_cents.unwrap_or(p.price_cents);
-    if !PurchaseStatus::Refunded.is(&p.status) || p.amount_refunded_cents >= owed {
+    let owed: i64 = order
+        .iter()
+        .map(|p| p.amount_paid_cents.unwrap_or(p.price_cents))
+        .sum();
+    let refunded: i64 = order.iter().map(|p| p.amount_refunded_cents).sum();
+    if !order.iter().all(|p| PurchaseStatus::Refunded.is(&p.status)) || refunded >= owed {
         return Ok(None);
     }
-    Ok(p.payment_intent_id.map(|payment_intent| RefundRequest {
-        payment_intent,
-        // One purchase, one refund: a retry after a lost answer returns the refund already made.
-        idempotency_key: format!("trackout-refund-{}", p.id),
-        reason: p
-            .revoke_reason
-            .unwrap_or_else(|| "no longer for sale".into()),
-    }))
+    Ok(first
+        .payment_intent_id
+        .clone()
+        .map(|payment_intent| RefundRequest {
+            payment_intent,
+            // One order, one refund: a retry after a lost answer returns the refund already made.
+            idempotency_key: format!("trackout-refund-{}", first.id),
+            reason: first
+                .revoke_reason
+                .clone()
+                .unwrap_or_else(|| "no longer for sale".into()),
+        }))
 }
 
-/// The provider accepted the refund: all of the payment is recorded as refunded (Stripe's
-/// `charge.refunded` event says the same when it arrives).
+/// The provider accepted the refund: all of the payment is recorded as refunded, each item
+/// its own price (Stripe's `charge.refunded` event says the same when it arrives).
 pub async fn recorded(db: &DatabaseConnection, purchase_id: Uuid) -> Result<()> {
-    let Some(p) = purchase::Entity::find_by_id(purchase_id).one(db).await? else {
-        return Ok(());
-    };
-    let owed = p.amount_paid_cents.unwrap_or(p.price_cents);
-    purchase::Entity::update_many()
-        .col_expr(purchase::Column::AmountRefundedCents, Expr::value(owed))
-        .col_expr(purchase::Column::UpdatedAt, Expr::value(Utc::now()))
-        .filter(purchase::Column::Id.eq(purchase_id))
-        .filter(purchase::Column::AmountRefundedCents.lt(owed))
-        .exec(db)
-        .await?;
+    for p in super::payment_events::order(db, purchase_id).await? {
+        let owed = p.amount_paid_cents.unwrap_or(p.price_cents);
+        purchase::Entity::update_many()
+            .col_expr(purchase::Column::AmountRefundedCents, Expr::value(owed))
+            .col_expr(purchase::Column::UpdatedAt, Expr::value(Utc::now()))
+            .filter(purchase::Column::Id.eq(p.id))
+            .filter(purchase::Column::AmountRefundedCents.lt(owed))
+            .exec(db)
+            .await?;
+    }
     Ok(())
 }

@@ -9,10 +9,11 @@ use sea_orm::{ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter};
 
 use super::revocation::mark_revoked;
 use crate::Result;
-use crate::domain::{BeatStatus, PurchaseStatus, TierKind};
-use crate::jobs::{CloseCheckouts, FulfillPurchase, RefundPayment};
+use crate::domain::{BeatStatus, PurchaseStatus, TierKind, largest_remainder};
+use crate::jobs::{CloseCheckouts, FulfillPurchase, PayPayees, RefundPayment};
 use crate::payments::events::Charged;
 use crate::queue::{self, now_ms};
+use crate::services::commerce::ledger;
 
 pub(super) struct Payment<'a> {
     pub payment_intent: Option<&'a str>,
@@ -72,14 +73,15 @@ fn awaiting_payment() -> SimpleExpr {
 
 pub(super) async fn complete(
     txn: &DatabaseTransaction,
-    purchase: purchase::Model,
+    order: Vec<purchase::Model>,
     payment: Payment<'_>,
 ) -> Result<()> {
-    if !PurchaseStatus::Pending.is(&purchase.status)
-        && !PurchaseStatus::Cancelled.is(&purchase.status)
-    {
-        return Ok(()); // already settled by an earlier event
+    // The items of an order move together; one already out of waiting means an earlier
+    // event settled the order.
+    if order.is_empty() || !order.iter().all(|p| awaiting(&p.status)) {
+        return Ok(());
     }
+    let order_id = ledger::order_of(&order[0]);
     if let Some(pi) = payment.payment_intent
         && revoked_payment::Entity::find_by_id(pi.to_owned())
             .one(txn)
@@ -87,68 +89,106 @@ pub(super) async fn complete(
             .is_some()
     {
         // The refund or dispute arrived first: the purchase is over before it began.
-        mark_revoked(
-            txn,
-            purchase.id,
-            pi,
-            "refunded before the checkout completed",
-        )
-        .await?;
+        for p in &order {
+            mark_revoked(txn, p.id, pi, "refunded before the checkout completed").await?;
+        }
         return Ok(());
     }
     let now = Utc::now();
-    let settle = |status: PurchaseStatus| {
+    let settle = |id: uuid::Uuid, status: PurchaseStatus, paid_cents: Option<i64>| {
         purchase::Entity::update_many()
             .col_expr(purchase::Column::Status, Expr::value(status.as_str()))
             .col_expr(
                 purchase::Column::PaymentIntentId,
                 Expr::value(payment.payment_intent.map(str::to_owned)),
             )
-            .col_expr(
-                purchase::Column::AmountPaidCents,
-                Expr::value(payment.charged.map(|c| c.amount)),
-            )
+            .col_expr(purchase::Column::AmountPaidCents, Expr::value(paid_cents))
             .col_expr(purchase::Column::UpdatedAt, Expr::value(now))
-            .filter(purchase::Column::Id.eq(purchase.id))
+            .filter(purchase::Column::Id.eq(id))
             .filter(awaiting_payment())
     };
 
+    let total: i64 = order.iter().map(|p| p.price_cents).sum();
+    let currency = order[0].currency.clone();
     let exact = payment
         .charged
-        .is_some_and(|c| c.amount == purchase.price_cents && c.currency == purchase.currency);
+        .is_some_and(|c| c.amount == total && order.iter().all(|p| p.currency == c.currency));
     if !exact {
         let reason = match payment.charged {
             Some(c) => format!(
-                "the payment provider charged {} {} for a purchase priced {} {}",
+                "the payment provider charged {} {} for {} priced {} {}",
                 c.amount,
                 c.currency.to_uppercase(),
-                purchase.price_cents,
-                purchase.currency.to_uppercase()
+                if order.len() == 1 {
+                    "a purchase"
+                } else {
+                    "an order"
+                },
+                total,
+                currency.to_uppercase()
             ),
             None => "the payment provider did not say what it charged".into(),
         };
-        tracing::error!(purchase = %purchase.id, %reason, "a payment does not match its purchase; held, not fulfilled");
-        settle(PurchaseStatus::Held)
-            .col_expr(purchase::Column::HoldReason, Expr::value(Some(reason)))
-            .col_expr(purchase::Column::PaidAt, Expr::value(Some(now)))
-            .exec(txn)
-            .await?;
+        tracing::error!(order = %order_id, %reason, "a payment does not match its order; held, not fulfilled");
+        // What was charged is shared over the items by their prices, to the cent.
+        let shares: Vec<Option<i64>> = match payment.charged {
+            Some(c) => {
+                let weights: Vec<u64> = order.iter().map(|p| p.price_cents.max(0) as u64).collect();
+                largest_remainder(c.amount, &weights)
+                    .into_iter()
+                    .map(Some)
+                    .collect()
+            }
+            None => vec![None; order.len()],
+        };
+        for (p, share) in order.iter().zip(shares) {
+            settle(p.id, PurchaseStatus::Held, share)
+                .col_expr(
+                    purchase::Column::HoldReason,
+                    Expr::value(Some(reason.clone())),
+                )
+                .col_expr(purchase::Column::PaidAt, Expr::value(Some(now)))
+                .exec(txn)
+                .await?;
+        }
         return Ok(());
     }
 
-    let beat = beat::Entity::find_by_id(purchase.beat_id).one(txn).await?;
-    if let Some(reason) = not_for_sale(&purchase, beat.as_ref()) {
-        tracing::warn!(purchase = %purchase.id, %reason, "a payment for something no longer for sale; refunding it");
-        let refunded = settle(PurchaseStatus::Refunded)
-            .col_expr(purchase::Column::RevokeReason, Expr::value(Some(reason)))
-            .col_expr(purchase::Column::RevokedAt, Expr::value(Some(now)))
-            .exec(txn)
-            .await?;
-        if refunded.rows_affected == 1 && payment.payment_intent.is_some() {
+    // All or nothing: an order with one item no longer for sale goes back whole.
+    let mut refusal = None;
+    for p in &order {
+        let beat = beat::Entity::find_by_id(p.beat_id).one(txn).await?;
+        if let Some(reason) = not_for_sale(p, beat.as_ref()) {
+            refusal = Some(if order.len() == 1 {
+                reason
+            } else {
+                format!(
+                    "{:?} in this order: {reason}; the whole order is refunded",
+                    p.beat_title
+                )
+            });
+            break;
+        }
+    }
+    if let Some(reason) = refusal {
+        tracing::warn!(order = %order_id, %reason, "a payment for something no longer for sale; refunding it");
+        let mut refunded = 0;
+        for p in &order {
+            refunded += settle(p.id, PurchaseStatus::Refunded, Some(p.price_cents))
+                .col_expr(
+                    purchase::Column::RevokeReason,
+                    Expr::value(Some(reason.clone())),
+                )
+                .col_expr(purchase::Column::RevokedAt, Expr::value(Some(now)))
+                .exec(txn)
+                .await?
+                .rows_affected;
+        }
+        if refunded > 0 && payment.payment_intent.is_some() {
             queue::enqueue(
                 txn,
                 &RefundPayment {
-                    purchase_id: purchase.id,
+                    purchase_id: order_id,
                 },
             )
             .await?;
@@ -156,29 +196,34 @@ pub(super) async fn complete(
         return Ok(());
     }
 
-    let paid = settle(PurchaseStatus::Paid)
-        .col_expr(purchase::Column::PaidAt, Expr::value(Some(now)))
-        .col_expr(
-            purchase::Column::LicenseId,
-            Expr::value(Some(license_id(purchase.id))),
-        )
-        .filter(purchase::Column::Status.eq(PurchaseStatus::Pending.as_str()))
-        .exec(txn)
-        .await?;
-    if paid.rows_affected == 0 {
-        return Ok(()); // settled meanwhile
+    let mut any_paid = false;
+    for p in &order {
+        let paid = settle(p.id, PurchaseStatus::Paid, Some(p.price_cents))
+            .col_expr(purchase::Column::PaidAt, Expr::value(Some(now)))
+            .col_expr(
+                purchase::Column::LicenseId,
+                Expr::value(Some(license_id(p.id))),
+            )
+            .filter(purchase::Column::Status.eq(PurchaseStatus::Pending.as_str()))
+            .exec(txn)
+            .await?;
+        if paid.rows_affected == 0 {
+            continue; // settled meanwhile
+        }
+        any_paid = true;
+        if p.tier_kind == TierKind::Exclusive.as_str() {
+            sell_exclusive(txn, p.beat_id, p.id).await?;
+        }
+        queue::enqueue(txn, &FulfillPurchase { purchase_id: p.id }).await?;
     }
-    if purchase.tier_kind == TierKind::Exclusive.as_str() {
-        sell_exclusive(txn, purchase.beat_id, purchase.id).await?;
+    if any_paid {
+        queue::enqueue(txn, &PayPayees { order_id }).await?;
     }
-    queue::enqueue(
-        txn,
-        &FulfillPurchase {
-            purchase_id: purchase.id,
-        },
-    )
-    .await?;
     Ok(())
+}
+
+fn awaiting(status: &str) -> bool {
+    PurchaseStatus::Pending.is(status) || PurchaseStatus::Cancelled.is(status)
 }
 
 /// The beat leaves the catalog and sells nothing more; earlier lessees keep everything, and

@@ -11,7 +11,7 @@ use chrono::Utc;
 use entity::{purchase, stripe_event};
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, Set,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -60,15 +60,14 @@ pub async fn apply(db: &DatabaseConnection, envelope: &EventEnvelope) -> Result<
             payment_intent,
             charged,
         } => {
-            let Some(purchase) = find(&txn, *purchase_id, session_id).await? else {
-                txn.commit().await?;
-                return Ok(Applied::Done);
-            };
-            let paid = completion::Payment {
-                payment_intent: payment_intent.as_deref(),
-                charged: charged.as_ref(),
-            };
-            completion::complete(&txn, purchase, paid).await?;
+            let order = find(&txn, *purchase_id, session_id).await?;
+            if !order.is_empty() {
+                let paid = completion::Payment {
+                    payment_intent: payment_intent.as_deref(),
+                    charged: charged.as_ref(),
+                };
+                completion::complete(&txn, order, paid).await?;
+            }
         }
         PaymentEvent::CheckoutCompleted { paid: false, .. } => {
             // A delayed payment method: the purchase waits for async_payment_succeeded.
@@ -81,7 +80,7 @@ pub async fn apply(db: &DatabaseConnection, envelope: &EventEnvelope) -> Result<
             purchase_id,
             session_id,
         } => {
-            if let Some(purchase) = find(&txn, *purchase_id, session_id).await? {
+            for purchase in find(&txn, *purchase_id, session_id).await? {
                 cancel(&txn, &purchase).await?;
             }
         }
@@ -103,20 +102,41 @@ pub async fn apply(db: &DatabaseConnection, envelope: &EventEnvelope) -> Result<
     Ok(Applied::Done)
 }
 
+/// The purchases of the order an event names (its id is the order's, which a one-item order
+/// shares with its purchase), if the session is the one we opened for it.
 async fn find(
     txn: &DatabaseTransaction,
-    purchase_id: Uuid,
+    order_id: Uuid,
     session_id: &str,
-) -> Result<Option<purchase::Model>> {
-    let found = purchase::Entity::find_by_id(purchase_id).one(txn).await?;
-    Ok(found.filter(|p| {
-        // The session must be the one we opened for this purchase.
-        let ours = p.checkout_session_id.as_deref() == Some(session_id);
-        if !ours {
-            tracing::warn!(%purchase_id, session_id, "an event names a session that is not this purchase's");
+) -> Result<Vec<purchase::Model>> {
+    let found = order(txn, order_id).await?;
+    let ours = !found.is_empty()
+        && found
+            .iter()
+            .all(|p| p.checkout_session_id.as_deref() == Some(session_id));
+    if !ours {
+        if !found.is_empty() {
+            tracing::warn!(%order_id, session_id, "an event names a session that is not this order's");
         }
-        ours
-    }))
+        return Ok(Vec::new());
+    }
+    Ok(found)
+}
+
+/// Every purchase of an order, first item first.
+pub async fn order<C: sea_orm::ConnectionTrait>(
+    conn: &C,
+    order_id: Uuid,
+) -> Result<Vec<purchase::Model>> {
+    Ok(purchase::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(purchase::Column::OrderId.eq(order_id))
+                .add(purchase::Column::Id.eq(order_id)),
+        )
+        .order_by_asc(purchase::Column::Id)
+        .all(conn)
+        .await?)
 }
 
 /// An unpaid checkout ended: the purchase is cancelled and an exclusive hold let go.
@@ -135,24 +155,28 @@ pub(crate) async fn cancel(txn: &DatabaseTransaction, purchase: &purchase::Model
     Ok(cancelled.rows_affected == 1)
 }
 
-/// The development provider's "Pay": the event Stripe would send for a paid checkout,
-/// charging exactly the price.
-pub fn dev_payment_event(purchase: &purchase::Model) -> Result<EventEnvelope> {
-    let session_id = purchase
+/// The development provider's "Pay": the event Stripe would send for a paid checkout of the
+/// order, charging exactly its total.
+pub fn dev_payment_event(order: &[purchase::Model]) -> Result<EventEnvelope> {
+    let first = order
+        .first()
+        .ok_or_else(|| Error::conflict("no_checkout", "this order has no items to pay"))?;
+    let session_id = first
         .checkout_session_id
         .clone()
         .ok_or_else(|| Error::conflict("no_checkout", "this purchase has no checkout to pay"))?;
+    let order_id = crate::services::commerce::ledger::order_of(first);
     Ok(EventEnvelope {
-        id: format!("evt_dev_{}", purchase.id.simple()),
+        id: format!("evt_dev_{}", order_id.simple()),
         event_type: "checkout.session.completed".into(),
         event: PaymentEvent::CheckoutCompleted {
-            purchase_id: purchase.id,
+            purchase_id: order_id,
             session_id,
-            payment_intent: Some(format!("pi_dev_{}", purchase.id.simple())),
+            payment_intent: Some(format!("pi_dev_{}", order_id.simple())),
             paid: true,
             charged: Some(Charged {
-                amount: purchase.price_cents,
-                currency: purchase.currency.clone(),
+                amount: order.iter().map(|p| p.price_cents).sum(),
+                currency: first.currency.clone(),
             }),
         },
     })

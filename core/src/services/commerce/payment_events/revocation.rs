@@ -5,10 +5,14 @@
 use chrono::Utc;
 use entity::{purchase, revoked_payment};
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 use crate::Result;
 use crate::domain::{PurchaseStatus, RevokeReason, TierKind};
+use crate::jobs::PayPayees;
+use crate::services::commerce::ledger;
 
 pub(super) async fn mark_revoked<C: ConnectionTrait>(
     conn: &C,
@@ -64,6 +68,11 @@ pub(super) async fn revoke(
     .await?;
     for p in paid_by(txn, payment_intent).await? {
         mark_revoked(txn, p.id, payment_intent, reason.as_str()).await?;
+        // A refund is final: the payees give their shares back in the same step. An open
+        // dispute only suspends; the money comes back if it is lost.
+        if reason == RevokeReason::Refunded {
+            ledger::reverse(txn, ledger::order_of(&p)).await?;
+        }
     }
     Ok(())
 }
@@ -71,19 +80,28 @@ pub(super) async fn revoke(
 async fn paid_by(txn: &DatabaseTransaction, payment_intent: &str) -> Result<Vec<purchase::Model>> {
     Ok(purchase::Entity::find()
         .filter(purchase::Column::PaymentIntentId.eq(payment_intent))
+        .order_by_asc(purchase::Column::Id)
         .all(txn)
         .await?)
 }
 
-/// Stripe's `charge.refunded`: the amount refunded so far (cumulative) is recorded on each
-/// purchase of the payment; only all of it revokes.
+/// Stripe's `charge.refunded`: the amount refunded so far (cumulative) is recorded over the
+/// purchases of the payment; only all of it revokes.
 pub(super) async fn refunded(
     txn: &DatabaseTransaction,
     payment_intent: &str,
     amount_refunded: i64,
     full: bool,
 ) -> Result<()> {
-    for p in paid_by(txn, payment_intent).await? {
+    // One payment may be an order of several items: what was refunded is shared over them by
+    // what each was paid, to the cent.
+    let paid = paid_by(txn, payment_intent).await?;
+    let weights: Vec<u64> = paid
+        .iter()
+        .map(|p| p.amount_paid_cents.unwrap_or(p.price_cents).max(0) as u64)
+        .collect();
+    let shares = crate::domain::largest_remainder(amount_refunded, &weights);
+    for (p, amount_refunded) in paid.into_iter().zip(shares) {
         if amount_refunded > p.amount_refunded_cents {
             purchase::Entity::update_many()
                 .col_expr(
@@ -112,6 +130,9 @@ pub(super) async fn dispute_closed(
     won: bool,
 ) -> Result<()> {
     if !won {
+        for p in paid_by(txn, payment_intent).await? {
+            ledger::reverse(txn, ledger::order_of(&p)).await?;
+        }
         return Ok(());
     }
     let suspended: Vec<_> = paid_by(txn, payment_intent)
@@ -148,6 +169,14 @@ pub(super) async fn dispute_closed(
             .filter(purchase::Column::Status.eq(PurchaseStatus::Revoked.as_str()))
             .exec(txn)
             .await?;
+        // If the dispute opened before the payees were paid, they are paid now (once).
+        crate::queue::enqueue(
+            txn,
+            &PayPayees {
+                order_id: ledger::order_of(p),
+            },
+        )
+        .await?;
     }
     // A completion that arrives after the dispute was won finds nothing waiting for it.
     revoked_payment::Entity::delete_many()

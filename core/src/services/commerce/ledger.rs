@@ -1,0 +1,181 @@
+//! The ledger: what each paid order owes each payee, written once per (order, payee), and
+//! taken back by a reversal when the payment is refunded in full or a dispute is lost.
+//! Amounts are integer cents; every split goes through `largest_remainder`, so the parts of
+//! a sale always add up to what was paid.
+
+use std::collections::BTreeMap;
+
+use chrono::Utc;
+use entity::{beat, ledger_entry, purchase};
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::Result;
+use crate::config::CommerceConfig;
+use crate::domain::{
+    LedgerKind, PaymentProviderKind, PurchaseStatus, SellingMode, largest_remainder,
+};
+
+/// The order a purchase was bought in (older purchases are each their own).
+pub fn order_of(p: &purchase::Model) -> Uuid {
+    p.order_id.unwrap_or(p.id)
+}
+
+/// Everything a weight of `FULL` takes all of.
+const FULL: u64 = 10_000;
+
+/// Who shares a purchase's money, with their weights: the beat's producer takes it all.
+async fn payees<C: ConnectionTrait>(conn: &C, p: &purchase::Model) -> Result<Vec<(Uuid, u64)>> {
+    let producer = beat::Entity::find_by_id(p.beat_id)
+        .one(conn)
+        .await?
+        .map(|b| b.producer_id)
+        .ok_or_else(|| crate::Error::Corrupt(format!("purchase {} has no beat", p.id)))?;
+    Ok(vec![(producer, FULL)])
+}
+
+/// Net and fee owed to each payee of the paid purchases among `purchases`.
+async fn owed<C: ConnectionTrait>(
+    conn: &C,
+    commerce: &CommerceConfig,
+    purchases: &[purchase::Model],
+) -> Result<BTreeMap<Uuid, (i64, i64)>> {
+    let fee_rule = commerce.platform_fee();
+    let mut owed: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
+    for p in purchases
+        .iter()
+        .filter(|p| PurchaseStatus::Paid.is(&p.status))
+    {
+        let paid = p.amount_paid_cents.unwrap_or(p.price_cents);
+        let fee = fee_rule.on(paid);
+        let payees = payees(conn, p).await?;
+        let weights: Vec<u64> = payees.iter().map(|(_, w)| *w).collect();
+        let nets = largest_remainder(paid - fee, &weights);
+        let fees = largest_remainder(fee, &weights);
+        for (((payee, _), net), fee) in payees.iter().zip(nets).zip(fees) {
+            let entry = owed.entry(*payee).or_default();
+            entry.0 += net;
+            entry.1 += fee;
+        }
+    }
+    Ok(owed)
+}
+
+fn pay_key(order: Uuid, payee: Uuid) -> String {
+    format!("trackout-pay-{order}-{payee}")
+}
+
+fn reversal_key(order: Uuid, payee: Uuid) -> String {
+    format!("trackout-reversal-{order}-{payee}")
+}
+
+async fn insert_once<C: ConnectionTrait>(conn: &C, row: ledger_entry::ActiveModel) -> Result<bool> {
+    let inserted = ledger_entry::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(ledger_entry::Column::IdempotencyKey)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(conn)
+        .await?;
+    Ok(inserted == 1)
+}
+
+/// Pays each payee of a paid order its share, less the platform fee. On a single-seller store
+/// the money is the operator's own and nothing is recorded. With the development provider the
+/// transfer is simulated; with Stripe, the share accrues until the payee can be paid.
+/// Returns how many rows it wrote (0 when run again).
+pub async fn settle(
+    db: &DatabaseConnection,
+    commerce: &CommerceConfig,
+    order_id: Uuid,
+) -> Result<usize> {
+    if commerce.selling == SellingMode::SingleSeller {
+        return Ok(0);
+    }
+    let txn = crate::db::write_txn(db).await?;
+    // Locked, so that a refund revoking the order waits for the rows written here and then
+    // reverses them, or this waits for the refund and finds nothing paid.
+    let purchases = purchase::Entity::find()
+        .filter(purchase::Column::OrderId.eq(order_id))
+        .lock_exclusive()
+        .all(&txn)
+        .await?;
+    let Some(first) = purchases.first() else {
+        return Ok(0);
+    };
+    let simulated = PaymentProviderKind::Dev.is(&first.provider);
+    let currency = first.currency.clone();
+    let mut written = 0;
+    for (payee, (net, fee)) in owed(&txn, commerce, &purchases).await? {
+        let key = pay_key(order_id, payee);
+        let (kind, transfer_id) = if simulated {
+            (
+                LedgerKind::Transfer,
+                Some(format!("tr_dev_{}", Uuid::now_v7().simple())),
+            )
+        } else {
+            (LedgerKind::Accrual, None)
+        };
+        let row = ledger_entry::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            order_id: Set(order_id),
+            payee_id: Set(payee),
+            kind: Set(kind.as_str().to_owned()),
+            amount_cents: Set(net),
+            fee_cents: Set(fee),
+            currency: Set(currency.clone()),
+            transfer_id: Set(transfer_id),
+            reversal_id: Set(None),
+            simulated: Set(simulated),
+            idempotency_key: Set(key),
+            created_at: Set(Utc::now()),
+        };
+        if insert_once(&txn, row).await? {
+            written += 1;
+        }
+    }
+    txn.commit().await?;
+    Ok(written)
+}
+
+/// Takes back everything `order_id` paid out, in the caller's transaction (the one that
+/// revokes the license): each payee's movement is reversed in full, once.
+pub async fn reverse<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> Result<()> {
+    let entries = ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::OrderId.eq(order_id))
+        .all(conn)
+        .await?;
+    for e in entries.iter().filter(|e| !LedgerKind::Reversal.is(&e.kind)) {
+        let reversal_id = e
+            .simulated
+            .then(|| format!("trr_dev_{}", Uuid::now_v7().simple()));
+        let row = ledger_entry::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            order_id: Set(order_id),
+            payee_id: Set(e.payee_id),
+            kind: Set(LedgerKind::Reversal.as_str().to_owned()),
+            amount_cents: Set(-e.amount_cents),
+            fee_cents: Set(-e.fee_cents),
+            currency: Set(e.currency.clone()),
+            transfer_id: Set(e.transfer_id.clone()),
+            reversal_id: Set(reversal_id),
+            simulated: Set(e.simulated),
+            idempotency_key: Set(reversal_key(order_id, e.payee_id)),
+            created_at: Set(Utc::now()),
+        };
+        insert_once(conn, row).await?;
+    }
+    Ok(())
+}
+
+/// Every row that moved money to or from `payee`.
+pub async fn entries_of(db: &DatabaseConnection, payee: Uuid) -> Result<Vec<ledger_entry::Model>> {
+    Ok(ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::PayeeId.eq(payee))
+        .all(db)
+        .await?)
+}
