@@ -11,6 +11,12 @@ pub trait JobPayload: Serialize + DeserializeOwned + Send + 'static {
     fn beat_id(&self) -> Option<Uuid> {
         None
     }
+
+    /// Jobs with the same key do the same work from whatever the inputs are when they run: a
+    /// newer one supersedes the older ones (see `queue::supersede`).
+    fn supersede_key(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Runs the trackout check on the beat's current trackout (and master, when uploaded).
@@ -24,6 +30,9 @@ impl JobPayload for CheckTrackout {
     fn beat_id(&self) -> Option<Uuid> {
         Some(self.beat_id)
     }
+    fn supersede_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.beat_id))
+    }
 }
 
 /// Renders the tagged preview and its waveform once the master or the voice tag changes.
@@ -36,6 +45,9 @@ impl JobPayload for RenderPreview {
     const KIND: &'static str = "render_preview";
     fn beat_id(&self) -> Option<Uuid> {
         Some(self.beat_id)
+    }
+    fn supersede_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.beat_id))
     }
 }
 
@@ -59,6 +71,9 @@ impl JobPayload for RenderLeases {
     const KIND: &'static str = "render_leases";
     fn beat_id(&self) -> Option<Uuid> {
         Some(self.beat_id)
+    }
+    fn supersede_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.beat_id))
     }
 }
 

@@ -16,6 +16,7 @@ mod m20261202_000005_outbox;
 mod m20261202_000006_guest_checkouts;
 mod m20261210_000001_producer_profiles;
 mod m20261210_000002_beat_covers;
+mod m20261211_000001_job_supersede_keys;
 
 pub struct Migrator;
 
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_guest_checkouts::Migration),
             Box::new(m20261210_000001_producer_profiles::Migration),
             Box::new(m20261210_000002_beat_covers::Migration),
+            Box::new(m20261211_000001_job_supersede_keys::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ mod deliverables;
 mod hardening;
 mod health;
 mod migrations;
+mod pipeline;
 mod queue;
 mod storage;
 mod storefront;

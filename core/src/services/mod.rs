@@ -13,6 +13,7 @@ pub mod guest;
 pub mod link_previews;
 pub mod notices;
 pub mod passwords;
+pub mod pipeline;
 pub mod processing;
 pub mod profiles;
 pub mod publish;
