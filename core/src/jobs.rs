@@ -143,3 +143,14 @@ pub struct SweepBase {
 impl JobPayload for SweepBase {
     const KIND: &'static str = "sweep_base";
 }
+
+/// Ends a resumable upload session that received nothing for its time to live: its row and
+/// the bytes it received go. A session still in use reschedules this job for its new expiry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExpireUploadSession {
+    pub session_id: Uuid,
+}
+
+impl JobPayload for ExpireUploadSession {
+    const KIND: &'static str = "expire_upload_session";
+}

@@ -17,6 +17,7 @@ mod m20261202_000006_guest_checkouts;
 mod m20261210_000001_producer_profiles;
 mod m20261210_000002_beat_covers;
 mod m20261211_000001_job_supersede_keys;
+mod m20261211_000002_resumable_upload_sessions;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000001_producer_profiles::Migration),
             Box::new(m20261210_000002_beat_covers::Migration),
             Box::new(m20261211_000001_job_supersede_keys::Migration),
+            Box::new(m20261211_000002_resumable_upload_sessions::Migration),
         ]
     }
 }

@@ -14,6 +14,7 @@ mod health;
 mod migrations;
 mod pipeline;
 mod queue;
+mod resumable;
 mod storage;
 mod storefront;
 mod tiers;

@@ -98,7 +98,8 @@ impl Registry {
             .register::<trackout_core::jobs::RefundPayment>()
             .register::<trackout_core::jobs::SweepBase>()
             .register::<trackout_core::mail::SendMail>()
-            .register::<trackout_core::jobs::RenderCover>();
+            .register::<trackout_core::jobs::RenderCover>()
+            .register::<trackout_core::jobs::ExpireUploadSession>();
         registry
     }
 

@@ -22,6 +22,7 @@ pub mod sessions;
 pub mod stems;
 pub mod tiers;
 pub mod two_factor;
+pub mod upload_sessions;
 pub mod uploads;
 pub mod verification;
 mod views;

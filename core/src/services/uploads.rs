@@ -83,11 +83,7 @@ where
         });
     }
     let limit = limit_for(config, kind);
-    let what = match kind {
-        UploadKind::Master => "master",
-        UploadKind::Trackout => "trackout",
-        UploadKind::VoiceTag => "voice tag",
-    };
+    let what = kind.label();
     if incoming.content_length.is_some_and(|len| len > limit) {
         return Err(Error::TooLarge { what, limit });
     }
