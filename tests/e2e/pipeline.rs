@@ -3,6 +3,7 @@
 //! enqueue rather than at their next poll.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -156,9 +157,12 @@ async fn in_every_order_each_deliverable_renders_once_from_the_final_uploads() {
 }
 
 /// Records the key of every object stored, to see which renders got as far as storing files.
+/// The first lease file stored stalls for a while first (a slow bucket), so that the test
+/// knows the lease render is in the middle of its work when the new master lands.
 struct RecordsPuts {
     inner: Arc<dyn Storage>,
     puts: Arc<Mutex<Vec<String>>>,
+    stalled: Arc<AtomicBool>,
 }
 
 #[async_trait]
@@ -172,6 +176,11 @@ impl Storage for RecordsPuts {
         body: ByteStream,
         content_type: &str,
     ) -> Result<u64, StorageError> {
+        if key.as_str().contains("/deliverables/mp3_lease/")
+            && !self.stalled.swap(true, Ordering::SeqCst)
+        {
+            tokio::time::sleep(Duration::from_secs(4)).await;
+        }
         let stored = self.inner.put(key, body, content_type).await;
         self.puts.lock().unwrap().push(key.to_string());
         stored
@@ -216,21 +225,21 @@ async fn processing(app: &TestApp, producer: &Account, beat: Uuid) -> Value {
 #[tokio::test]
 async fn a_new_master_cancels_the_lease_render_of_the_old_one() {
     let puts = Arc::new(Mutex::new(Vec::new()));
-    let recorded = Arc::clone(&puts);
+    let stalled = Arc::new(AtomicBool::new(false));
+    let (recorded, stalling) = (Arc::clone(&puts), Arc::clone(&stalled));
     let app = TestApp::builder()
         .wrap_storage(move |inner| {
             Arc::new(RecordsPuts {
                 inner,
                 puts: recorded,
+                stalled: stalling,
             })
         })
         .spawn()
         .await;
     let producer = app.register("producer").await;
     let beat = app.new_beat(&producer).await;
-    // Long enough that its 320 kbps encode is still running when the new master lands (the
-    // trackout stays small: the encode is the long pole of the lease render).
-    let long = 120.0;
+    let long = 3.0;
     let first = fixtures::sine_wav(44_100, 2, 24, long, 220.0, 0.5);
     for (what, content_type, body) in [
         ("voice-tag", "audio/wav", fixtures::voice_tag()),
@@ -244,15 +253,17 @@ async fn a_new_master_cancels_the_lease_render_of_the_old_one() {
         let response = app.upload(&producer, beat, what, content_type, body).await;
         assert_eq!(response.status(), StatusCode::ACCEPTED, "{what}");
     }
-    let running = app
-        .wait_for_processing(&producer, beat, Duration::from_secs(120), |p| {
-            p["jobs"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|j| j["kind"] == "render_leases" && j["state"] == "running")
-        })
-        .await;
+    // The lease render has encoded and is storing its first file.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    while !stalled.load(Ordering::SeqCst) {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no lease render began"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let stalled_at = tokio::time::Instant::now();
+    let running = processing(&app, &producer, beat).await;
     let old_leases = running["jobs"]
         .as_array()
         .unwrap()
@@ -294,8 +305,11 @@ async fn a_new_master_cancels_the_lease_render_of_the_old_one() {
         1,
         "{p:#}"
     );
-    // The cancelled run stopped before storing anything: every lease file ever stored is
-    // under the one fingerprint of the final inputs.
+    // The cancelled run stopped before storing anything (its stalled store would have
+    // finished seconds later): every lease file ever stored is under the one fingerprint of
+    // the final inputs.
+    // A run left going would have stored its stalled file by now.
+    tokio::time::sleep_until(stalled_at + Duration::from_secs(6)).await;
     let puts = puts.lock().unwrap().clone();
     let mut fingerprints: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for key in &puts {
