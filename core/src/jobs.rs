@@ -11,6 +11,12 @@ pub trait JobPayload: Serialize + DeserializeOwned + Send + 'static {
     fn beat_id(&self) -> Option<Uuid> {
         None
     }
+
+    /// Jobs with the same key do the same work from whatever the inputs are when they run: a
+    /// newer one supersedes the older ones (see `queue::supersede`).
+    fn supersede_key(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Runs the trackout check on the beat's current trackout (and master, when uploaded).
@@ -24,6 +30,9 @@ impl JobPayload for CheckTrackout {
     fn beat_id(&self) -> Option<Uuid> {
         Some(self.beat_id)
     }
+    fn supersede_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.beat_id))
+    }
 }
 
 /// Renders the tagged preview and its waveform once the master or the voice tag changes.
@@ -36,6 +45,9 @@ impl JobPayload for RenderPreview {
     const KIND: &'static str = "render_preview";
     fn beat_id(&self) -> Option<Uuid> {
         Some(self.beat_id)
+    }
+    fn supersede_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.beat_id))
     }
 }
 
@@ -59,6 +71,9 @@ impl JobPayload for RenderLeases {
     const KIND: &'static str = "render_leases";
     fn beat_id(&self) -> Option<Uuid> {
         Some(self.beat_id)
+    }
+    fn supersede_key(&self) -> Option<String> {
+        Some(format!("{}:{}", Self::KIND, self.beat_id))
     }
 }
 
@@ -139,4 +154,15 @@ pub struct PayPayees {
 
 impl JobPayload for PayPayees {
     const KIND: &'static str = "pay_payees";
+}
+
+/// Ends a resumable upload session that received nothing for its time to live: its row and
+/// the bytes it received go. A session still in use reschedules this job for its new expiry.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExpireUploadSession {
+    pub session_id: Uuid,
+}
+
+impl JobPayload for ExpireUploadSession {
+    const KIND: &'static str = "expire_upload_session";
 }

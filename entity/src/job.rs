@@ -9,7 +9,7 @@ pub struct Model {
     pub id: Uuid,
     pub kind: String,
     pub payload: Json,
-    /// `queued`, `running`, `done` or `dead`.
+    /// `queued`, `running`, `done`, `dead` or `superseded`.
     pub state: String,
     pub attempts: i32,
     pub run_at_ms: i64,
@@ -19,6 +19,9 @@ pub struct Model {
     /// The beat the job works for, so a producer can see its progress. Not a foreign key: a
     /// job may outlive its beat (purging a deleted beat's files).
     pub beat_id: Option<Uuid>,
+    /// Jobs doing the same work for the same beat share this key; enqueueing one supersedes
+    /// the others still queued or running.
+    pub supersede_key: Option<String>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub finished_at: Option<DateTimeUtc>,

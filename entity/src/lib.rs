@@ -25,6 +25,7 @@ pub mod stripe_event;
 pub mod trackout_check;
 pub mod two_factor;
 pub mod upload;
+pub mod upload_session;
 pub mod user;
 
 pub mod prelude {

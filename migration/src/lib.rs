@@ -16,6 +16,8 @@ mod m20261202_000005_outbox;
 mod m20261202_000006_guest_checkouts;
 mod m20261210_000001_producer_profiles;
 mod m20261210_000002_beat_covers;
+mod m20261211_000001_job_supersede_keys;
+mod m20261211_000002_resumable_upload_sessions;
 mod m20261215_000001_producer_invitations;
 mod m20261215_000002_ledger_and_orders;
 mod m20261215_000003_orders_share_a_session;
@@ -40,6 +42,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000006_guest_checkouts::Migration),
             Box::new(m20261210_000001_producer_profiles::Migration),
             Box::new(m20261210_000002_beat_covers::Migration),
+            Box::new(m20261211_000001_job_supersede_keys::Migration),
+            Box::new(m20261211_000002_resumable_upload_sessions::Migration),
             Box::new(m20261215_000001_producer_invitations::Migration),
             Box::new(m20261215_000002_ledger_and_orders::Migration),
             Box::new(m20261215_000003_orders_share_a_session::Migration),

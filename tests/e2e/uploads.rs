@@ -47,8 +47,14 @@ async fn an_upload_is_stored_hashed_and_starts_its_job() {
         hex::encode(Sha256::digest(&master))
     );
     assert_eq!(accepted["upload"]["file_name"], "Midnight Run (Master).wav");
-    assert_eq!(accepted["job"]["kind"], "check_trackout");
-    assert_eq!(accepted["job"]["state"], "queued");
+    // A lone master has no trackout to check: it starts its preview only.
+    assert_eq!(
+        accepted["jobs"].as_array().unwrap().len(),
+        1,
+        "{accepted:#}"
+    );
+    assert_eq!(accepted["jobs"][0]["kind"], "render_preview");
+    assert_eq!(accepted["jobs"][0]["state"], "queued");
 
     let rows = upload_rows(&app, beat).await;
     assert_eq!(rows.len(), 1);
@@ -303,8 +309,8 @@ async fn the_upload_row_and_its_job_commit_together() {
     kinds.sort();
     assert_eq!(
         kinds,
-        ["check_trackout", "render_preview"],
-        "a master starts its check and its preview"
+        ["render_preview"],
+        "a lone master starts its preview (there is no trackout to check yet)"
     );
 }
 
@@ -323,12 +329,22 @@ async fn a_voice_tag_waits_for_its_master_then_the_preview_renders() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::ACCEPTED);
-    let processing = app
-        .wait_for_processing(&producer, beat, Duration::from_secs(10), |p| {
-            p["jobs"][0]["state"] == "done"
-        })
-        .await;
-    assert_eq!(processing["jobs"][0]["kind"], "render_preview");
+    let accepted: Value = response.json().await.unwrap();
+    assert_eq!(
+        accepted["jobs"],
+        serde_json::json!([]),
+        "a voice tag alone starts nothing"
+    );
+    let processing: Value = app
+        .get(
+            &format!("/api/v1/beats/{beat}/processing"),
+            Some(&producer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(processing["jobs"], serde_json::json!([]));
     assert_eq!(
         processing["deliverables"],
         serde_json::json!([]),

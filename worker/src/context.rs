@@ -16,7 +16,7 @@ pub struct JobContext {
     pub storage: Arc<dyn Storage>,
     pub config: Arc<Config>,
     pub payments: Arc<dyn PaymentProvider>,
-    cpu: Semaphore,
+    cpu: Arc<Semaphore>,
 }
 
 impl JobContext {
@@ -34,7 +34,7 @@ impl JobContext {
             storage,
             config,
             payments,
-            cpu: Semaphore::new(cores),
+            cpu: Arc::new(Semaphore::new(cores)),
         }
     }
 
@@ -44,13 +44,17 @@ impl JobContext {
         F: FnOnce() -> T + Send + 'static,
         T: Send + 'static,
     {
-        let _permit = self
-            .cpu
-            .acquire()
+        let permit = Arc::clone(&self.cpu)
+            .acquire_owned()
             .await
             .map_err(|_| JobError::Retry("the worker is shutting down".into()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| JobError::Retry(format!("the blocking task failed: {e}")))
+        // The permit goes with the work: a job cancelled (superseded) while its encode runs
+        // drops this future, but the blocking thread runs on, and still holds its core.
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            work()
+        })
+        .await
+        .map_err(|e| JobError::Retry(format!("the blocking task failed: {e}")))
     }
 }

@@ -99,7 +99,8 @@ impl Registry {
             .register::<trackout_core::jobs::PayPayees>()
             .register::<trackout_core::jobs::SweepBase>()
             .register::<trackout_core::mail::SendMail>()
-            .register::<trackout_core::jobs::RenderCover>();
+            .register::<trackout_core::jobs::RenderCover>()
+            .register::<trackout_core::jobs::ExpireUploadSession>();
         registry
     }
 

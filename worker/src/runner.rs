@@ -5,7 +5,7 @@ use entity::job;
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, error, info, info_span, warn};
 use trackout_core::config::WorkerConfig;
-use trackout_core::queue::{Failure, Queue, RetryPolicy};
+use trackout_core::queue::{self, Failure, JobState, Queue, RetryPolicy};
 
 use crate::{JobContext, JobError, Registry};
 
@@ -21,6 +21,8 @@ enum Ended {
     Finished(Result<(), JobError>),
     Panicked(String),
     LeaseLost,
+    /// A newer job for the same work was enqueued: this run was stopped.
+    Superseded,
     Released,
 }
 
@@ -71,6 +73,8 @@ impl Worker {
         info!(worker = %self.worker_id, slots = self.config.concurrency, "worker started");
         let this = Arc::new(self);
         let mut slots = tokio::task::JoinSet::new();
+        // On PostgreSQL, other processes' enqueues reach this worker's wake signal.
+        slots.spawn(queue::listen(this.ctx.db.clone(), shutdown.clone()));
         for slot in 0..this.config.concurrency {
             let this = Arc::clone(&this);
             let shutdown = shutdown.clone();
@@ -84,10 +88,16 @@ impl Worker {
         let queue = self.queue();
         let poll = Duration::from_millis(self.config.poll_interval_ms);
         while !shutdown.is_cancelled() {
+            // Armed before the claim, so that a job enqueued while claiming is not missed.
+            let woken = queue::signal().notified();
+            tokio::pin!(woken);
+            woken.as_mut().enable();
             match queue.claim().await {
                 Ok(Some(job)) => self.execute(&queue, job, &shutdown).await,
                 Ok(None) => {
+                    // Polling stays as the fallback: a lost notification, a job due later.
                     tokio::select! {
+                        _ = &mut woken => {}
                         _ = tokio::time::sleep(poll) => {}
                         _ = shutdown.cancelled() => {}
                     }
@@ -118,14 +128,23 @@ impl Worker {
                 return;
             };
             let started = std::time::Instant::now();
-            let task = tokio::spawn(handler(Arc::clone(&self.ctx), job.payload.clone()).in_current_span());
+            let work = queue::run_as(job.id, handler(Arc::clone(&self.ctx), job.payload.clone()));
+            let task = tokio::spawn(work.in_current_span());
             let ended = self.supervise(queue, &job, task, shutdown).await;
             let elapsed_ms = started.elapsed().as_millis() as u64;
             let recorded = match ended {
-                Ended::Finished(Ok(())) => {
-                    info!(elapsed_ms, "job done");
-                    queue.complete(job.id).await.map(|_| ())
-                }
+                Ended::Finished(Ok(())) => match queue.complete(job.id).await {
+                    Ok(true) => {
+                        info!(elapsed_ms, "job done");
+                        Ok(())
+                    }
+                    // Superseded (its result was refused) or rescued by another worker.
+                    Ok(false) => {
+                        info!(elapsed_ms, "job finished, but it was no longer ours to complete");
+                        Ok(())
+                    }
+                    Err(e) => Err(e),
+                },
                 Ended::Finished(Err(e)) => {
                     let permanent = matches!(e, JobError::Permanent(_));
                     queue.fail(&job, &e.to_string(), permanent).await.map(|outcome| match outcome {
@@ -136,6 +155,10 @@ impl Worker {
                 Ended::Panicked(why) => queue.fail(&job, &why, false).await.map(|_| error!(%why, "job panicked")),
                 Ended::LeaseLost => {
                     warn!("lease lost to another worker; abandoning this run");
+                    Ok(())
+                }
+                Ended::Superseded => {
+                    info!(elapsed_ms, "superseded by newer inputs; cancelled");
                     Ok(())
                 }
                 Ended::Released => {
@@ -164,6 +187,11 @@ impl Worker {
         let grace = tokio::time::sleep(Duration::MAX / 4);
         tokio::pin!(grace);
         let mut draining = false;
+        // An enqueue may have superseded this job: the heartbeat (a write, ordered after the
+        // superseding transaction) finds out at once rather than at the next beat.
+        let woken = queue::signal().notified();
+        tokio::pin!(woken);
+        woken.as_mut().enable();
         loop {
             tokio::select! {
                 joined = &mut task => {
@@ -174,12 +202,18 @@ impl Worker {
                 }
                 _ = heartbeat.tick() => match queue.heartbeat(job.id).await {
                     Ok(true) => {}
-                    Ok(false) => {
-                        task.abort();
-                        return Ended::LeaseLost;
-                    }
+                    Ok(false) => return self.stop(queue, job, &task).await,
                     Err(e) => warn!(error = %e, "heartbeat failed; retrying"),
                 },
+                _ = &mut woken => {
+                    woken.set(queue::signal().notified());
+                    woken.as_mut().enable();
+                    match queue.heartbeat(job.id).await {
+                        Ok(true) => {}
+                        Ok(false) => return self.stop(queue, job, &task).await,
+                        Err(e) => warn!(error = %e, "heartbeat failed; retrying"),
+                    }
+                }
                 _ = shutdown.cancelled(), if !draining => {
                     draining = true;
                     let grace_for = Duration::from_secs(self.config.shutdown_grace_seconds);
@@ -190,6 +224,20 @@ impl Worker {
                     return Ended::Released;
                 }
             }
+        }
+    }
+
+    /// The job is no longer ours: stop it, and say whether it was superseded or rescued.
+    async fn stop(
+        &self,
+        queue: &Queue,
+        job: &job::Model,
+        task: &tokio::task::JoinHandle<Result<(), JobError>>,
+    ) -> Ended {
+        task.abort();
+        match queue.state_of(job.id).await {
+            Ok(Some(state)) if state == JobState::Superseded.as_str() => Ended::Superseded,
+            _ => Ended::LeaseLost,
         }
     }
 }

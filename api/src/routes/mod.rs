@@ -12,6 +12,7 @@ mod previews;
 mod processing;
 mod profiles;
 mod purchases;
+mod resumable;
 mod sales;
 mod stems;
 mod tiers;
@@ -59,6 +60,10 @@ pub fn api() -> Scope<
         .service(tiers::show)
         .service(tiers::replace)
         .service(uploads::upload)
+        .service(resumable::open)
+        .service(resumable::show_offset)
+        .service(resumable::append)
+        .service(resumable::terminate)
         .service(processing::show)
         .service(previews::preview)
         .service(previews::peaks)

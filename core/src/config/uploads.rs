@@ -13,6 +13,9 @@ pub struct UploadLimits {
     pub voice_tag_bytes: u64,
     /// Cover art (JPEG, PNG or WebP).
     pub cover_bytes: u64,
+    /// How long a resumable upload session lives without receiving a byte; then it expires
+    /// and what it received is removed.
+    pub session_ttl_seconds: u64,
 }
 
 impl Default for UploadLimits {
@@ -22,6 +25,7 @@ impl Default for UploadLimits {
             trackout_bytes: 8 * GIB,
             voice_tag_bytes: 64 * MIB,
             cover_bytes: 15 * MIB,
+            session_ttl_seconds: 24 * 3600,
         }
     }
 }
@@ -32,6 +36,10 @@ impl UploadLimits {
         env.parse("TRACKOUT_MAX_TRACKOUT_BYTES", &mut self.trackout_bytes)?;
         env.parse("TRACKOUT_MAX_VOICE_TAG_BYTES", &mut self.voice_tag_bytes)?;
         env.parse("TRACKOUT_MAX_COVER_BYTES", &mut self.cover_bytes)?;
+        env.parse(
+            "TRACKOUT_UPLOAD_SESSION_TTL_SECONDS",
+            &mut self.session_ttl_seconds,
+        )?;
         Ok(())
     }
 }

@@ -20,6 +20,10 @@ pub struct WorkerConfig {
     pub shutdown_grace_seconds: u64,
     /// Delay before the first retry of a failed job; it doubles with each attempt.
     pub retry_backoff_ms: u64,
+    /// How long a render whose inputs are incomplete (a master with no voice tag yet, a
+    /// trackout with no master yet) waits before it starts, so that the beat's other uploads,
+    /// arriving meanwhile, are taken in by one render instead of a second one.
+    pub settle_ms: u64,
 }
 
 impl Default for WorkerConfig {
@@ -33,6 +37,7 @@ impl Default for WorkerConfig {
             poll_interval_ms: 1000,
             shutdown_grace_seconds: 30,
             retry_backoff_ms: 5_000,
+            settle_ms: 20_000,
         }
     }
 }
@@ -40,6 +45,10 @@ impl Default for WorkerConfig {
 impl WorkerConfig {
     pub fn lease(&self) -> Duration {
         Duration::from_secs(self.lease_seconds)
+    }
+
+    pub fn settle(&self) -> Duration {
+        Duration::from_millis(self.settle_ms)
     }
 
     pub(super) fn apply_env(&mut self, env: &Env) -> Result<(), ConfigError> {
@@ -52,6 +61,7 @@ impl WorkerConfig {
             &mut self.shutdown_grace_seconds,
         )?;
         env.parse("TRACKOUT_JOB_BACKOFF_MS", &mut self.retry_backoff_ms)?;
+        env.parse("TRACKOUT_PROCESSING_SETTLE_MS", &mut self.settle_ms)?;
         Ok(())
     }
 

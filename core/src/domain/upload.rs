@@ -25,6 +25,15 @@ impl UploadKind {
         }
     }
 
+    /// How a producer names it in a sentence.
+    pub fn label(self) -> &'static str {
+        match self {
+            UploadKind::Master => "master",
+            UploadKind::Trackout => "trackout",
+            UploadKind::VoiceTag => "voice tag",
+        }
+    }
+
     pub fn from_db(raw: &str) -> Option<UploadKind> {
         UploadKind::ALL.into_iter().find(|k| k.as_str() == raw)
     }

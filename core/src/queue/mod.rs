@@ -8,6 +8,11 @@
 
 mod claim;
 pub mod stats;
+mod supersede;
+mod wake;
+
+pub use supersede::{run_as, still_current, supersede};
+pub use wake::{CHANNEL, listen, signal};
 
 use std::time::Duration;
 
@@ -29,6 +34,8 @@ pub enum JobState {
     Running,
     Done,
     Dead,
+    /// Dropped or cancelled because a newer job for the same work was enqueued.
+    Superseded,
 }
 
 impl JobState {
@@ -38,6 +45,7 @@ impl JobState {
             JobState::Running => "running",
             JobState::Done => "done",
             JobState::Dead => "dead",
+            JobState::Superseded => "superseded",
         }
     }
 }
@@ -51,7 +59,8 @@ pub async fn enqueue<C: ConnectionTrait, J: JobPayload>(conn: &C, job: &J) -> Re
     enqueue_after(conn, job, Duration::ZERO).await
 }
 
-/// Adds a job that becomes runnable `delay` from now.
+/// Adds a job that becomes runnable `delay` from now. A job with a supersede key first
+/// supersedes the queued and running jobs under the same key; every enqueue wakes the workers.
 pub async fn enqueue_after<C: ConnectionTrait, J: JobPayload>(
     conn: &C,
     job: &J,
@@ -60,6 +69,10 @@ pub async fn enqueue_after<C: ConnectionTrait, J: JobPayload>(
     let now = Utc::now();
     let payload = serde_json::to_value(job)
         .map_err(|e| crate::Error::Internal(format!("serializing a {} job: {e}", J::KIND)))?;
+    let supersede_key = job.supersede_key();
+    if let Some(key) = &supersede_key {
+        supersede(conn, key).await?;
+    }
     let row = job::ActiveModel {
         id: Set(Uuid::now_v7()),
         kind: Set(J::KIND.to_owned()),
@@ -71,11 +84,14 @@ pub async fn enqueue_after<C: ConnectionTrait, J: JobPayload>(
         locked_until_ms: Set(None),
         last_error: Set(None),
         beat_id: Set(job.beat_id()),
+        supersede_key: Set(supersede_key),
         created_at: Set(now),
         updated_at: Set(now),
         finished_at: Set(None),
     };
-    Ok(row.insert(conn).await?)
+    let row = row.insert(conn).await?;
+    wake::announce(conn).await?;
+    Ok(row)
 }
 
 /// What became of a failed attempt.
@@ -149,6 +165,14 @@ impl Queue {
             .exec(&self.db)
             .await?;
         Ok(result.rows_affected == 1)
+    }
+
+    /// The job's state now, if its row is still there.
+    pub async fn state_of(&self, id: Uuid) -> Result<Option<String>> {
+        Ok(job::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+            .map(|j| j.state))
     }
 
     pub async fn complete(&self, id: Uuid) -> Result<bool> {

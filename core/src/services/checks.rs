@@ -55,6 +55,10 @@ pub async fn record(
     outcome: CheckOutcome,
 ) -> Result<bool> {
     let txn = crate::db::write_txn(db).await?;
+    if !queue::still_current(&txn).await? {
+        // A newer check (new uploads) superseded this one.
+        return Ok(false);
+    }
     let still_current = upload::Entity::find_by_id(trackout_upload_id)
         .filter(upload::Column::BeatId.eq(beat_id))
         .one(&txn)

@@ -213,6 +213,23 @@ pub async fn record_done(
     rendered: Rendered,
 ) -> Result<bool> {
     let txn = crate::db::write_txn(db).await?;
+    if !queue::still_current(&txn).await? {
+        // Newer uploads superseded this render: its file is for inputs that are gone. The
+        // render that replaces it writes under another fingerprint, hence another key.
+        let existing = current(&txn, beat_id, rendered.kind).await?;
+        if existing.is_none_or(|d| d.storage_key.as_deref() != Some(rendered.key.as_str())) {
+            queue::enqueue(
+                &txn,
+                &PurgeObject {
+                    key: rendered.key.to_string(),
+                },
+            )
+            .await?;
+        }
+        txn.commit().await?;
+        tracing::info!(kind = rendered.kind.as_str(), "superseded render discarded");
+        return Ok(false);
+    }
     let Some(existing) = current(&txn, beat_id, rendered.kind).await? else {
         // The beat was deleted while we rendered; its purge covers nothing we made, so do it.
         queue::enqueue(

@@ -13,10 +13,10 @@ use uuid::Uuid;
 
 use super::access::own_beat;
 use super::quotas;
-use super::{Actor, JobView, UploadView, deliverables};
+use super::{Actor, JobView, UploadView, pipeline};
 use crate::config::Config;
-use crate::domain::{DeliverableKind, DeliverableState, UploadKind};
-use crate::jobs::{CheckTrackout, PurgeObject, RenderPreview};
+use crate::domain::UploadKind;
+use crate::jobs::PurgeObject;
 use crate::queue;
 use crate::storage::{IngestError, ObjectKey, Storage, ingest};
 use crate::{Error, Result};
@@ -33,8 +33,9 @@ pub struct IncomingUpload<S> {
 #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
 pub struct UploadAccepted {
     pub upload: UploadView,
-    /// The processing job the upload started.
-    pub job: JobView,
+    /// The processing jobs the upload started: none while it waits for another upload (a voice
+    /// tag with no master yet).
+    pub jobs: Vec<JobView>,
 }
 
 pub fn limit_for(config: &Config, kind: UploadKind) -> u64 {
@@ -82,11 +83,7 @@ where
         });
     }
     let limit = limit_for(config, kind);
-    let what = match kind {
-        UploadKind::Master => "master",
-        UploadKind::Trackout => "trackout",
-        UploadKind::VoiceTag => "voice tag",
-    };
+    let what = kind.label();
     if incoming.content_length.is_some_and(|len| len > limit) {
         return Err(Error::TooLarge { what, limit });
     }
@@ -151,6 +148,7 @@ where
         stored,
         inflated,
         incoming.file_name,
+        config.worker.settle(),
     )
     .await;
     if recorded.is_err() {
@@ -173,10 +171,13 @@ async fn record(
     stored: crate::storage::Ingested,
     inflated: u64,
     file_name: Option<String>,
+    settle: std::time::Duration,
 ) -> Result<UploadAccepted> {
     let txn = crate::db::write_txn(db).await?;
     // The beat may have been deleted while the body streamed in.
     own_beat(&txn, actor, beat_id).await?;
+    // One upload of a beat records at a time, so that its jobs supersede each other in order.
+    pipeline::lock_beat(&txn, beat_id).await?;
     let previous = upload::Entity::find()
         .filter(upload::Column::BeatId.eq(beat_id))
         .filter(upload::Column::Kind.eq(kind.as_str()))
@@ -206,39 +207,11 @@ async fn record(
     }
     .insert(&txn)
     .await?;
-    // The preview hangs off the master and the voice tag; the lease files wait for a
-    // passing check (see `checks::record`).
-    let job = match kind {
-        UploadKind::Master | UploadKind::Trackout => {
-            queue::enqueue(&txn, &CheckTrackout { beat_id }).await?
-        }
-        UploadKind::VoiceTag => queue::enqueue(&txn, &RenderPreview { beat_id }).await?,
-    };
-    if kind == UploadKind::Master {
-        queue::enqueue(&txn, &RenderPreview { beat_id }).await?;
-    }
-    let has_master = kind == UploadKind::Master
-        || upload::Entity::find()
-            .filter(upload::Column::BeatId.eq(beat_id))
-            .filter(upload::Column::Kind.eq(UploadKind::Master.as_str()))
-            .one(&txn)
-            .await?
-            .is_some();
-    if kind != UploadKind::Trackout && has_master {
-        deliverables::set_state(
-            &txn,
-            beat_id,
-            &DeliverableKind::PREVIEW,
-            DeliverableState::Queued,
-            "",
-            None,
-        )
-        .await?;
-    }
+    let jobs = pipeline::after_upload(&txn, beat_id, kind, settle).await?;
     txn.commit().await?;
     Ok(UploadAccepted {
         upload: row.into(),
-        job: job.into(),
+        jobs: jobs.into_iter().map(Into::into).collect(),
     })
 }
 

@@ -99,7 +99,8 @@ impl From<entity::upload::Model> for UploadView {
 pub struct JobView {
     pub id: Uuid,
     pub kind: String,
-    /// `queued`, `running`, `done` or `dead`.
+    /// `queued`, `running`, `done`, `dead`, or `superseded` (newer uploads made it pointless:
+    /// dropped before it started, or cancelled while it ran; `last_error` says which).
     pub state: String,
     pub attempts: i32,
     /// Why the last attempt failed; for a dead job, why it gave up.

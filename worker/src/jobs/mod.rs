@@ -2,6 +2,7 @@
 
 mod check_trackout;
 mod commerce_jobs;
+mod expire_upload_session;
 mod fulfill_purchase;
 mod purge_object;
 mod render_cover;
