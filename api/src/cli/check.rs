@@ -13,6 +13,7 @@ pub fn run(path: &Path, master: Option<&Path>, json: bool) -> ExitCode {
         max_entries: c.max_entries,
         max_stem_seconds: c.max_stem_seconds,
         true_peak_ceiling_dbtp: c.true_peak_ceiling_dbtp,
+        tail_allowance_seconds: c.tail_allowance_seconds,
     };
     match check_path(path, master, &limits, &TerminalProgress::new()) {
         Ok(report) => {

@@ -2,7 +2,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::write_stem;
+use crate::{write_mix, write_stem};
 
 fn trackout() -> Command {
     Command::new(env!("CARGO_BIN_EXE_trackout"))
@@ -20,7 +20,7 @@ fn a_clean_trackout_passes_with_exit_status_0() {
     }
     let elsewhere = tempfile::tempdir().unwrap();
     let master = elsewhere.path().join("Night (Master).wav");
-    write_stem(&master, 0.5, 220.0);
+    write_mix(&master, 0.5, &[55.0, 41.0, 9000.0]);
     let out = trackout()
         .arg("check")
         .arg(dir.path())
