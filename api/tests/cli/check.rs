@@ -87,3 +87,26 @@ fn a_check_that_cannot_run_exits_2() {
         "a missing argument is a usage error"
     );
 }
+
+#[test]
+fn a_listing_that_is_not_a_key_or_a_tempo_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write_stem(&dir.path().join("Kick.wav"), 0.5, 55.0);
+    for args in [["--key", "H moll"], ["--bpm", "-4"]] {
+        let out = trackout()
+            .arg("check")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty(), "it says why");
+    }
+    let out = trackout()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--key", "A min", "--bpm", "140"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "a listing is accepted");
+}
