@@ -44,15 +44,12 @@ pub(super) fn files() -> Result<Files> {
         Ok(path)
     };
     Ok(Files {
-        master: write(
-            "Velvet Hours (Master).wav",
-            fixtures::sine_wav(44_100, 2, 24, 8.0, 220.0, 0.5),
-        )?,
+        master: write("Velvet Hours (Master).wav", fixtures::master_of(8.0))?,
         voice_tag: write("Tag.wav", fixtures::voice_tag())?,
         flawed: write("Velvet Hours Stems.zip", flawed_trackout())?,
         trackout: write(
             "Velvet Hours Stems (fixed).zip",
-            fixtures::good_trackout_of(3.0),
+            fixtures::good_trackout_of(8.0),
         )?,
         _dir: dir,
     })

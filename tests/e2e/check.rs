@@ -157,3 +157,72 @@ async fn a_zip_that_is_not_a_trackout_is_reported_not_crashed_on() {
         .await;
     assert_eq!(processing["check"]["state"], "failed");
 }
+
+#[tokio::test]
+async fn a_trackout_with_a_late_stem_cannot_be_published_and_the_report_says_how_late() {
+    let app = TestApp::spawn().await;
+    let producer = app.register("producer").await;
+    let beat = app.new_beat(&producer).await;
+    // A quarter of a second late: 11,025 samples at 44.1 kHz.
+    let (trackout, master) = fixtures::trackout_with_late_stem(11_025);
+    assert_eq!(
+        app.upload(&producer, beat, "master", "audio/wav", master)
+            .await
+            .status(),
+        StatusCode::ACCEPTED
+    );
+    assert_eq!(
+        app.upload(&producer, beat, "trackout", "application/zip", trackout)
+            .await
+            .status(),
+        StatusCode::ACCEPTED
+    );
+    let processing = app
+        .wait_for_processing(&producer, beat, Duration::from_secs(30), checked)
+        .await;
+    assert_eq!(processing["check"]["state"], "failed", "{processing:#}");
+    let report = &processing["check"]["report"];
+    let offset = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "stem_offset")
+        .unwrap_or_else(|| panic!("no stem_offset in {report:#}"));
+    assert_eq!(offset["level"], "error");
+    assert_eq!(offset["stem"], "Chords.wav");
+    // What the report page shows, word for word: how late, and what to do.
+    let message = offset["message"].as_str().unwrap();
+    assert!(
+        message.contains("11,025 samples (250 ms) late"),
+        "{message}"
+    );
+    assert!(
+        message.contains("export every stem from bar 1"),
+        "{message}"
+    );
+    let chords = report["sum"]["stems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["path"] == "Chords.wav")
+        .unwrap_or_else(|| panic!("no sum for the chords in {report:#}"));
+    assert_eq!(chords["lag_samples"], 11_025);
+    assert_eq!(chords["lag_ms"], 250.0);
+
+    let refused = app
+        .post(
+            &format!("/api/v1/beats/{beat}/publish"),
+            Some(&producer.token),
+            &json!({}),
+        )
+        .await;
+    let problem = assert_problem(refused, StatusCode::CONFLICT, "trackout_has_errors").await;
+    assert!(
+        problem["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "stem_offset" && f["stem"] == "Chords.wav"),
+        "{problem:#}"
+    );
+}

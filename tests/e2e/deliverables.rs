@@ -23,11 +23,7 @@ fn all_done(p: &Value) -> bool {
 
 async fn upload_everything(app: &TestApp, producer: &Account, beat: Uuid, voice_tag: bool) {
     let mut uploads = vec![
-        (
-            "master",
-            "audio/wav",
-            fixtures::sine_wav(44_100, 2, 24, 3.0, 220.0, 0.5),
-        ),
+        ("master", "audio/wav", fixtures::master_of(3.0)),
         (
             "trackout",
             "application/zip",

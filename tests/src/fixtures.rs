@@ -83,11 +83,108 @@ pub fn trackout_with_short_stem() -> Vec<u8> {
     ])
 }
 
-/// A master matching [`good_trackout`].
+/// A master matching [`good_trackout`]: the sum of its stems, turned down 12 dB on the
+/// master bus so it does not clip (the check says so, as an info).
 pub fn master() -> Vec<u8> {
-    sine_wav(44_100, 2, 24, 0.5, 220.0, 0.5)
+    master_of(0.5)
+}
+
+/// The master of [`good_trackout_of`] `seconds`.
+pub fn master_of(seconds: f64) -> Vec<u8> {
+    let freqs = [55.0, 41.2, 8_000.0, 440.0];
+    mix_wav(44_100, seconds, |t| {
+        0.25 * freqs
+            .iter()
+            .map(|f| 0.5 * (std::f64::consts::TAU * f * t).sin())
+            .sum::<f64>()
+    })
+}
+
+/// A 24-bit stereo WAV of `seconds` of `signal(t)` (full scale 1.0).
+pub fn mix_wav(rate: u32, seconds: f64, signal: impl Fn(f64) -> f64) -> Vec<u8> {
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: rate,
+        bits_per_sample: 24,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut out = Cursor::new(Vec::new());
+    {
+        let mut writer = hound::WavWriter::new(&mut out, spec).expect("wav writer");
+        let full_scale = f64::from((1u32 << 23) - 1);
+        for n in 0..(seconds * f64::from(rate)).round() as u64 {
+            let value = (signal(n as f64 / f64::from(rate)) * full_scale) as i32;
+            writer.write_sample(value).expect("sample");
+            writer.write_sample(value).expect("sample");
+        }
+        writer.finalize().expect("finalize");
+    }
+    out.into_inner()
 }
 
 pub fn voice_tag() -> Vec<u8> {
     sine_wav(44_100, 1, 16, 0.3, 660.0, 0.4)
+}
+
+/// A beat of 20 s at 140 BPM as three stems (a kick on every beat, chords that change every
+/// bar, noise hats on an irregular sixteenth grid) and its master, their exact sum; the
+/// chords stem starts `late_frames` late, as a stem exported from a later point of the
+/// session or nudged by hand.
+pub fn trackout_with_late_stem(late_frames: usize) -> (Vec<u8>, Vec<u8>) {
+    let rate = 44_100usize;
+    let frames = 20 * rate;
+    let beat = rate * 60 / 140;
+    let tau = std::f64::consts::TAU;
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut noise = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    };
+    let kick: Vec<f64> = (0..frames)
+        .map(|n| {
+            let t = (n % beat) as f64 / rate as f64;
+            0.3 * (tau * (50.0 + 100.0 * (-t * 30.0).exp()) * t).sin() * (-t * 8.0).exp()
+        })
+        .collect();
+    let roots = [57.0, 53.0, 48.0, 55.0, 50.0, 52.0, 45.0, 59.0];
+    let chords: Vec<f64> = (0..frames)
+        .map(|n| {
+            let root = roots[(n / (4 * beat)) % roots.len()];
+            let t = n as f64 / rate as f64;
+            [0.0, 3.0, 7.0]
+                .iter()
+                .map(|i| {
+                    let f = 440.0 * 2f64.powf((root + i - 69.0) / 12.0);
+                    0.07 * (tau * f * t).sin()
+                })
+                .sum()
+        })
+        .collect();
+    let step = beat / 4;
+    let mut hats = vec![0.0; frames];
+    let mut at = 0;
+    while at < frames {
+        let gain = 0.1 + 0.2 * (noise() + 0.5);
+        for (k, h) in hats[at..(at + step).min(frames)].iter_mut().enumerate() {
+            *h = gain * noise() * (-(k as f64) / rate as f64 * 60.0).exp();
+        }
+        at += step * if noise() > 0.0 { 1 } else { 3 };
+    }
+    let master: Vec<f64> = (0..frames).map(|n| kick[n] + chords[n] + hats[n]).collect();
+    let late: Vec<f64> = (0..frames)
+        .map(|n| n.checked_sub(late_frames).map_or(0.0, |m| chords[m]))
+        .collect();
+    let wav = |v: &[f64]| {
+        mix_wav(rate as u32, frames as f64 / rate as f64, |t| {
+            v[((t * rate as f64).round() as usize).min(v.len() - 1)]
+        })
+    };
+    let zip = zip_of(&[
+        ("Kick.wav", wav(&kick)),
+        ("Chords.wav", wav(&late)),
+        ("Hats.wav", wav(&hats)),
+    ]);
+    (zip, wav(&master))
 }

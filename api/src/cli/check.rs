@@ -2,10 +2,30 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use trackout_core::config::Config;
-use trackout_media::{CheckLimits, TerminalProgress, check_path};
+use trackout_media::music::Key;
+use trackout_media::{CheckLimits, Listed, TerminalProgress, check_path_as_listed};
 
 /// `trackout check`: no server, no database; the same check the worker runs on upload.
-pub fn run(path: &Path, master: Option<&Path>, json: bool) -> ExitCode {
+pub fn run(
+    path: &Path,
+    master: Option<&Path>,
+    json: bool,
+    bpm: Option<f64>,
+    key: Option<&str>,
+) -> ExitCode {
+    let key = match key.map(|k| (k, Key::parse(k))) {
+        None => None,
+        Some((_, Some(key))) => Some(key),
+        Some((raw, None)) => {
+            eprintln!("trackout check: --key {raw:?} is not a key; write it like `A min` or `F#m`");
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(bpm) = bpm.filter(|b| !(b.is_finite() && *b > 0.0)) {
+        eprintln!("trackout check: --bpm {bpm} is not a tempo");
+        return ExitCode::from(2);
+    }
+    let listed = Listed { bpm, key };
     // Only the check limits matter here; a broken store config must not stop a local check.
     let c = Config::load().map(|c| c.check).unwrap_or_default();
     let limits = CheckLimits {
@@ -13,8 +33,9 @@ pub fn run(path: &Path, master: Option<&Path>, json: bool) -> ExitCode {
         max_entries: c.max_entries,
         max_stem_seconds: c.max_stem_seconds,
         true_peak_ceiling_dbtp: c.true_peak_ceiling_dbtp,
+        tail_allowance_seconds: c.tail_allowance_seconds,
     };
-    match check_path(path, master, &limits, &TerminalProgress::new()) {
+    match check_path_as_listed(path, master, &listed, &limits, &TerminalProgress::new()) {
         Ok(report) => {
             if json {
                 match serde_json::to_string_pretty(&report) {

@@ -64,6 +64,13 @@ enum Command {
         /// Print the JSON report instead of the readable one.
         #[arg(long)]
         json: bool,
+        /// The listed tempo, set against the tempo heard in the master (`bpm_mismatch`).
+        #[arg(long)]
+        bpm: Option<f64>,
+        /// The listed key (`A min`, `F#m`…), set against the key heard in the master
+        /// (`key_mismatch`).
+        #[arg(long)]
+        key: Option<String>,
     },
 }
 
@@ -71,7 +78,13 @@ enum Command {
 pub fn run(cli: Cli) -> ExitCode {
     crate::telemetry::init();
     match cli.command {
-        Command::Check { path, master, json } => check::run(&path, master.as_deref(), json),
+        Command::Check {
+            path,
+            master,
+            json,
+            bpm,
+            key,
+        } => check::run(&path, master.as_deref(), json, bpm, key.as_deref()),
         Command::Serve { no_worker, bind } => serve::block_on(serve::serve(!no_worker, bind)),
         Command::Worker => serve::block_on(serve::worker()),
         Command::Migrate => serve::block_on(serve::migrate()),

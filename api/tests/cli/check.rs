@@ -2,7 +2,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::write_stem;
+use crate::{write_mix, write_stem};
 
 fn trackout() -> Command {
     Command::new(env!("CARGO_BIN_EXE_trackout"))
@@ -20,7 +20,7 @@ fn a_clean_trackout_passes_with_exit_status_0() {
     }
     let elsewhere = tempfile::tempdir().unwrap();
     let master = elsewhere.path().join("Night (Master).wav");
-    write_stem(&master, 0.5, 220.0);
+    write_mix(&master, 0.5, &[55.0, 41.0, 9000.0]);
     let out = trackout()
         .arg("check")
         .arg(dir.path())
@@ -86,4 +86,27 @@ fn a_check_that_cannot_run_exits_2() {
         Some(2),
         "a missing argument is a usage error"
     );
+}
+
+#[test]
+fn a_listing_that_is_not_a_key_or_a_tempo_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write_stem(&dir.path().join("Kick.wav"), 0.5, 55.0);
+    for args in [["--key", "H moll"], ["--bpm", "-4"]] {
+        let out = trackout()
+            .arg("check")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty(), "it says why");
+    }
+    let out = trackout()
+        .arg("check")
+        .arg(dir.path())
+        .args(["--key", "A min", "--bpm", "140"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "a listing is accepted");
 }

@@ -12,7 +12,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::serve::{database_env, free_port, processing, start, start_with_log, wait_ready};
-use crate::{write_stem, zip_dir};
+use crate::{write_mix, write_stem, zip_dir};
 
 const WEBHOOK_SECRET: &str = "whsec_binary_test";
 
@@ -105,7 +105,11 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
         write_stem(&stems.path().join(name), 1.0, freq);
     }
     let master_dir = tempfile::tempdir().unwrap();
-    write_stem(&master_dir.path().join("master.wav"), 1.0, 220.0);
+    write_mix(
+        &master_dir.path().join("master.wav"),
+        1.0,
+        &[55.0, 41.0, 330.0],
+    );
     for (what, content_type, body) in [
         (
             "master",

@@ -19,6 +19,10 @@ pub(super) fn apply_check_env(check: &mut CheckLimits, env: &Env) -> Result<(), 
         "TRACKOUT_CHECK_TRUE_PEAK_CEILING",
         &mut check.true_peak_ceiling_dbtp,
     )?;
+    env.parse(
+        "TRACKOUT_CHECK_TAIL_ALLOWANCE_SECONDS",
+        &mut check.tail_allowance_seconds,
+    )?;
     Ok(())
 }
 

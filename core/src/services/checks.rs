@@ -1,7 +1,7 @@
 //! Storage of trackout check reports (the worker runs the check itself).
 
 use chrono::Utc;
-use entity::{trackout_check, upload};
+use entity::{beat, trackout_check, upload};
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
@@ -17,11 +17,16 @@ pub struct CheckInputs {
     pub master: Option<upload::Model>,
     /// A report for exactly these uploads already exists: a repeated job has nothing to do.
     pub already_checked: bool,
+    /// The listing's tempo and key, which the check sets against what the master sounds
+    /// like (`bpm_mismatch`, `key_mismatch`); the canonical spelling of `MusicalKey`.
+    pub listed_bpm: Option<u16>,
+    pub listed_key: Option<String>,
 }
 
 /// `None` when the beat is gone or has no trackout yet.
 pub async fn inputs(db: &DatabaseConnection, beat_id: Uuid) -> Result<Option<CheckInputs>> {
     let (uploads, existing) = current_check(db, beat_id).await?;
+    let listing = beat::Entity::find_by_id(beat_id).one(db).await?;
     let mut trackout = None;
     let mut master = None;
     for u in uploads {
@@ -35,6 +40,13 @@ pub async fn inputs(db: &DatabaseConnection, beat_id: Uuid) -> Result<Option<Che
         trackout,
         master,
         already_checked: existing.is_some(),
+        listed_bpm: listing
+            .as_ref()
+            .and_then(|b| u16::try_from(b.bpm).ok())
+            .filter(|&bpm| bpm > 0),
+        listed_key: listing
+            .map(|b| b.musical_key)
+            .filter(|k| !k.trim().is_empty()),
     }))
 }
 

@@ -18,6 +18,9 @@ const FIXES = {
   duplicate_name: 'Give each stem its own name.',
   silent_stem: 'Remove the empty stem, or export the track that should be there.',
   dc_offset: 'Put a high-pass filter (20–30 Hz) on the track and export it again.',
+  stem_offset: 'Export every stem from bar 1 (the start of the session), with nothing trimmed or nudged.',
+  master_mismatch: 'Upload the master these stems were exported with.',
+  master_bus_processing: 'Nothing to fix: a limited or compressed master is expected.',
 };
 
 /** "X is wrong; do this" → ["X is wrong", "Do this"] */
@@ -28,7 +31,8 @@ function split(finding) {
   return [finding.message.slice(0, at), fix[0].toUpperCase() + fix.slice(1)];
 }
 
-const LEVEL = { error: ['badge--error', 'Error'], warning: ['badge--warn', 'Warning'] };
+const LEVEL = { error: ['badge--error', 'Error'], warning: ['badge--warn', 'Warning'], info: ['badge--info', 'Info'] };
+const RANK = { error: 0, warning: 1, info: 2 };
 
 function groupFindings(report) {
   const names = new Map(report.stems.map((s) => [s.path, s.name]));
@@ -46,7 +50,7 @@ function groupFindings(report) {
   }
   const errors = (g) => g.findings.filter((f) => f.level === 'error').length;
   return [...groups.values()]
-    .map((g) => ({ ...g, errors: errors(g), findings: [...g.findings].sort((a, b) => (a.level === 'error' ? 0 : 1) - (b.level === 'error' ? 0 : 1)) }))
+    .map((g) => ({ ...g, errors: errors(g), findings: [...g.findings].sort((a, b) => (RANK[a.level] ?? 3) - (RANK[b.level] ?? 3)) }))
     .sort((a, b) => (b.errors > 0) - (a.errors > 0) || a.title.localeCompare(b.title));
 }
 
@@ -65,16 +69,43 @@ function findingsView(report) {
           h('div', {}, h('span', { class: `badge ${kind}` }, label)),
           h('div', {},
             h('span', { class: 'finding__what' }, what[0].toUpperCase() + what.slice(1)),
-            fix ? h('span', { class: 'finding__fix' }, `How to fix: ${fix}`) : null,
+            fix ? h('span', { class: 'finding__fix' }, finding.level === 'info' ? fix : `How to fix: ${fix}`) : null,
             h('span', { class: 'finding__code' }, finding.code)));
       })))));
 }
 
 function summary(findings) {
   const errors = findings.filter((f) => f.level === 'error').length;
-  const warnings = findings.length - errors;
-  return [errors ? `${errors} error${errors === 1 ? '' : 's'}` : null, warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : null]
+  const warnings = findings.filter((f) => f.level === 'warning').length;
+  const infos = findings.filter((f) => f.level === 'info').length;
+  return [errors ? `${errors} error${errors === 1 ? '' : 's'}` : null, warnings ? `${warnings} warning${warnings === 1 ? '' : 's'}` : null, infos ? `${infos} info` : null]
     .filter(Boolean).join(', ');
+}
+
+/** The stems against the master, and what the master sounds like, in plain words. */
+function sumView(report) {
+  const sum = report.sum;
+  const detected = report.detected;
+  if (!sum && !detected) return null;
+  const rows = [];
+  if (sum) {
+    const residual = sum.residual_db == null ? 'an exact null' : sum.residual_db <= 0 ? `${(-sum.residual_db).toFixed(1)} dB below the master` : `${sum.residual_db.toFixed(1)} dB above the master`;
+    rows.push(h('p', { class: 'muted' }, `The stems, summed and lined up, against the master: what is left is ${residual}.`));
+    rows.push(h('div', { class: 'table-wrap' }, h('table', { id: 'sum-table' },
+      h('caption', { class: 'visually-hidden' }, 'Each stem against the master'),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Stem'), h('th', {}, 'Timing against the master'), h('th', {}, 'Polarity'), h('th', { class: 'num' }, 'Correlation'))),
+      h('tbody', {}, sum.stems.map((s) => h('tr', { dataset: { stem: s.path } },
+        h('td', {}, s.path),
+        h('td', {}, !s.found_in_master ? 'not heard in the master' : s.lag_samples === 0 ? 'in time' : `${Math.abs(s.lag_samples).toLocaleString('en')} samples (${Math.abs(s.lag_ms)} ms) ${s.lag_samples > 0 ? 'late' : 'early'}: export every stem from bar 1`),
+        h('td', {}, s.polarity_inverted ? 'inverted' : 'normal'),
+        h('td', { class: 'num' }, s.correlation.toFixed(2))))))));
+  }
+  if (detected && (detected.bpm != null || detected.key)) {
+    rows.push(h('p', { class: 'muted', id: 'detected' }, 'Heard in the master: ',
+      detected.bpm != null ? `${detected.bpm} BPM (confidence ${detected.bpm_confidence.toFixed(2)})` : 'no clear tempo',
+      ', ', detected.key ? `${detected.key} (confidence ${detected.key_confidence.toFixed(2)})` : 'no clear key', '.'));
+  }
+  return h('div', { id: 'check-sum' }, rows);
 }
 
 /** A level meter from −60 to 0 dBFS. */
@@ -142,5 +173,6 @@ export function checkReport(check) {
     report.stems.length ? stemsTable(report) : h('p', { class: 'muted' }, 'No stems could be read.'),
     h('h3', { style: 'margin-top:20px' }, 'Master'),
     masterView(report.master),
+    sumView(report),
     report.other_files?.length ? h('p', { class: 'muted', style: 'margin-top:14px' }, `Also in the zip, not checked: ${report.other_files.join(', ')}`) : null);
 }

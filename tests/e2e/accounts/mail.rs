@@ -212,7 +212,7 @@ async fn files_ready_follows_a_receipt_sent_before_the_bundle_was() {
         (
             "master",
             "audio/wav",
-            trackout_tests::fixtures::sine_wav(44_100, 2, 24, 2.0, 220.0, 0.5),
+            trackout_tests::fixtures::master_of(2.0),
         ),
         (
             "trackout",

@@ -210,11 +210,7 @@ pub async fn catalog_beat(app: &TestApp, producer: &Account) -> Uuid {
 pub async fn published_beat(app: &TestApp, producer: &Account) -> Uuid {
     let beat = app.new_beat(producer).await;
     for (what, content_type, body) in [
-        (
-            "master",
-            "audio/wav",
-            fixtures::sine_wav(44_100, 2, 24, 2.0, 220.0, 0.5),
-        ),
+        ("master", "audio/wav", fixtures::master_of(2.0)),
         (
             "trackout",
             "application/zip",

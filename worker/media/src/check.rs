@@ -14,7 +14,8 @@ use crate::assemble::{add_master, add_stem};
 use crate::budget::exhausted_finding;
 use crate::error::CheckError;
 use crate::progress::Progress;
-use crate::report::{Finding, FindingCode, Report, cross_stem_findings};
+use crate::report::music::add_hearing;
+use crate::report::{Finding, FindingCode, Listed, Report, cross_stem_findings};
 use crate::run::{Job, JobKind, Outcome, run};
 use crate::wav::{self, WavError};
 
@@ -32,6 +33,18 @@ pub fn check_path(
     limits: &CheckLimits,
     progress: &dyn Progress,
 ) -> Result<Report, CheckError> {
+    check_path_as_listed(trackout, master, &Listed::default(), limits, progress)
+}
+
+/// [`check_path`], with the beat's listed BPM and key set against what the master sounds
+/// like (`bpm_mismatch`, `key_mismatch`).
+pub fn check_path_as_listed(
+    trackout: &Path,
+    master: Option<&Path>,
+    listed: &Listed,
+    limits: &CheckLimits,
+    progress: &dyn Progress,
+) -> Result<Report, CheckError> {
     let meta = fs::metadata(trackout).map_err(|e| CheckError::io(trackout, e))?;
     let external = master.map(external_master).transpose()?;
     let name = trackout.file_name().map_or_else(
@@ -45,7 +58,7 @@ pub fn check_path(
     }
     let (archive, listing) =
         listing::open(trackout, limits).map_err(|e| CheckError::io(e.path, e.source))?;
-    check_listing(&archive, listing, name, external, limits, progress)
+    check_listing(&archive, listing, name, external, listed, limits, progress)
 }
 
 /// Checks a zip held in memory. The same checks as [`check_path`], without a separate
@@ -58,7 +71,15 @@ pub fn check_zip_bytes(
 ) -> Result<Report, CheckError> {
     let (zip, listing) =
         ZipTrackout::list(BytesArchive(zip), limits).map_err(|e| CheckError::io(name, e))?;
-    check_listing(&zip, listing, name.to_owned(), None, limits, progress)
+    check_listing(
+        &zip,
+        listing,
+        name.to_owned(),
+        None,
+        &Listed::default(),
+        limits,
+        progress,
+    )
 }
 
 /// A master given apart must be a readable WAV, or the command cannot do what was asked.
@@ -107,6 +128,7 @@ fn check_listing<A: Archive>(
     listing: Listing,
     name: String,
     external: Option<Entry>,
+    listed: &Listed,
     limits: &CheckLimits,
     progress: &dyn Progress,
 ) -> Result<Report, CheckError> {
@@ -117,6 +139,8 @@ fn check_listing<A: Archive>(
         findings: listing.issues.into_iter().map(finding).collect(),
         master: None,
         other_files: listing.other,
+        sum: None,
+        detected: None,
     };
     if listing.fatal {
         report.finalise();
@@ -134,18 +158,24 @@ fn check_listing<A: Archive>(
         stems: listing.stems,
         master,
     };
-    // The master is the longest job, so it is split in two passes (loudness; 8x true peak)
-    // that start first, one per thread; then the biggest stems, so the threads finish together.
+    // The listening pass reads the master and every stem again, side by side: the longest
+    // job, it starts first. The master's own measurements are split in two passes (loudness;
+    // 8x true peak) that start next; then the biggest stems, so the threads finish together.
     let mut jobs: Vec<Job<'_>> = plan
         .master
         .iter()
-        .flat_map(|(e, _)| {
-            [MasterPart::Loudness, MasterPart::TruePeak].map(|part| Job {
-                entry: e,
-                kind: JobKind::Master(part),
-            })
+        .filter(|_| !plan.stems.is_empty())
+        .map(|(e, _)| Job {
+            entry: e,
+            kind: JobKind::Hear(&plan.stems),
         })
         .collect();
+    jobs.extend(plan.master.iter().flat_map(|(e, _)| {
+        [MasterPart::Loudness, MasterPart::TruePeak].map(|part| Job {
+            entry: e,
+            kind: JobKind::Master(part),
+        })
+    }));
     let mut stems: Vec<&Entry> = plan.stems.iter().collect();
     stems.sort_by_key(|e| Reverse(e.size));
     jobs.extend(stems.into_iter().map(|e| Job {
@@ -153,8 +183,14 @@ fn check_listing<A: Archive>(
         kind: JobKind::Stem,
     }));
 
-    // The master counts twice: it is read twice.
-    let bytes: u64 = jobs.iter().map(|j| j.entry.size).sum();
+    // The master counts three times and the stems twice: they are read so often.
+    let bytes: u64 = jobs
+        .iter()
+        .map(|j| match j.kind {
+            JobKind::Hear(stems) => j.entry.size + stems.iter().map(|e| e.size).sum::<u64>(),
+            _ => j.entry.size,
+        })
+        .sum();
     progress.start(bytes);
     let started = std::time::Instant::now();
     let outcomes = run(archive, &jobs, limits, progress);
@@ -181,8 +217,10 @@ fn check_listing<A: Archive>(
     let found_in_trackout = plan.master.as_ref().is_some_and(|(_, found)| *found);
     let mut master: Option<Box<MasterAnalysis>> = None;
     let mut true_peak = None;
+    let mut heard = None;
     for (job, outcome) in jobs.iter().zip(outcomes) {
         match outcome {
+            Some(Outcome::Heard(h)) => heard = h,
             Some(Outcome::Master(m, MasterPart::TruePeak)) => true_peak = Some(m.true_peak),
             Some(Outcome::Master(m, _)) => master = Some(m),
             Some(Outcome::Stem(a)) => add_stem(job.entry, &a, &mut report),
@@ -194,6 +232,9 @@ fn check_listing<A: Archive>(
     if let (Some(mut m), Some(true_peak), Some((entry, _))) = (master, true_peak, &plan.master) {
         m.true_peak = true_peak;
         add_master(entry, found_in_trackout, &m, limits, &mut report);
+        if let Some(heard) = heard {
+            add_hearing(&heard, &entry.path, listed, limits, &mut report);
+        }
     }
     let candidates: Vec<String> = plan.stems.iter().map(|e| e.path.clone()).collect();
     cross_stem_findings(&candidates, &mut report);

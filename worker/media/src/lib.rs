@@ -12,6 +12,7 @@ mod assemble;
 mod budget;
 mod check;
 mod error;
+mod lockstep;
 pub mod music;
 mod progress;
 pub mod report;
@@ -21,8 +22,11 @@ mod run;
 pub use trackout_audio::{naming, wav};
 
 pub use assemble::{DC_OFFSET_LIMIT, SILENCE_DBFS};
-pub use check::{check_path, check_zip_bytes};
+pub use check::{check_path, check_path_as_listed, check_zip_bytes};
 pub use error::CheckError;
 pub use progress::{NoProgress, Progress, TerminalProgress};
-pub use report::{Finding, FindingCode, Level, MasterReport, Report, StemReport, StemRole};
+pub use report::{
+    DetectedSection, Finding, FindingCode, Level, Listed, MasterReport, Report, StemReport,
+    StemRole, StemSumReport, SumOutcome, SumSection,
+};
 pub use trackout_audio::settings::CheckLimits;

@@ -10,6 +10,7 @@ use crate::CheckLimits;
 use crate::analysis::{self, AnalyseError, MasterAnalysis, MasterPart, ScanOptions, StemAnalysis};
 use crate::budget::{Budget, is_exhausted};
 use crate::error::CheckError;
+use crate::lockstep::{self, Heard};
 use crate::progress::{NoProgress, Progress};
 use crate::report::numbers::clock;
 use crate::report::{Finding, FindingCode};
@@ -19,19 +20,24 @@ use crate::wav::WavError;
 const MAX_THREADS: usize = 8;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum JobKind {
+pub(crate) enum JobKind<'a> {
     Stem,
     Master(MasterPart),
+    /// The listening pass: the job's entry (the master) with these stems, side by side.
+    Hear(&'a [Entry]),
 }
 
 pub(crate) struct Job<'a> {
     pub entry: &'a Entry,
-    pub kind: JobKind,
+    pub kind: JobKind<'a>,
 }
 
 pub(crate) enum Outcome {
     Stem(StemAnalysis),
     Master(Box<MasterAnalysis>, MasterPart),
+    /// What the listening pass heard; `None` when the master could not be read (its own
+    /// jobs say why).
+    Heard(Option<Box<Heard>>),
     /// The entry could not be analysed; the finding says why.
     Refused(Finding),
     /// The bytes inflated so far passed the cap: the whole check stops.
@@ -40,6 +46,7 @@ pub(crate) enum Outcome {
 
 struct Shared<'a> {
     limits: &'a CheckLimits,
+    progress: &'a dyn Progress,
     budget: &'a Budget<'a>,
     stop: AtomicBool,
 }
@@ -55,6 +62,7 @@ pub(crate) fn run<A: Archive>(
     let budget = Budget::new(limits.max_inflated_bytes, progress);
     let shared = Shared {
         limits,
+        progress,
         budget: &budget,
         stop: AtomicBool::new(false),
     };
@@ -71,10 +79,19 @@ pub(crate) fn run<A: Archive>(
             if i >= jobs.len() || shared.stop.load(Ordering::Relaxed) {
                 return Ok(done);
             }
-            let outcome = run_job(&mut reader, &jobs[i], &shared);
+            let outcome = match jobs[i].kind {
+                JobKind::Hear(stems) => Ok(Outcome::Heard(
+                    lockstep::hear(archive, jobs[i].entry, stems, limits, shared.progress)
+                        .map(Box::new),
+                )),
+                _ => run_job(&mut reader, &jobs[i], &shared),
+            };
             if !matches!(
                 outcome,
-                Ok(Outcome::Stem(_) | Outcome::Master(..) | Outcome::Refused(_))
+                Ok(Outcome::Stem(_)
+                    | Outcome::Master(..)
+                    | Outcome::Heard(_)
+                    | Outcome::Refused(_))
             ) {
                 shared.stop.store(true, Ordering::Relaxed);
             }
@@ -132,6 +149,7 @@ fn run_job<A: Archive>(
             analysis::analyse_master_part(&mut counted, part, &options, &NoProgress)
                 .map(|m| Outcome::Master(Box::new(m), part))
         }
+        JobKind::Hear(_) => unreachable!("the listening pass opens its own readers"),
     };
     let file = entry.file_name();
     match result {

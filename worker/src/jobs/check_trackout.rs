@@ -4,7 +4,8 @@ use tracing::info;
 use trackout_core::jobs::CheckTrackout;
 use trackout_core::services::checks::{self, CheckOutcome};
 use trackout_core::storage::{ObjectKey, download_to};
-use trackout_media::{NoProgress, check_path};
+use trackout_media::music::Key;
+use trackout_media::{Listed, NoProgress, check_path_as_listed};
 
 use super::workspace::check_limits;
 
@@ -41,9 +42,19 @@ impl RunJob for CheckTrackout {
         };
 
         let limits = check_limits(&ctx);
+        let listed = Listed {
+            bpm: inputs.listed_bpm.map(f64::from),
+            key: inputs.listed_key.as_deref().and_then(Key::parse),
+        };
         let report = ctx
             .blocking(move || {
-                check_path(&trackout_path, master_path.as_deref(), &limits, &NoProgress)
+                check_path_as_listed(
+                    &trackout_path,
+                    master_path.as_deref(),
+                    &listed,
+                    &limits,
+                    &NoProgress,
+                )
             })
             .await?
             .map_err(|e| JobError::Permanent(format!("the trackout could not be checked: {e}")))?;
@@ -61,13 +72,19 @@ impl RunJob for CheckTrackout {
                 .trim_end_matches(".wav")
                 .trim_end_matches(".WAV")
                 .to_owned();
-            master.path = name.clone();
+            let checked_as = std::mem::replace(&mut master.path, name.clone());
+            for finding in &mut report.findings {
+                if finding.stem.as_deref() == Some(checked_as.as_str()) {
+                    finding.stem = Some(name.clone());
+                    finding.message = finding.message.replace(&checked_as, name);
+                }
+            }
         }
         let error_count = report.errors().count() as i32;
         let outcome = CheckOutcome {
             passes: report.passes,
             error_count,
-            warning_count: report.findings.len() as i32 - error_count,
+            warning_count: report.warnings().count() as i32,
             report: serde_json::to_value(&report)
                 .map_err(|e| JobError::Permanent(format!("serializing the report: {e}")))?,
         };

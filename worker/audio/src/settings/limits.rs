@@ -19,6 +19,9 @@ pub struct CheckLimits {
     pub max_stem_seconds: u64,
     /// A master whose true peak is above this gets `true_peak_over`.
     pub true_peak_ceiling_dbtp: f64,
+    /// How much longer than its stems a master may ring on (a reverb or delay tail on the
+    /// master bus, a fade) before `master_length_mismatch` is an error, in seconds.
+    pub tail_allowance_seconds: f64,
 }
 
 impl Default for CheckLimits {
@@ -28,6 +31,7 @@ impl Default for CheckLimits {
             max_entries: 1_000,
             max_stem_seconds: 20 * 60,
             true_peak_ceiling_dbtp: -1.0,
+            tail_allowance_seconds: 2.0,
         }
     }
 }

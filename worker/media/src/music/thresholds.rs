@@ -109,6 +109,12 @@ pub mod sum {
     /// first so only the stem itself correlates; decided after this many snapshots.
     pub const FINE_SECONDS: f64 = 0.37;
     pub const FINE_SNAPSHOTS: u32 = 3;
+    /// A lag this long or longer is a `stem_offset` (a quarter of a millisecond: 11 samples
+    /// at 44.1 kHz). Uncompensated plugin latency starts at 32–64 samples and a stem
+    /// exported from another bar is thousands off, while a part the master holds at
+    /// another level (a doubled or missing stem) can pull the others' fine lag by a sample:
+    /// an error that blocks a publish must not come from that.
+    pub const OFFSET_MIN_SECONDS: f64 = 0.000_25;
     /// A stem is in the master when, aligned, it appears there at this gain or more
     /// (−10 dB); below, no lag within ±2 s holds it and its lag is left at 0.
     pub const FOUND_GAIN: f64 = 0.3;

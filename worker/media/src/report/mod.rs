@@ -2,7 +2,9 @@
 
 mod db;
 mod findings;
+pub(crate) mod music;
 pub(crate) mod numbers;
+mod sections;
 mod text;
 
 use serde::{Deserialize, Serialize};
@@ -11,6 +13,8 @@ use crate::wav::SampleFormat;
 pub use trackout_audio::naming::StemRole;
 
 pub(crate) use findings::cross_stem_findings;
+pub use music::Listed;
+pub use sections::{DetectedSection, StemSumReport, SumOutcome, SumSection};
 
 /// The stable codes of DESIGN.md's table; serialised exactly as written there.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -32,18 +36,30 @@ pub enum FindingCode {
     GenericName,
     DuplicateName,
     TruePeakOver,
+    MasterLengthMismatch,
+    StemOffset,
+    PolarityInverted,
+    MasterMismatch,
+    StemsDoNotSum,
+    MasterBusProcessing,
+    BpmMismatch,
+    KeyMismatch,
 }
 
 impl FindingCode {
-    /// Each code has one level; a producer can rely on a warning never blocking a publish.
+    /// The code's level. Each code has one, but `master_length_mismatch`, an error when
+    /// the stems end early and a warning when the master is the shorter one (raised with
+    /// [`Finding::warning`]); a producer can rely on a warning or an info never blocking a
+    /// publish.
     pub fn level(self) -> Level {
         use FindingCode::*;
         match self {
-            BitDepthMismatch | SilentStem | Clipping | DcOffset | GenericName | TruePeakOver => {
-                Level::Warning
-            }
+            MasterBusProcessing => Level::Info,
+            BitDepthMismatch | SilentStem | Clipping | DcOffset | GenericName | TruePeakOver
+            | PolarityInverted | StemsDoNotSum | BpmMismatch | KeyMismatch => Level::Warning,
             UnsafePath | ArchiveTooLarge | CorruptArchive | NoStems | NotWav | Truncated
-            | BadFormat | SampleRateMismatch | LengthMismatch | DuplicateName => Level::Error,
+            | BadFormat | SampleRateMismatch | LengthMismatch | DuplicateName
+            | MasterLengthMismatch | StemOffset | MasterMismatch => Level::Error,
         }
     }
 
@@ -66,6 +82,14 @@ impl FindingCode {
             GenericName => "generic_name",
             DuplicateName => "duplicate_name",
             TruePeakOver => "true_peak_over",
+            MasterLengthMismatch => "master_length_mismatch",
+            StemOffset => "stem_offset",
+            PolarityInverted => "polarity_inverted",
+            MasterMismatch => "master_mismatch",
+            StemsDoNotSum => "stems_do_not_sum",
+            MasterBusProcessing => "master_bus_processing",
+            BpmMismatch => "bpm_mismatch",
+            KeyMismatch => "key_mismatch",
         }
     }
 }
@@ -75,6 +99,18 @@ impl FindingCode {
 pub enum Level {
     Error,
     Warning,
+    /// Said so the producer knows, never a fault: it never fails a check.
+    Info,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Info => "info",
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -95,6 +131,15 @@ impl Finding {
             level: code.level(),
             stem: stem.map(str::to_owned),
             message: message.into(),
+        }
+    }
+
+    /// A finding at warning level, for the one code whose level depends on the case
+    /// (`master_length_mismatch`).
+    pub fn warning(code: FindingCode, stem: Option<&str>, message: impl Into<String>) -> Self {
+        Finding {
+            level: Level::Warning,
+            ..Finding::new(code, stem, message)
         }
     }
 }
@@ -156,12 +201,19 @@ pub struct Report {
     pub trackout: String,
     /// Sorted by path.
     pub stems: Vec<StemReport>,
-    /// Errors first, then warnings; within a level by code, then by stem.
+    /// Errors first, then warnings, then infos; within a level by code, then by stem.
     pub findings: Vec<Finding>,
     pub master: Option<MasterReport>,
     /// Files in the trackout that are not audio (artwork, a readme, a project file); listed,
     /// not checked.
     pub other_files: Vec<String>,
+    /// The stems against the master: `null` without a master, or when nothing could be
+    /// compared. Reports stored before it existed read back as `null`.
+    #[serde(default)]
+    pub sum: Option<SumSection>,
+    /// Tempo and key heard in the master; `null` without a master.
+    #[serde(default)]
+    pub detected: Option<DetectedSection>,
 }
 
 impl Report {
@@ -171,6 +223,10 @@ impl Report {
 
     pub fn warnings(&self) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(|f| f.level == Level::Warning)
+    }
+
+    pub fn infos(&self) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(|f| f.level == Level::Info)
     }
 
     pub fn render_text(&self) -> String {

@@ -3,7 +3,7 @@
 use std::fmt::Write;
 
 use super::numbers::{clock, db_text, rate};
-use super::{Level, Report};
+use super::{Report, SumSection};
 use crate::wav::SampleFormat;
 
 fn channels(n: u16) -> String {
@@ -73,10 +73,7 @@ pub(super) fn render(report: &Report) -> String {
         .unwrap_or(0);
     // `findings` is already ordered errors first.
     for f in &report.findings {
-        let level = match f.level {
-            Level::Error => "error",
-            Level::Warning => "warning",
-        };
+        let level = f.level.as_str();
         let _ = writeln!(
             out,
             "{level:<7}  {:<code_width$}  {}",
@@ -84,15 +81,24 @@ pub(super) fn render(report: &Report) -> String {
             f.message
         );
     }
+    if let Some(sum) = &report.sum {
+        music_lines(report, sum, &mut out);
+    }
     let errors = report.errors().count();
     let warnings = report.warnings().count();
+    let infos = report.infos().count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     let _ = writeln!(
         out,
-        "\n{}: {}, {} ({} checked{})",
+        "\n{}: {}, {}{} ({} checked{})",
         if report.passes { "PASS" } else { "FAIL" },
         plural(errors, "error"),
         plural(warnings, "warning"),
+        if infos > 0 {
+            format!(", {infos} info")
+        } else {
+            String::new()
+        },
         plural(report.stems.len(), "stem"),
         if report.master.is_some() {
             " and the master"
@@ -101,4 +107,23 @@ pub(super) fn render(report: &Report) -> String {
         },
     );
     out
+}
+
+/// "Sum: residual -62.3 dB (correlation 1.000); heard 140 BPM (0.81), A min (0.45)"
+fn music_lines(report: &Report, sum: &SumSection, out: &mut String) {
+    let residual = super::music::residual_words(sum.residual_db);
+    let _ = write!(
+        out,
+        "\nStems against the master: residual {residual}, correlation {:.3}",
+        sum.correlation
+    );
+    if let Some(d) = &report.detected {
+        if let Some(bpm) = d.bpm {
+            let _ = write!(out, "; heard {bpm:.1} BPM ({:.2})", d.bpm_confidence);
+        }
+        if let Some(key) = &d.key {
+            let _ = write!(out, ", {key} ({:.2})", d.key_confidence);
+        }
+    }
+    out.push('\n');
 }

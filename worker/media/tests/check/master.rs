@@ -16,6 +16,11 @@ fn master() -> Vec<u8> {
     Wav::int(24, 2, 44_100, tone(44_100, 2, 440.0, 0.25, 44_100)).bytes()
 }
 
+/// Half of [`master`]: two of these sum to it, as stems sum to their mix.
+fn half() -> Vec<u8> {
+    Wav::int(24, 2, 44_100, tone(44_100, 2, 440.0, 0.125, 44_100)).bytes()
+}
+
 #[test]
 fn a_master_named_in_the_trackout_is_measured_not_counted_as_a_stem() {
     for name in [
@@ -26,8 +31,8 @@ fn a_master_named_in_the_trackout_is_measured_not_counted_as_a_stem() {
         "Beats/Night Drive - Full Mix.wav",
     ] {
         let report = Folder::new()
-            .add("Kick.wav", &stem())
-            .add("Snare.wav", &stem())
+            .add("Kick.wav", &half())
+            .add("Snare.wav", &half())
             .add(name, &master())
             .check();
         assert_findings(&report, &[]);
@@ -124,5 +129,12 @@ fn a_hot_master_in_the_trackout_is_flagged_not_the_stems() {
         .add("Kick.wav", &stem())
         .add("Master.wav", &Wav::float(32, 2, 44_100, hot).bytes())
         .check();
-    assert_findings(&report, &[(FindingCode::TruePeakOver, Some("Master.wav"))]);
+    // The master is not made of the kick, and the check says so too.
+    assert_findings(
+        &report,
+        &[
+            (FindingCode::TruePeakOver, Some("Master.wav")),
+            (FindingCode::MasterMismatch, Some("Master.wav")),
+        ],
+    );
 }

@@ -41,7 +41,7 @@ const DEBRIS: &[&str] = &[
 fn files() -> Vec<(String, Vec<u8>)> {
     let dir = TestDir::new();
     let mut out = Vec::new();
-    for (k, name) in STEMS.iter().chain([MASTER].iter()).enumerate() {
+    for (k, name) in STEMS.iter().enumerate() {
         // Every stem the same length and rate, so the check passes; 0.1 s each.
         let path = dir.path(&format!("stem{k}.wav"));
         let mut noise = Noise(k as u32 + 1);
@@ -50,6 +50,14 @@ fn files() -> Vec<(String, Vec<u8>)> {
         });
         out.push((name.to_string(), std::fs::read(&path).unwrap()));
     }
+    // The master is the stems' sum, turned down on the bus so it does not clip.
+    let path = dir.path("master.wav");
+    let mut noises: Vec<Noise> = (0..STEMS.len()).map(|k| Noise(k as u32 + 1)).collect();
+    let gain = 1.0 / STEMS.len() as f32;
+    write_wav(&path, spec(2, 44_100, 24, false), 4_410, |_, _| {
+        gain * noises.iter_mut().map(|n| 0.2 * n.next()).sum::<f32>()
+    });
+    out.push((MASTER.to_string(), std::fs::read(&path).unwrap()));
     for i in 0..NOTES {
         out.push((
             format!("Session Notes/note {i:04}.txt"),

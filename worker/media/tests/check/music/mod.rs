@@ -5,3 +5,4 @@ mod memory;
 mod sum;
 mod synth;
 mod tempo;
+mod trackouts;

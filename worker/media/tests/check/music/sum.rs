@@ -4,12 +4,12 @@ use trackout_media::music::{
 
 use super::synth::{Feel, drums, midi_hz, mix_into, progression, tone};
 
-const RATE: u32 = 22_050;
-const BPM: f32 = 140.0;
+pub(crate) const RATE: u32 = 22_050;
+pub(crate) const BPM: f32 = 140.0;
 
 /// The parts of a beat as mono stems: kick, snare, hats, keys, bass. Chords change every
 /// bar so that a stem one bar off does not line up.
-fn parts(seed: u64, bpm: f32, tonic: i32, seconds: f32) -> Vec<Vec<f32>> {
+pub(crate) fn parts(seed: u64, bpm: f32, tonic: i32, seconds: f32) -> Vec<Vec<f32>> {
     let bars = (seconds * bpm / 240.0).ceil() as usize;
     let [k, s, h] = drums(RATE as f32, bpm, bars, Feel::Straight, 0.5, seed);
     let chords = [
@@ -30,7 +30,7 @@ fn parts(seed: u64, bpm: f32, tonic: i32, seconds: f32) -> Vec<Vec<f32>> {
 }
 
 /// A mono part placed in stereo (constant-power pan, -1 left … 1 right).
-fn stereo(mono: &[f32], pan: f32) -> Vec<f32> {
+pub(crate) fn stereo(mono: &[f32], pan: f32) -> Vec<f32> {
     let a = (pan + 1.0) * std::f32::consts::FRAC_PI_4;
     let (l, r) = (a.cos(), a.sin());
     mono.iter().flat_map(|&x| [x * l, x * r]).collect()
@@ -38,7 +38,7 @@ fn stereo(mono: &[f32], pan: f32) -> Vec<f32> {
 
 const PANS: [f32; 5] = [0.0, 0.1, -0.4, 0.3, 0.0];
 
-fn stereo_stems(parts: &[Vec<f32>]) -> Vec<Vec<f32>> {
+pub(crate) fn stereo_stems(parts: &[Vec<f32>]) -> Vec<Vec<f32>> {
     parts
         .iter()
         .zip(PANS)
@@ -46,7 +46,7 @@ fn stereo_stems(parts: &[Vec<f32>]) -> Vec<Vec<f32>> {
         .collect()
 }
 
-fn sum_of(stems: &[Vec<f32>]) -> Vec<f32> {
+pub(crate) fn sum_of(stems: &[Vec<f32>]) -> Vec<f32> {
     let mut out = vec![0.0; stems.iter().map(Vec::len).max().unwrap_or(0)];
     for s in stems {
         mix_into(&mut out, s, 1.0);
@@ -108,7 +108,7 @@ fn an_exact_sum_sums() {
 
 /// Delays a stereo stem by `lag` frames (negative: starts `-lag` frames into it, as a stem
 /// exported from a later bar), keeping its length.
-fn shifted(stem: &[f32], lag: i64) -> Vec<f32> {
+pub(crate) fn shifted(stem: &[f32], lag: i64) -> Vec<f32> {
     let frames = stem.len() / 2;
     (0..frames)
         .flat_map(|f| {
@@ -177,11 +177,22 @@ fn a_soft_clipped_or_limited_master_is_bus_processing() {
     assert!(r.residual_db > -40.0 && r.bus_model_residual_db < r.residual_db - 6.0);
 
     // A peak limiter: instant attack, 80 ms release, 6 dB under the peak.
-    let threshold = peak / 2.0;
+    let limited = limit(&sum, peak / 2.0);
+    let r = analyse(&limited, 2, &with_channels(stems, 2));
+    match r.verdict {
+        SumVerdict::MasterBusProcessing {
+            gain_reduction_db,
+            level_dependent,
+        } => assert!(level_dependent && gain_reduction_db > 1.0, "{r:#?}"),
+        _ => panic!("limiter: {r:#?}"),
+    }
+}
+
+/// A stereo peak limiter: instant attack, 80 ms release, gain down to `threshold`.
+pub(crate) fn limit(sum: &[f32], threshold: f32) -> Vec<f32> {
     let release = (-1.0 / (0.08 * RATE as f32)).exp();
     let mut env = 0.0f32;
-    let limited: Vec<f32> = sum
-        .chunks_exact(2)
+    sum.chunks_exact(2)
         .flat_map(|f| {
             let level = f[0].abs().max(f[1].abs());
             env = if level > env {
@@ -196,15 +207,7 @@ fn a_soft_clipped_or_limited_master_is_bus_processing() {
             };
             [f[0] * g, f[1] * g]
         })
-        .collect();
-    let r = analyse(&limited, 2, &with_channels(stems, 2));
-    match r.verdict {
-        SumVerdict::MasterBusProcessing {
-            gain_reduction_db,
-            level_dependent,
-        } => assert!(level_dependent && gain_reduction_db > 1.0, "{r:#?}"),
-        _ => panic!("limiter: {r:#?}"),
-    }
+        .collect()
 }
 
 #[test]
