@@ -53,11 +53,7 @@ enum Part {
 
 fn upload_of(part: Part) -> (&'static str, &'static str, Vec<u8>) {
     match part {
-        Part::Master => (
-            "master",
-            "audio/wav",
-            fixtures::sine_wav(44_100, 2, 24, 3.0, 220.0, 0.5),
-        ),
+        Part::Master => ("master", "audio/wav", fixtures::master_of(3.0)),
         Part::Trackout => (
             "trackout",
             "application/zip",
@@ -240,7 +236,7 @@ async fn a_new_master_cancels_the_lease_render_of_the_old_one() {
     let producer = app.register("producer").await;
     let beat = app.new_beat(&producer).await;
     let long = 3.0;
-    let first = fixtures::sine_wav(44_100, 2, 24, long, 220.0, 0.5);
+    let first = fixtures::master_of(long);
     for (what, content_type, body) in [
         ("voice-tag", "audio/wav", fixtures::voice_tag()),
         (
@@ -272,7 +268,14 @@ async fn a_new_master_cancels_the_lease_render_of_the_old_one() {
         .unwrap()["id"]
         .clone();
 
-    let second = fixtures::sine_wav(44_100, 2, 24, long, 330.0, 0.5);
+    // Another mix of the same stems (the bus a touch lower), so it passes the check too.
+    let freqs = [55.0, 41.2, 8_000.0, 440.0];
+    let second = fixtures::mix_wav(44_100, long, |t| {
+        0.2 * freqs
+            .iter()
+            .map(|f| 0.5 * (std::f64::consts::TAU * f * t).sin())
+            .sum::<f64>()
+    });
     let response = app
         .upload(&producer, beat, "master", "audio/wav", second)
         .await;
