@@ -37,17 +37,12 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> R
         )
     })?;
     if !check.passes {
-        let findings = check
-            .report
-            .get("findings")
-            .cloned()
-            .unwrap_or(serde_json::Value::Array(vec![]));
-        let errors: Vec<_> = findings
-            .as_array()
+        let report: trackout_media::Report = serde_json::from_value(check.report.clone())
+            .map_err(|e| Error::Corrupt(format!("a stored trackout check report: {e}")))?;
+        let errors: Vec<_> = report
+            .findings
             .into_iter()
-            .flatten()
-            .filter(|f| f.get("level").and_then(|l| l.as_str()) == Some("error"))
-            .cloned()
+            .filter(|f| f.level == trackout_media::Level::Error)
             .collect();
         return Err(Error::Conflict {
             code: "trackout_has_errors",
