@@ -30,6 +30,11 @@ def wav(ctx, value):
     return _bytes(value, "sample.wav")
 
 
+@schemathesis.serializer("application/offset+octet-stream")
+def upload_chunk(ctx, value):
+    return _bytes(value, "sample.wav")
+
+
 @schemathesis.serializer("application/zip")
 def zip_file(ctx, value):
     return _bytes(value, "sample.zip")

@@ -36,7 +36,8 @@ pub async fn serve(api: web::Data<OpenApi>) -> HttpResponse {
 }
 
 /// Where one answer leads: a client (and a stateful fuzzer) follows these from a new beat to its
-/// uploads, and from a checkout to its purchase, its shares and a share's revocation.
+/// uploads and upload sessions, and from a checkout to its purchase, its shares and a share's
+/// revocation.
 struct Link {
     from: &'static str,
     method: &'static str,
@@ -117,6 +118,33 @@ const LINKS: &[Link] = &[
             "id",
         ),
     ),
+    link(
+        (
+            "/api/v1/beats/{id}/uploads",
+            "post",
+            "201",
+            "UploadSessionOffset",
+        ),
+        ("/api/v1/uploads/{session}", "head", "session", "id"),
+    ),
+    link(
+        (
+            "/api/v1/beats/{id}/uploads",
+            "post",
+            "201",
+            "UploadSessionBytes",
+        ),
+        ("/api/v1/uploads/{session}", "patch", "session", "id"),
+    ),
+    link(
+        (
+            "/api/v1/beats/{id}/uploads",
+            "post",
+            "201",
+            "EndUploadSession",
+        ),
+        ("/api/v1/uploads/{session}", "delete", "session", "id"),
+    ),
 ];
 
 /// The document with [`LINKS`] added to the answers they start from. A link whose ends are not
@@ -166,6 +194,8 @@ fn operation<'a>(
         "put" => item.put.as_mut(),
         "post" => item.post.as_mut(),
         "delete" => item.delete.as_mut(),
+        "patch" => item.patch.as_mut(),
+        "head" => item.head.as_mut(),
         _ => None,
     }
 }

@@ -175,6 +175,7 @@ async fn openapi_links_lead_from_a_checkout_to_its_purchase_and_shares() {
         "ShareStems",
         "ListShares",
         "RevokeShare",
+        "UploadSessionBytes",
     ] {
         assert!(found.iter().any(|f| f == name), "no link {name}: {found:?}");
     }

@@ -163,7 +163,7 @@ pub async fn show_offset(
 /// answer `204`.
 #[utoipa::path(tag = "uploads", security(("session" = [])),
     params(("session" = Uuid, Path)),
-    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    request_body(content = crate::openapi::FileBody, content_type = "application/offset+octet-stream"),
     responses(
         (status = 200, body = UploadAccepted, description = "the last byte: the upload is recorded"),
         (status = 204, description = "stored; `Upload-Offset` is the new offset"),

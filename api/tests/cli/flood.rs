@@ -30,7 +30,7 @@ fn three_hundred_logins_at_once_answer_no_500_and_memory_stays_under_256_mb() {
     let server = start(dir.path(), &["serve", "--no-worker"], &env);
     let blocking = reqwest::blocking::Client::new();
     wait_ready(&blocking, &base);
-    crate::sign_up(&blocking, &base, "flood@example.com", "artist");
+    crate::sign_up(&blocking, &base, "flood@example.com", "artist", None);
 
     let statuses: BTreeMap<u16, usize> = tokio::runtime::Runtime::new().unwrap().block_on(async {
         let client = reqwest::Client::new();

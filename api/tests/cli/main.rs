@@ -73,11 +73,45 @@ pub fn zip_dir(dir: &Path) -> Vec<u8> {
     out.into_inner()
 }
 
-/// Signs up (`202`), then logs in; answers the session token.
-pub fn sign_up(client: &reqwest::blocking::Client, base: &str, email: &str, role: &str) -> String {
+/// The operator's invitation for `email`, as `trackout invite-producer` prints it, run in the
+/// store's folder with the store's environment.
+pub fn invitation(dir: &Path, env: &[(&str, String)], email: &str) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_trackout"))
+        .args(["invite-producer", email])
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let link = String::from_utf8(out.stdout).unwrap();
+    link.trim()
+        .split_once("invitation=")
+        .expect("a sign-up link with its invitation")
+        .1
+        .to_owned()
+}
+
+/// Signs up (`202`), then logs in; answers the session token. A producer on a single-seller
+/// store needs the operator's `invitation`.
+pub fn sign_up(
+    client: &reqwest::blocking::Client,
+    base: &str,
+    email: &str,
+    role: &str,
+    invitation: Option<&str>,
+) -> String {
     let response = client
         .post(format!("{base}/api/v1/auth/register"))
-        .json(&serde_json::json!({"email": email, "password": "a long enough password", "display_name": role, "role": role}))
+        .json(
+            &serde_json::json!({"email": email, "password": "a long enough password",
+                                  "display_name": role, "role": role, "invitation": invitation}),
+        )
         .send()
         .unwrap();
     assert_eq!(response.status(), 202);

@@ -77,8 +77,11 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
     let worker = start(dir.path(), &["worker"], &env);
     let client = Client::new();
     wait_ready(&client, &base);
-    let register =
-        |role: &str| crate::sign_up(&client, &base, &format!("{role}@example.com"), role);
+    let register = |role: &str| {
+        let email = format!("{role}@example.com");
+        let invited = (role == "producer").then(|| crate::invitation(dir.path(), &env, &email));
+        crate::sign_up(&client, &base, &email, role, invited.as_deref())
+    };
     let producer = register("producer");
     let artist = register("artist");
     // No SMTP configured: the worker writes the verification mail to ./data/outbox, and the

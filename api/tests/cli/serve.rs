@@ -161,7 +161,14 @@ fn serve_runs_the_embedded_store_and_separate_workers_share_it() {
         "objects in ./data/objects"
     );
 
-    let token = crate::sign_up(&client, &base, "metro@example.com", "producer");
+    let invited = crate::invitation(dir.path(), &bind, "metro@example.com");
+    let token = crate::sign_up(
+        &client,
+        &base,
+        "metro@example.com",
+        "producer",
+        Some(&invited),
+    );
     let beat: Value = client
         .post(format!("{base}/api/v1/beats"))
         .bearer_auth(&token)
@@ -282,7 +289,14 @@ fn shutdown_keeps_its_grace_period_while_a_render_runs() {
     let store = start(dir.path(), &["serve"], &env);
     let client = Client::new();
     wait_ready(&client, &base);
-    let token = crate::sign_up(&client, &base, "grace@example.com", "producer");
+    let invited = crate::invitation(dir.path(), &env, "grace@example.com");
+    let token = crate::sign_up(
+        &client,
+        &base,
+        "grace@example.com",
+        "producer",
+        Some(&invited),
+    );
     let beat: Value = client
         .post(format!("{base}/api/v1/beats"))
         .bearer_auth(&token)
