@@ -48,9 +48,22 @@ fn readme_screenshots() -> Option<PathBuf> {
     std::env::var_os("TRACKOUT_README_SCREENSHOTS").map(|_| workspace().join("docs/screenshots"))
 }
 
-/// Signs up through the form, as a `producer` or an `artist`.
-async fn sign_up(page: &Page, role: &str, name: &str, email: &str) -> Result<()> {
-    page.open("/signup").await?;
+/// Signs up through the form, as a `producer` or an `artist`. A producer on a single-seller
+/// store comes through the operator's invitation link.
+async fn sign_up(
+    page: &Page,
+    role: &str,
+    name: &str,
+    email: &str,
+    invitation: Option<&str>,
+) -> Result<()> {
+    match invitation {
+        Some(token) => {
+            page.open(&format!("/signup?role={role}&invitation={token}"))
+                .await?
+        }
+        None => page.open("/signup").await?,
+    }
     page.click(&format!("input[name=role][value={role}]"))
         .await?;
     page.fill("input[name=display_name]", name).await?;
@@ -74,7 +87,7 @@ async fn story(app: &TestApp, page: &mut Page) -> Result<()> {
 
     let artist = format!("luna-{}@example.com", Uuid::new_v4().simple());
     phase("the artist finds and plays the beat");
-    sign_up(page, "artist", "Luna Ray", &artist).await?;
+    sign_up(page, "artist", "Luna Ray", &artist, None).await?;
     catalog::artist_finds_and_plays(page, beat).await?;
     phase("the artist buys");
     let purchase = purchase::artist_buys(app, page, beat).await?;

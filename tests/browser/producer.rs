@@ -36,7 +36,13 @@ pub(super) async fn publishes(
     files: &Files,
     email: &str,
 ) -> Result<Uuid> {
-    sign_up(page, "producer", "Night Shift", email).await?;
+    // The operator invites the producer (`trackout invite-producer` does just this).
+    let invited = trackout_core::services::invitations::create(
+        &app.state.db,
+        &trackout_core::domain::Email::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?,
+    )
+    .await?;
+    sign_up(page, "producer", "Night Shift", email, Some(&invited)).await?;
     page.wait_path("/dashboard").await?;
     // Producers confirm their email before publishing: the banner says so, and the link in
     // the mail (an .eml in the outbox folder: no SMTP here) confirms it.

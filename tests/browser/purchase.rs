@@ -127,7 +127,8 @@ pub(super) async fn engineer_gets_a_stem(
         .await?;
     let text = row[0].as_str().unwrap_or_default();
     ensure!(
-        text.contains("kick") && text.contains("KB"),
+        // Eight seconds of 24-bit stereo at 44.1 kHz: 2,116,800 bytes of samples.
+        text.contains("kick") && text.contains("2.0 MB"),
         "the stem's role and size: {text}"
     );
     page.shot("share-page").await?;
