@@ -60,13 +60,10 @@ fn test(args: &[String]) -> Result<(), String> {
             step(&format!(
                 "the end-to-end and binary suites on PostgreSQL ({url})"
             ));
+            // Selected across the workspace, as the first pass is: `-p` alone would resolve
+            // features per package and rebuild half the dependencies (two minutes here).
             cargo_test(
-                &["-p", "trackout-tests", "--test", "e2e"],
-                passthrough,
-                Some(&url),
-            )?;
-            cargo_test(
-                &["-p", "trackout-api", "--test", "cli"],
+                &["--workspace", "--test", "e2e", "--test", "cli"],
                 passthrough,
                 Some(&url),
             )
