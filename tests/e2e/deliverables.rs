@@ -6,7 +6,7 @@ use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use trackout_tests::app::Account;
-use trackout_tests::faults::FailingWrites;
+use trackout_tests::faults::failing_writes;
 use trackout_tests::{TestApp, fixtures};
 use uuid::Uuid;
 
@@ -163,7 +163,7 @@ async fn a_render_interrupted_half_way_reruns_to_exactly_one_set_of_files() {
         // The first write of a lease file fails, as a crash half way through the render would:
         // some outputs stored, the rest not.
         .wrap_storage(|inner| {
-            FailingWrites::new(inner, 1, "the disk vanished mid-render", |key| {
+            failing_writes(inner, 1, "the disk vanished mid-render", |key| {
                 key.as_str().contains("/deliverables/wav_lease/")
             })
         })

@@ -7,13 +7,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use async_trait::async_trait;
 use reqwest::StatusCode;
 use serde_json::Value;
-use trackout_core::storage::{
-    ByteRange, ByteStream, ObjectBody, ObjectKey, ObjectMeta, Storage, StorageError,
-};
 use trackout_tests::app::Account;
+use trackout_tests::faults::InterceptedPuts;
 use trackout_tests::{TestApp, fixtures};
 use uuid::Uuid;
 
@@ -152,61 +149,6 @@ async fn in_every_order_each_deliverable_renders_once_from_the_final_uploads() {
     }
 }
 
-/// Records the key of every object stored, to see which renders got as far as storing files.
-/// The first lease file stored stalls for a while first (a slow bucket), so that the test
-/// knows the lease render is in the middle of its work when the new master lands.
-struct RecordsPuts {
-    inner: Arc<dyn Storage>,
-    puts: Arc<Mutex<Vec<String>>>,
-    stalled: Arc<AtomicBool>,
-}
-
-#[async_trait]
-impl Storage for RecordsPuts {
-    fn backend(&self) -> &'static str {
-        self.inner.backend()
-    }
-    async fn put(
-        &self,
-        key: &ObjectKey,
-        body: ByteStream,
-        content_type: &str,
-    ) -> Result<u64, StorageError> {
-        if key.as_str().contains("/deliverables/mp3_lease/")
-            && !self.stalled.swap(true, Ordering::SeqCst)
-        {
-            tokio::time::sleep(Duration::from_secs(4)).await;
-        }
-        let stored = self.inner.put(key, body, content_type).await;
-        self.puts.lock().unwrap().push(key.to_string());
-        stored
-    }
-    async fn get(
-        &self,
-        key: &ObjectKey,
-        range: Option<ByteRange>,
-    ) -> Result<ObjectBody, StorageError> {
-        self.inner.get(key, range).await
-    }
-    async fn head(&self, key: &ObjectKey) -> Result<Option<ObjectMeta>, StorageError> {
-        self.inner.head(key).await
-    }
-    async fn delete(&self, key: &ObjectKey) -> Result<(), StorageError> {
-        self.inner.delete(key).await
-    }
-    async fn presigned_get(
-        &self,
-        key: &ObjectKey,
-        e: Duration,
-        d: Option<&str>,
-    ) -> Result<Option<String>, StorageError> {
-        self.inner.presigned_get(key, e, d).await
-    }
-    async fn ping(&self) -> Result<(), StorageError> {
-        self.inner.ping().await
-    }
-}
-
 async fn processing(app: &TestApp, producer: &Account, beat: Uuid) -> Value {
     app.get(
         &format!("/api/v1/beats/{beat}/processing"),
@@ -224,12 +166,25 @@ async fn a_new_master_cancels_the_lease_render_of_the_old_one() {
     let stalled = Arc::new(AtomicBool::new(false));
     let (recorded, stalling) = (Arc::clone(&puts), Arc::clone(&stalled));
     let app = TestApp::builder()
+        // Records the key of every object stored, to see which renders got as far as storing
+        // files. The first lease file stored stalls for a while first (a slow bucket), so that
+        // the test knows the lease render is in the middle of its work when the new master lands.
         .wrap_storage(move |inner| {
-            Arc::new(RecordsPuts {
+            InterceptedPuts::new(
                 inner,
-                puts: recorded,
-                stalled: stalling,
-            })
+                Box::new(move |key| {
+                    let stall = key.as_str().contains("/deliverables/mp3_lease/")
+                        && !stalling.swap(true, Ordering::SeqCst);
+                    let recorded = recorded.clone();
+                    Box::pin(async move {
+                        if stall {
+                            tokio::time::sleep(Duration::from_secs(4)).await;
+                        }
+                        recorded.lock().unwrap().push(key.to_string());
+                        Ok(())
+                    })
+                }),
+            )
         })
         .spawn()
         .await;

@@ -1,41 +1,61 @@
-//! Storage that fails on purpose, as a full disk or a bucket outage would: the first writes of
-//! chosen keys are refused, everything else passes through to the real backend.
+//! Storage that misbehaves on purpose, as a full disk, a bucket outage or a slow bucket would:
+//! chosen writes are refused or held up, everything else passes through to the real backend.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use futures_util::future::BoxFuture;
 use trackout_core::storage::{
     ByteRange, ByteStream, ObjectBody, ObjectKey, ObjectMeta, Storage, StorageError,
 };
 
-pub struct FailingWrites {
+/// What runs before each write reaches the backend: an error refuses the write.
+pub type BeforePut =
+    Box<dyn Fn(ObjectKey) -> BoxFuture<'static, Result<(), StorageError>> + Send + Sync>;
+
+/// The real backend, with [`BeforePut`] run ahead of every write: to fail, stall or record
+/// chosen writes. Everything else passes straight through.
+pub struct InterceptedPuts {
     inner: Arc<dyn Storage>,
-    fails: fn(&ObjectKey) -> bool,
-    failures: AtomicUsize,
-    reason: &'static str,
+    before_put: BeforePut,
 }
 
-impl FailingWrites {
-    /// Refuses the first `failures` writes of keys `fails` picks, with `reason`.
-    pub fn new(
-        inner: Arc<dyn Storage>,
-        failures: usize,
-        reason: &'static str,
-        fails: fn(&ObjectKey) -> bool,
-    ) -> Arc<FailingWrites> {
-        Arc::new(FailingWrites {
-            inner,
-            fails,
-            failures: AtomicUsize::new(failures),
-            reason,
-        })
+impl InterceptedPuts {
+    pub fn new(inner: Arc<dyn Storage>, before_put: BeforePut) -> Arc<InterceptedPuts> {
+        Arc::new(InterceptedPuts { inner, before_put })
     }
 }
 
+/// Refuses the first `failures` writes of keys `fails` picks, with `reason`.
+pub fn failing_writes(
+    inner: Arc<dyn Storage>,
+    failures: usize,
+    reason: &'static str,
+    fails: fn(&ObjectKey) -> bool,
+) -> Arc<InterceptedPuts> {
+    let left = Arc::new(AtomicUsize::new(failures));
+    InterceptedPuts::new(
+        inner,
+        Box::new(move |key| {
+            let refused = fails(&key)
+                && left
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok();
+            Box::pin(async move {
+                if refused {
+                    Err(StorageError::Backend(reason.into()))
+                } else {
+                    Ok(())
+                }
+            })
+        }),
+    )
+}
+
 #[async_trait]
-impl Storage for FailingWrites {
+impl Storage for InterceptedPuts {
     fn backend(&self) -> &'static str {
         self.inner.backend()
     }
@@ -45,14 +65,7 @@ impl Storage for FailingWrites {
         body: ByteStream,
         content_type: &str,
     ) -> Result<u64, StorageError> {
-        if (self.fails)(key)
-            && self
-                .failures
-                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                .is_ok()
-        {
-            return Err(StorageError::Backend(self.reason.into()));
-        }
+        (self.before_put)(key.clone()).await?;
         self.inner.put(key, body, content_type).await
     }
     async fn get(

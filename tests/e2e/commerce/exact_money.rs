@@ -8,7 +8,7 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use trackout_tests::app::assert_problem;
-use trackout_tests::faults::FailingWrites;
+use trackout_tests::faults::failing_writes;
 
 use super::*;
 
@@ -371,7 +371,7 @@ async fn a_storage_fault_during_fulfilment_never_strands_a_paying_buyer() {
     let app = TestApp::builder()
         // The first three writes of a purchase's files fail.
         .wrap_storage(|inner| {
-            FailingWrites::new(inner, 3, "the bucket is unreachable", |key| {
+            failing_writes(inner, 3, "the bucket is unreachable", |key| {
                 key.as_str().starts_with("purchases/")
             })
         })
