@@ -34,7 +34,11 @@ pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
     let sessions = SessionStore::start(db.clone());
     let limits = Arc::new(Limits::new(&config.limits.rate));
     let trusted_proxies = Arc::new(config.limits.server.trusted_proxies());
+    let catalog = trackout_core::services::catalog::page_cache(&config.cache);
+    let links = trackout_core::services::commerce::downloads::LinkCache::new(&config.cache);
     Ok(AppState {
+        catalog,
+        links,
         downloads,
         hasher,
         sessions,

@@ -4,8 +4,9 @@ use sea_orm::DatabaseConnection;
 use trackout_core::auth::{PasswordHasher, Tokens};
 use trackout_core::config::{Cidr, Config};
 use trackout_core::payments::PaymentProvider;
-use trackout_core::services::accounts;
+use trackout_core::services::commerce::downloads::LinkCache;
 use trackout_core::services::sessions::SessionStore;
+use trackout_core::services::{accounts, catalog};
 use trackout_core::storage::Storage;
 
 use crate::limits::Limits;
@@ -24,6 +25,9 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// `TRACKOUT_TRUSTED_PROXIES`, parsed once.
     pub trusted_proxies: Arc<Vec<Cidr>>,
+    /// The catalog's pages and what download links open to, kept for `TRACKOUT_CACHE_MS`.
+    pub catalog: catalog::PageCache,
+    pub links: LinkCache,
 }
 
 impl AppState {

@@ -7,6 +7,7 @@ pub mod cover;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod fresh;
 pub mod jobs;
 pub mod license;
 pub mod mail;

@@ -17,6 +17,7 @@ mod migrations;
 mod pipeline;
 mod queue;
 mod resumable;
+mod staleness;
 mod storage;
 mod storefront;
 mod tiers;

@@ -88,6 +88,8 @@ impl TestAppBuilder {
         // Tests that upload a master alone expect its preview; the ones about the settle
         // window set their own.
         config.worker.settle_ms = 0;
+        // Tests read their own writes at once; the ones about staleness set their own.
+        config.cache.staleness_ms = 0;
         config.worker.retry_backoff_ms = 20;
         config.worker.concurrency = 2;
         // Every test talks from 127.0.0.1 and signs up its own cast: the limits stay on, with

@@ -21,7 +21,10 @@ pub async fn catalog(
     params: web::Query<CatalogParams>,
 ) -> Result<HttpResponse, ApiError> {
     let query = CatalogQuery::parse(&params)?;
-    Ok(HttpResponse::Ok().json(catalog_service::search(&state.db, &query).await?))
+    let page = catalog_service::page_json(&state.db, &state.catalog, query).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(page))
 }
 
 /// The signed-in producer's beats, drafts included.

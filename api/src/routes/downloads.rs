@@ -28,7 +28,7 @@ pub async fn download(
     req: HttpRequest,
     token: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let file = downloads::open(&state.db, &state.tokens, &token).await?;
+    let file = downloads::open(&state.db, &state.tokens, &state.links, &token).await?;
     let stored = StoredFile {
         source: file.source.clone(),
         size: file.size,

@@ -4,6 +4,7 @@
 //!
 //! One file per concern; each part reads its own variables and checks its own values.
 
+mod cache;
 mod commerce;
 mod env;
 mod limits;
@@ -21,6 +22,7 @@ use std::path::{Path, PathBuf};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+pub use cache::CacheConfig;
 pub use commerce::{CommerceConfig, MIN_STRIPE_HOLD_MINUTES};
 pub use env::Env;
 pub use limits::{Cidr, HashingLimits, LimitsConfig, Rate, RateLimits, ServerLimits};
@@ -91,6 +93,7 @@ pub struct Config {
     pub mail: MailConfig,
     pub limits: LimitsConfig,
     pub metrics: MetricsConfig,
+    pub cache: CacheConfig,
 }
 
 impl Default for Config {
@@ -109,6 +112,7 @@ impl Default for Config {
             uploads: UploadLimits::default(),
             quotas: QuotaConfig::default(),
             metrics: MetricsConfig::default(),
+            cache: CacheConfig::default(),
             check: CheckLimits::default(),
             preview: PreviewSettings::default(),
             commerce: CommerceConfig::default(),
@@ -177,6 +181,7 @@ impl Config {
         self.uploads.apply_env(&env)?;
         self.quotas.apply_env(&env)?;
         self.metrics.apply_env(&env);
+        self.cache.apply_env(&env)?;
         media::apply_check_env(&mut self.check, &env)?;
         media::apply_preview_env(&mut self.preview, &env)?;
         self.commerce.apply_env(&env)?;
@@ -215,6 +220,7 @@ impl Config {
         self.commerce.validate()?;
         self.quotas.validate()?;
         self.metrics.validate()?;
+        self.cache.validate()?;
         self.worker.validate()?;
         media::validate_preview(&self.preview)?;
         self.mail.validate()?;

@@ -30,7 +30,7 @@ impl Description {
 string_type!(Description);
 
 /// Tempo in whole beats per minute, as stores and DAW project names show it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Bpm(u16);
 
 impl Bpm {
@@ -66,7 +66,7 @@ impl<'de> Deserialize<'de> for Bpm {
 
 /// A musical key in the spelling producers use: `A min`, `F# maj`, `Bb min`. Accepts the
 /// common ways of writing it (`Am`, `A minor`, `f#m`, `C♯ major`) and stores one canonical form.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct MusicalKey(String);
 
 impl MusicalKey {
@@ -110,7 +110,7 @@ impl MusicalKey {
 }
 string_type!(MusicalKey);
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Genre(String);
 
 impl Genre {

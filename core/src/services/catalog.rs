@@ -1,5 +1,8 @@
 //! The public catalog: published beats, filtered, sorted and paged in SQL.
 
+use std::time::Instant;
+
+use bytes::Bytes;
 use entity::{beat, beat_label};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, Query};
 use sea_orm::{
@@ -11,10 +14,12 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::BeatView;
 use super::beats::views;
+use crate::config::CacheConfig;
 use crate::domain::{BeatStatus, Bpm, Genre, Label, MusicalKey};
+use crate::fresh::Fresh;
 use crate::{Error, Result};
 
-#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, ToSchema)]
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, Hash, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Sort {
     #[default]
@@ -46,6 +51,8 @@ pub struct CatalogParams {
     pub per_page: Option<u64>,
 }
 
+/// Parsed and normalised, so that two spellings of one query share a cached page.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CatalogQuery {
     genre: Option<Genre>,
     mood: Option<Label>,
@@ -199,4 +206,31 @@ pub async fn search(db: &DatabaseConnection, q: &CatalogQuery) -> Result<Catalog
         per_page: q.per_page,
         total,
     })
+}
+
+/// The catalog's pages as they are sent, each kept for the configured staleness
+/// (`crate::fresh`: that bound is how a published, edited, unpublished or sold beat reaches
+/// every process's catalog).
+pub type PageCache = Fresh<CatalogQuery, Bytes>;
+
+pub fn page_cache(config: &CacheConfig) -> PageCache {
+    Fresh::new(config.staleness(), config.catalog_pages)
+}
+
+/// The page `q` asks for, as JSON: from the cache while it is fresh, else from the database.
+pub async fn page_json(
+    db: &DatabaseConnection,
+    cache: &PageCache,
+    q: CatalogQuery,
+) -> Result<Bytes> {
+    if let Some(page) = cache.get(&q) {
+        return Ok(page);
+    }
+    let read_at = Instant::now();
+    let page = search(db, &q).await?;
+    let json = Bytes::from(
+        serde_json::to_vec(&page).map_err(|e| Error::Internal(format!("catalog page: {e}")))?,
+    );
+    cache.put(q, json.clone(), read_at);
+    Ok(json)
 }

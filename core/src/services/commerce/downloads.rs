@@ -2,6 +2,8 @@
 //! short-lived token bound to one purchase and one file; opening it re-checks the purchase,
 //! so a refund revokes links already handed out.
 
+use std::time::Instant;
+
 use chrono::Utc;
 use entity::{deliverable, purchase, purchase_file, share};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -9,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::auth::{TokenKind, Tokens, now_seconds};
+use crate::config::CacheConfig;
 use crate::domain::{BundleContents, DeliverableKind, PurchaseStatus, TierKind};
+use crate::fresh::Fresh;
 use crate::services::deliverables;
 use crate::storage::ObjectKey;
 use crate::{Error, Result};
@@ -321,23 +325,55 @@ pub(crate) fn check_share(share: &share::Model) -> Result<()> {
     Ok(())
 }
 
+/// What opened links resolve to, by (purchase, file, share), each kept for the configured
+/// staleness (`crate::fresh`): that bound is how long a refund, a lost dispute or a revoked
+/// share takes to close links already handed out, in every process. Only links that open
+/// are kept; a refused one is asked of the database every time.
+#[derive(Clone)]
+pub struct LinkCache(Fresh<(Uuid, String, Option<Uuid>), Download>);
+
+impl LinkCache {
+    pub fn new(config: &CacheConfig) -> Self {
+        LinkCache(Fresh::new(config.staleness(), config.links))
+    }
+}
+
 /// Opens a `/d/` link: checks the token, that the purchase still stands and the share (if any)
 /// is still open, and finds the bytes. Nothing is counted yet: what counts is the range
 /// actually served (`download_count::charge`).
-pub async fn open(db: &DatabaseConnection, tokens: &Tokens, token: &str) -> Result<Download> {
+pub async fn open(
+    db: &DatabaseConnection,
+    tokens: &Tokens,
+    cache: &LinkCache,
+    token: &str,
+) -> Result<Download> {
     let claims: DownloadClaims = tokens.verify(TokenKind::Download, token).map_err(|e| {
         Error::unauthorized(
             "invalid_link",
             format!("this download link is not valid ({e}); get a fresh one from your library"),
         )
     })?;
-    let file = PurchasedFile::parse(&claims.file).ok_or(Error::NotFound("file"))?;
-    let purchase = purchase::Entity::find_by_id(claims.sub)
+    let key = (claims.sub, claims.file, claims.share);
+    if let Some(download) = cache.0.get(&key) {
+        return Ok(download);
+    }
+    let read_at = Instant::now();
+    let download = open_uncached(db, &key).await?;
+    cache.0.put(key, download.clone(), read_at);
+    Ok(download)
+}
+
+async fn open_uncached(
+    db: &DatabaseConnection,
+    (purchase_id, file, share): &(Uuid, String, Option<Uuid>),
+) -> Result<Download> {
+    let file = PurchasedFile::parse(file).ok_or(Error::NotFound("file"))?;
+    let purchase = purchase::Entity::find_by_id(*purchase_id)
         .one(db)
         .await?
         .ok_or(Error::NotFound("file"))?;
     check_access(&purchase, &file)?;
-    let share = match claims.share {
+    let share = match *share {
         Some(share_id) => {
             let share = share::Entity::find_by_id(share_id)
                 .filter(share::Column::PurchaseId.eq(purchase.id))
