@@ -24,6 +24,12 @@ pub struct Store {
     pub download_path: String,
     pub object_key: String,
     pub file_bytes: u64,
+    /// Where the local store keeps its objects (the static servers serve it).
+    pub objects_dir: std::path::PathBuf,
+    pub state: trackout_api::AppState,
+    pub artist: Actor,
+    /// The catalog's beats, newest last; the first has the paid purchase.
+    pub beats: Vec<uuid::Uuid>,
     _dir: tempfile::TempDir,
     stop: CancellationToken,
 }
@@ -102,7 +108,7 @@ pub async fn store(server: Option<&str>) -> Store {
         });
     }
     let (producer, artist) = (actors[0], actors[1]);
-    let mut first = None;
+    let mut beats = Vec::new();
     for i in 0..60 {
         let new: beats::NewBeat = serde_json::from_value(serde_json::json!({
             "title": format!("Beat {i:02}"), "bpm": 80 + i, "key": "A min", "genre": "trap",
@@ -121,7 +127,7 @@ pub async fn store(server: Option<&str>) -> Store {
         row.status = Set("published".into());
         row.published_at = Set(Some(chrono::Utc::now()));
         row.update(&db).await.unwrap();
-        first.get_or_insert(view.id);
+        beats.push(view.id);
     }
 
     // One paid purchase, fulfilled by a worker, for a real download link.
@@ -134,7 +140,7 @@ pub async fn store(server: Option<&str>) -> Store {
     ));
     tokio::spawn(Worker::new(ctx, Registry::store_jobs()).run(stop.clone()));
     let body: checkout::CheckoutBody =
-        serde_json::from_value(serde_json::json!({"beat_id": first.unwrap(), "tier": "mp3_lease"}))
+        serde_json::from_value(serde_json::json!({"beat_id": beats[0], "tier": "mp3_lease"}))
             .unwrap();
     let started = checkout::start(&db, state.payments.as_ref(), &state.config, &artist, body)
         .await
@@ -190,6 +196,10 @@ pub async fn store(server: Option<&str>) -> Store {
         download_path: path,
         object_key: key,
         file_bytes: bytes,
+        objects_dir: state.config.objects_dir(),
+        state,
+        artist,
+        beats,
         _dir: dir,
         stop,
     }
