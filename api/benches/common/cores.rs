@@ -11,9 +11,14 @@ pub const LOAD: &str = "1";
 /// Pins every thread of this process, and every thread and child it starts later, to
 /// [`STORE`]. Call it before the async runtime starts.
 pub fn pin_store() {
+    pin(STORE);
+}
+
+/// Pins every thread of this process, and every thread and child it starts later, to `core`.
+pub fn pin(core: &str) {
     let pid = std::process::id().to_string();
     let status = Command::new("taskset")
-        .args(["-a", "-p", "-c", STORE, &pid])
+        .args(["-a", "-p", "-c", core, &pid])
         .stdout(std::process::Stdio::null())
         .status()
         .expect("taskset (util-linux) is installed");
