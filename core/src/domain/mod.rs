@@ -5,6 +5,7 @@ mod account;
 mod beat;
 mod bundle;
 mod deliverable;
+pub mod discounts;
 mod money;
 mod profile;
 mod purchase;
