@@ -1,0 +1,196 @@
+//! The dashboard's resumable uploads in Chromium, with a proxy standing in for the network:
+//! a connection dropped mid-upload goes on by itself from the store's offset, and a reload
+//! mid-upload goes on from the store's offset once the same file is chosen again, rather
+//! than from zero.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, ensure};
+use entity::upload_session;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use trackout_tests::TestApp;
+use uuid::Uuid;
+
+use super::page::{Page, WAIT};
+use super::proxy::Proxy;
+
+/// Slow enough that a reload lands mid-upload on a loaded machine, fast enough to finish.
+const RATE: u64 = 3_000_000;
+const UPLOAD: Duration = Duration::from_secs(120);
+
+/// A stereo 24-bit master of `seconds` (about 265 kB a second).
+fn master(dir: &Path, name: &str, seconds: u32, freq: f64) -> PathBuf {
+    let path = dir.join(name);
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 44_100,
+        bits_per_sample: 24,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut writer = hound::WavWriter::create(&path, spec).unwrap();
+    for n in 0..seconds * 44_100 {
+        let v = (0.4 * 8_388_607.0 * (std::f64::consts::TAU * freq * f64::from(n) / 44_100.0).sin())
+            as i32;
+        writer.write_sample(v).unwrap();
+        writer.write_sample(v).unwrap();
+    }
+    writer.finalize().unwrap();
+    path
+}
+
+fn sha256(path: &Path) -> Result<String> {
+    Ok(hex::encode(Sha256::digest(std::fs::read(path)?)))
+}
+
+async fn stored_master(app: &TestApp, token: &str, beat: Uuid) -> Result<Value> {
+    let processing: Value = app
+        .get(&format!("/api/v1/beats/{beat}/processing"), Some(token))
+        .await
+        .json()
+        .await?;
+    processing["uploads"]
+        .as_array()
+        .and_then(|u| u.iter().find(|u| u["kind"] == "master").cloned())
+        .with_context(|| format!("no master in {processing}"))
+}
+
+/// The one open session's offset, as the store records it.
+async fn session_offset(app: &TestApp, beat: Uuid) -> Result<Option<i64>> {
+    Ok(upload_session::Entity::find()
+        .filter(upload_session::Column::BeatId.eq(beat))
+        .one(&app.state.db)
+        .await?
+        .map(|s| s.offset_bytes))
+}
+
+pub(super) async fn story(app: &TestApp, page: &mut Page, proxy: &Proxy) -> Result<()> {
+    let producer = app.register("producer").await;
+    let beat = app.new_beat(&producer).await;
+    let me: Value = app
+        .get("/api/v1/me", Some(&producer.token))
+        .await
+        .json()
+        .await?;
+    // Signed in as the login form leaves it: the session in localStorage.
+    page.open("/").await?;
+    let expires = chrono::Utc::now().timestamp() + 3600;
+    page.browser
+        .exec(
+            "localStorage.setItem('trackout.session', JSON.stringify(arguments[0])); return true;",
+            vec![json!({"token": producer.token, "expires_at": expires, "user": me})],
+        )
+        .await?;
+    let dashboard = format!("/dashboard/beats/{beat}");
+    page.open(&dashboard).await?;
+    page.wait_visible("#file-master").await?;
+    let files = tempfile::tempdir()?;
+    proxy.limit_rate(RATE);
+
+    // 1. The connection drops 4 MB into a 16 MB master: the upload goes on by itself.
+    let first = master(files.path(), "Velvet Hours (Master).wav", 60, 220.0);
+    let size = std::fs::metadata(&first)?.len();
+    proxy.take_offsets();
+    let before = proxy.forwarded();
+    proxy.cut_after(4 << 20);
+    page.choose_file("#file-master", &first).await?;
+    page.click("#upload-master").await?;
+    page.wait_text("#status-master", "uploaded", UPLOAD).await?;
+    ensure!(proxy.was_cut(), "the proxy dropped the connection");
+    let offsets = proxy.take_offsets();
+    ensure!(
+        offsets.first() == Some(&0),
+        "the first PATCH starts at 0: {offsets:?}"
+    );
+    ensure!(
+        offsets
+            .iter()
+            .any(|o| *o > 3 << 20 && *o < 4 << 20),
+        "after the cut a PATCH starts where the store stopped, about 4 MB in: {offsets:?}"
+    );
+    ensure!(
+        !offsets[1..].contains(&0),
+        "nothing started again from zero: {offsets:?}"
+    );
+    let sent = proxy.forwarded() - before;
+    ensure!(
+        sent < size + (512 << 10),
+        "{sent} bytes went through for a {size}-byte file: some went twice"
+    );
+    let stored = stored_master(app, &producer.token, beat).await?;
+    ensure!(
+        stored["sha256"] == sha256(&first)?,
+        "the store has the file byte for byte: {stored}"
+    );
+    page.shot("upload-resumed-after-a-cut").await?;
+
+    // 2. A reload halfway through another master.
+    let second = master(files.path(), "Velvet Hours (Master v2).wav", 60, 330.0);
+    let size = std::fs::metadata(&second)?.len();
+    page.choose_file("#file-master", &second).await?;
+    page.click("#upload-master").await?;
+    let start = proxy.forwarded();
+    page.wait_text("#status-master", "left", WAIT).await?;
+    let deadline = tokio::time::Instant::now() + UPLOAD;
+    while proxy.forwarded() - start < size / 3 {
+        ensure!(
+            tokio::time::Instant::now() < deadline,
+            "the upload never got a third of the way"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    page.open(&dashboard).await?;
+    // The store keeps what arrived before the page went away.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    let kept = loop {
+        match session_offset(app, beat).await? {
+            Some(at) if at > 0 => break at as u64,
+            _ => {
+                ensure!(
+                    tokio::time::Instant::now() < deadline,
+                    "the store recorded no offset for the interrupted upload"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        }
+    };
+    ensure!(kept < size, "interrupted midway: {kept} of {size}");
+    let note = page
+        .wait_text("#resume-master", "interrupted", WAIT)
+        .await?;
+    ensure!(
+        note.contains("Velvet Hours (Master v2).wav"),
+        "the page names the file to choose again: {note}"
+    );
+    page.shot("upload-interrupted-by-a-reload").await?;
+    proxy.take_offsets();
+    page.choose_file("#file-master", &second).await?;
+    page.click("#upload-master").await?;
+    page.wait_text("#status-master", "uploaded", UPLOAD).await?;
+    let offsets = proxy.take_offsets();
+    ensure!(
+        offsets.first() == Some(&kept),
+        "after the reload the first PATCH starts at the store's offset {kept}: {offsets:?}"
+    );
+    ensure!(
+        !offsets.contains(&0),
+        "nothing started again from zero: {offsets:?}"
+    );
+    let stored = stored_master(app, &producer.token, beat).await?;
+    ensure!(
+        stored["sha256"] == sha256(&second)? && stored["size_bytes"] == size,
+        "the store has the second file byte for byte: {stored}"
+    );
+    ensure!(
+        session_offset(app, beat).await?.is_none(),
+        "the finished session is closed"
+    );
+    let hidden = page
+        .browser
+        .exec("return document.getElementById('resume-master').hidden;", vec![])
+        .await?;
+    ensure!(hidden == Value::Bool(true), "the interrupted note is gone");
+    Ok(())
+}
