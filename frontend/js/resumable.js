@@ -13,7 +13,9 @@ const tus = window.tus;
 
 // A proxy in front of the store may cap a request's body; each chunk is one PATCH.
 const CHUNK_BYTES = 32 * 1024 * 1024;
-const RETRY_DELAYS = [0, 1000, 3000, 5000, 10000, 20000];
+// Not at once: the store records how far a cut-off request got when it notices the cut, and a
+// HEAD sent before that would see the older offset (the PATCH after it is then refused).
+const RETRY_DELAYS = [1000, 3000, 5000, 10000, 20000, 30000];
 
 const fingerprint = (beatId, kind, file) =>
   ['trackout', beatId, kind, file.name, file.size, file.lastModified].join('/');

@@ -91,9 +91,7 @@ pub(super) async fn story(app: &TestApp, page: &mut Page, proxy: &Proxy) -> Resu
 
     // 1. The connection drops 4 MB into a 16 MB master: the upload goes on by itself.
     let first = master(files.path(), "Velvet Hours (Master).wav", 60, 220.0);
-    let size = std::fs::metadata(&first)?.len();
     proxy.take_offsets();
-    let before = proxy.forwarded();
     proxy.cut_after(4 << 20);
     page.choose_file("#file-master", &first).await?;
     page.click("#upload-master").await?;
@@ -104,20 +102,18 @@ pub(super) async fn story(app: &TestApp, page: &mut Page, proxy: &Proxy) -> Resu
         offsets.first() == Some(&0),
         "the first PATCH starts at 0: {offsets:?}"
     );
+    // The file fits one PATCH, so the request that completed it is the last one, and it
+    // started where the store had stopped. (Chrome itself resends a request whose reused
+    // connection dropped, from its first byte: the store refuses that one with 409
+    // offset_mismatch, and tus-js-client asks for the offset and goes on from there.)
+    let last = *offsets.last().context("no PATCH")?;
     ensure!(
-        offsets
-            .iter()
-            .any(|o| *o > 3 << 20 && *o < 4 << 20),
-        "after the cut a PATCH starts where the store stopped, about 4 MB in: {offsets:?}"
+        last > 3 << 20 && last < 4 << 20,
+        "the PATCH that completed the upload starts where the store stopped, about 4 MB in: {offsets:?}"
     );
     ensure!(
-        !offsets[1..].contains(&0),
-        "nothing started again from zero: {offsets:?}"
-    );
-    let sent = proxy.forwarded() - before;
-    ensure!(
-        sent < size + (512 << 10),
-        "{sent} bytes went through for a {size}-byte file: some went twice"
+        offsets.len() <= 3,
+        "one PATCH, at most one resent by the browser, and the resumed one: {offsets:?}"
     );
     let stored = stored_master(app, &producer.token, beat).await?;
     ensure!(
@@ -189,7 +185,10 @@ pub(super) async fn story(app: &TestApp, page: &mut Page, proxy: &Proxy) -> Resu
     );
     let hidden = page
         .browser
-        .exec("return document.getElementById('resume-master').hidden;", vec![])
+        .exec(
+            "return document.getElementById('resume-master').hidden;",
+            vec![],
+        )
         .await?;
     ensure!(hidden == Value::Bool(true), "the interrupted note is gone");
     Ok(())

@@ -131,10 +131,17 @@ pub async fn blockers<C: ConnectionTrait>(conn: &C, beat: &beat::Model) -> Resul
     if !missing.is_empty() {
         out.push(Blocker {
             code: "deliverables_pending",
-            message: format!(
-                "still rendering: {}; publish once processing shows them done",
-                missing.join(", ")
-            ),
+            message: if working {
+                format!(
+                    "still rendering: {}; publish once processing shows them done",
+                    missing.join(", ")
+                )
+            } else {
+                format!(
+                    "not rendered: {}; nothing is rendering them now (the lease files and the bundle follow a passing trackout check; a failed render says why on the processing page)",
+                    missing.join(", ")
+                )
+            },
             details: Some(serde_json::json!({ "pending": missing })),
             waiting: working,
         });

@@ -71,7 +71,15 @@ pub async fn until_settled(
             );
             return Ok(Ended(0));
         }
-        let waiting = now.publish.blocking.iter().any(|b| b.waiting);
+        let check_failed = now
+            .publish
+            .blocking
+            .iter()
+            .any(|b| b.code == "trackout_has_errors");
+        // Account and listing blockers (a tier, the email) do not stop the wait: the
+        // report is worth more once the renders are done. A failed check ends it: no render
+        // after it can make the beat publishable.
+        let waiting = !check_failed && now.publish.blocking.iter().any(|b| b.waiting);
         if !waiting || Instant::now() >= deadline {
             if waiting {
                 eprintln!(
@@ -84,11 +92,6 @@ pub async fn until_settled(
             for b in &now.publish.blocking {
                 eprintln!("  {}: {}", b.code, b.message);
             }
-            let check_failed = now
-                .publish
-                .blocking
-                .iter()
-                .any(|b| b.code == "trackout_has_errors");
             return Ok(Ended(if check_failed { 1 } else { 3 }));
         }
         tokio::time::sleep(EVERY).await;
