@@ -183,6 +183,13 @@ struct CuttingProxy {
     cut: Arc<AtomicBool>,
 }
 
+/// Whether the proxy goes on forwarding after its cut, or the network stays down.
+#[derive(Clone, Copy, PartialEq)]
+enum AfterCut {
+    Forward,
+    StayDown,
+}
+
 fn pump(
     mut from: TcpStream,
     mut to: TcpStream,
@@ -220,7 +227,7 @@ fn pump(
 }
 
 impl CuttingProxy {
-    fn start(upstream: u16, cut_at: u64) -> CuttingProxy {
+    fn start(upstream: u16, cut_at: u64, after: AfterCut) -> CuttingProxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let forwarded = Arc::new(AtomicU64::new(0));
@@ -229,6 +236,11 @@ impl CuttingProxy {
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(client) = client else { return };
+                if after == AfterCut::StayDown && c.load(Ordering::SeqCst) {
+                    // Accepted and dropped at once: the client sees its connection reset.
+                    drop(client);
+                    continue;
+                }
                 let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
                     return;
                 };
@@ -262,7 +274,7 @@ fn a_connection_cut_mid_upload_resumes_at_the_stores_offset_and_completes() {
     // The cut lands three megabytes into the trackout's first request.
     let cut_at = master_size + (3 << 20);
     let upstream: u16 = store.base.rsplit(':').next().unwrap().parse().unwrap();
-    let proxy = CuttingProxy::start(upstream, cut_at);
+    let proxy = CuttingProxy::start(upstream, cut_at, AfterCut::Forward);
 
     let out = upload(
         &format!("http://127.0.0.1:{}", proxy.port),
@@ -356,5 +368,50 @@ fn a_trackout_that_fails_the_check_is_not_uploaded() {
         String::from_utf8_lossy(&out.stderr).contains("did not accept TRACKOUT_TOKEN"),
         "{}",
         said(&out)
+    );
+}
+
+#[test]
+fn a_network_that_stays_down_is_given_up_on_after_the_retries() {
+    let store = store();
+    let (stems, master) = beat_files(10.0);
+    let master = master.path().join("Night Drive.wav");
+    let zip_path = store.dir.path().join("stems.zip");
+    std::fs::write(&zip_path, zip_dir(stems.path())).unwrap();
+    let master_size = std::fs::metadata(&master).unwrap().len();
+    let upstream: u16 = store.base.rsplit(':').next().unwrap().parse().unwrap();
+    let proxy = CuttingProxy::start(upstream, master_size + (3 << 20), AfterCut::StayDown);
+
+    let out = upload(
+        &format!("http://127.0.0.1:{}", proxy.port),
+        Some(&store.token),
+        &[
+            &"--beat",
+            &store.beat,
+            &"--master",
+            &master,
+            &"--trackout",
+            &zip_path,
+            &"--retries",
+            &"2",
+        ],
+    );
+    let text = said(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("gave up sending the trackout: 3 attempts in a row gained no byte"),
+        "{text}"
+    );
+    // The master went up; the trackout did not, and nothing half-sent was recorded.
+    let now = processing(&store.client, &store.base, &store.token, &store.beat);
+    assert_eq!(stored(&now, "master")["sha256"], sha256(&master));
+    assert!(
+        now["uploads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|u| u["kind"] != "trackout"),
+        "{now}"
     );
 }

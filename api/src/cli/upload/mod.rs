@@ -50,6 +50,10 @@ pub struct UploadArgs {
     /// Bytes per request, in MiB: a dropped connection costs at most what was in flight.
     #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u64).range(1..=4096))]
     chunk_mib: u64,
+    /// Failed requests in a row, with no byte gained between them, before giving up on a
+    /// file (waiting 0.5 s before the first retry, doubling up to 30 s).
+    #[arg(long, default_value_t = 8)]
+    retries: u32,
     /// The store's address (or TRACKOUT_URL), e.g. https://beats.example.com.
     #[arg(long, env = "TRACKOUT_URL")]
     url: String,
@@ -174,7 +178,7 @@ async fn upload(args: UploadArgs, token: SecretString) -> anyhow::Result<Ended> 
     let retry = Retry {
         backoff_start: Duration::from_millis(500),
         backoff_max: Duration::from_secs(30),
-        give_up_after: 8,
+        give_up_after: args.retries,
     };
     // Smallest first: the preview waits for the master and voice tag, the check for the
     // master and trackout; whatever the order, the store renders each once for the final set.

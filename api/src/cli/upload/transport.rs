@@ -83,3 +83,52 @@ impl Transport {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(protocol: Option<&str>) -> SessionAnswer {
+        SessionAnswer {
+            protocol: protocol.map(str::to_owned),
+            upload_url: Some("/api/v1/uploads/x".into()),
+            size_bytes: 10,
+            offset_bytes: 0,
+        }
+    }
+
+    #[test]
+    fn tus_is_spoken_and_s3_multipart_is_refused_in_words() {
+        assert!(matches!(
+            Transport::for_session("https://s.example", &answer(None)),
+            Ok(Transport::Tus(_))
+        ));
+        assert!(matches!(
+            Transport::for_session("https://s.example", &answer(Some("tus"))),
+            Ok(Transport::Tus(_))
+        ));
+        let Err(why) = Transport::for_session("https://s.example", &answer(Some("s3_multipart")))
+        else {
+            panic!("an S3 multipart session is not sent over tus");
+        };
+        assert!(
+            why.contains("S3 multipart") && why.contains("speaks only tus"),
+            "{why}"
+        );
+        assert!(why.contains("https://s.example/api/v1/beats/"), "{why}");
+    }
+
+    #[test]
+    fn backoff_doubles_to_its_cap() {
+        let retry = Retry {
+            backoff_start: std::time::Duration::from_millis(500),
+            backoff_max: std::time::Duration::from_secs(30),
+            give_up_after: 8,
+        };
+        let waits: Vec<u64> = (1..=9).map(|n| retry.wait(n).as_millis() as u64).collect();
+        assert_eq!(
+            waits,
+            [500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]
+        );
+    }
+}
