@@ -111,8 +111,20 @@ impl Store {
     pub fn new(base: &str, token: SecretString) -> anyhow::Result<Store> {
         let base = Url::parse(base.trim_end_matches('/'))
             .map_err(|e| anyhow::anyhow!("TRACKOUT_URL {base:?} is not a URL: {e}"))?;
-        if !matches!(base.scheme(), "http" | "https") {
-            anyhow::bail!("TRACKOUT_URL must start with https:// (or http:// on your own machine)");
+        // The token goes with every request: never in the clear past this machine.
+        let host = base.host_str().unwrap_or_default();
+        let loopback = host == "localhost"
+            || host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback());
+        match base.scheme() {
+            "https" => {}
+            "http" if loopback => {}
+            _ => anyhow::bail!(
+                "TRACKOUT_URL must start with https:// (http:// only for a store on this machine): {base}"
+            ),
         }
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(15))
@@ -123,12 +135,25 @@ impl Store {
 
     /// `path` is either the API path under the store's address or the absolute path or URL
     /// the store handed out (an upload session's `upload_url`).
+    /// Only on the store's own origin: the bearer token goes with every request.
     pub fn url(&self, path: &str) -> Result<Url, Failure> {
-        self.base.join(path).map_err(|e| Failure::Refused {
+        let refused = |message: String| Failure::Refused {
             status: StatusCode::BAD_GATEWAY,
             code: "bad_url".into(),
-            message: format!("the store handed out {path:?}, which is not a URL: {e}"),
-        })
+            message,
+        };
+        let url = self.base.join(path).map_err(|e| {
+            refused(format!(
+                "the store handed out {path:?}, which is not a URL: {e}"
+            ))
+        })?;
+        if url.origin() != self.base.origin() {
+            return Err(refused(format!(
+                "the store handed out {url}, which is not on {}; the token is not sent there",
+                self.base
+            )));
+        }
+        Ok(url)
     }
 
     pub fn request(&self, method: Method, url: Url) -> RequestBuilder {
@@ -166,5 +191,51 @@ impl Store {
     pub async fn processing(&self, beat: Uuid) -> Result<Processing, Failure> {
         let url = self.url(&format!("/api/v1/beats/{beat}/processing"))?;
         self.json(self.request(Method::GET, url)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn token() -> SecretString {
+        SecretString::from("t".to_owned())
+    }
+
+    #[test]
+    fn plain_http_only_to_this_machine() {
+        for ok in [
+            "https://beats.example.com",
+            "http://127.0.0.1:8080",
+            "http://localhost:1",
+            "http://[::1]:2",
+        ] {
+            assert!(Store::new(ok, token()).is_ok(), "{ok}");
+        }
+        for refused in [
+            "http://beats.example.com",
+            "http://192.168.1.10",
+            "ftp://127.0.0.1",
+            "beats.example.com",
+        ] {
+            assert!(Store::new(refused, token()).is_err(), "{refused}");
+        }
+    }
+
+    #[test]
+    fn the_token_goes_to_the_stores_origin_only() {
+        let store = Store::new("https://beats.example.com/", token()).unwrap();
+        assert_eq!(
+            store.url("/api/v1/uploads/1").unwrap().as_str(),
+            "https://beats.example.com/api/v1/uploads/1"
+        );
+        for foreign in [
+            "https://evil.example/api/v1/uploads/1",
+            "//evil.example/x",
+            "http://beats.example.com/x",
+            "https://beats.example.com:444/x",
+        ] {
+            assert!(store.url(foreign).is_err(), "{foreign}");
+        }
     }
 }

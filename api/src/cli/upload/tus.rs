@@ -69,6 +69,9 @@ impl Tus {
             let len = chunk.max(1).min(self.size - offset);
             let why = match self.patch(store, file, offset, len, meter).await {
                 Ok(Patched::Complete(accepted)) => return Ok(*accepted),
+                Ok(Patched::Partial(at)) if at > self.size => {
+                    return Err(SendError::Refused(self.beyond(at)));
+                }
                 Ok(Patched::Partial(at)) => {
                     if at > offset {
                         failures = 0;
@@ -94,6 +97,7 @@ impl Tus {
             ));
             tokio::time::sleep(wait).await;
             match self.head(store).await {
+                Ok(at) if at > self.size => return Err(SendError::Refused(self.beyond(at))),
                 Ok(at) => {
                     if at > offset {
                         failures = 0;
@@ -114,6 +118,13 @@ impl Tus {
                 Err(Failure::Retry(_)) => {}
             }
         }
+    }
+
+    fn beyond(&self, at: u64) -> String {
+        format!(
+            "the store says it has {at} bytes of a {}-byte file; it is not the session this upload opened",
+            self.size
+        )
     }
 
     async fn head(&self, store: &Store) -> Result<u64, Failure> {
@@ -167,6 +178,8 @@ impl Tus {
         tokio::pin!(request);
         let mut shown = 0u64;
         let mut moved_at = Instant::now();
+        let last = offset + len == self.size;
+        let mut said_last = false;
         let mut tick = tokio::time::interval(Duration::from_millis(150));
         let response = loop {
             tokio::select! {
@@ -177,6 +190,10 @@ impl Tus {
                         meter.advance(now - shown);
                         shown = now;
                         moved_at = Instant::now();
+                    } else if last && now == len && !said_last {
+                        // The store hashes and stores the whole file before it answers.
+                        said_last = true;
+                        meter.say("every byte sent; the store is recording the file…");
                     } else if now < len && moved_at.elapsed() > STALL {
                         return Err(Failure::Retry(format!(
                             "no byte left for {} s", STALL.as_secs()
