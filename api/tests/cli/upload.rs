@@ -78,13 +78,20 @@ fn beat_files(seconds: f64) -> (tempfile::TempDir, tempfile::TempDir) {
     (stems, master)
 }
 
-fn upload(url: &str, token: Option<&str>, args: &[&dyn AsRef<std::ffi::OsStr>]) -> Output {
+/// `trackout upload` as a producer runs it, remembering unfinished sessions under `state`.
+fn upload(
+    state: &Path,
+    url: &str,
+    token: Option<&str>,
+    args: &[&dyn AsRef<std::ffi::OsStr>],
+) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_trackout"));
     command
         .arg("upload")
         .args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("XDG_STATE_HOME", state)
         .env("TRACKOUT_URL", url)
         .env("RUST_LOG", "warn");
     if let Some(token) = token {
@@ -125,6 +132,7 @@ fn a_folder_trackout_is_checked_zipped_uploaded_and_reported_publishable() {
     write_stem(&tag, 0.4, 880.0);
 
     let out = upload(
+        store.dir.path(),
         &store.base,
         Some(&store.token),
         &[
@@ -181,6 +189,7 @@ struct CuttingProxy {
     port: u16,
     forwarded: Arc<AtomicU64>,
     cut: Arc<AtomicBool>,
+    restored: Arc<AtomicBool>,
 }
 
 /// Whether the proxy goes on forwarding after its cut, or the network stays down.
@@ -232,11 +241,15 @@ impl CuttingProxy {
         let port = listener.local_addr().unwrap().port();
         let forwarded = Arc::new(AtomicU64::new(0));
         let cut = Arc::new(AtomicBool::new(false));
-        let (f, c) = (forwarded.clone(), cut.clone());
+        let restored = Arc::new(AtomicBool::new(false));
+        let (f, c, r) = (forwarded.clone(), cut.clone(), restored.clone());
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(client) = client else { return };
-                if after == AfterCut::StayDown && c.load(Ordering::SeqCst) {
+                if after == AfterCut::StayDown
+                    && c.load(Ordering::SeqCst)
+                    && !r.load(Ordering::SeqCst)
+                {
                     // Accepted and dropped at once: the client sees its connection reset.
                     drop(client);
                     continue;
@@ -254,7 +267,13 @@ impl CuttingProxy {
             port,
             forwarded,
             cut,
+            restored,
         }
+    }
+
+    /// The network is back.
+    fn restore(&self) {
+        self.restored.store(true, Ordering::SeqCst);
     }
 }
 
@@ -277,6 +296,7 @@ fn a_connection_cut_mid_upload_resumes_at_the_stores_offset_and_completes() {
     let proxy = CuttingProxy::start(upstream, cut_at, AfterCut::Forward);
 
     let out = upload(
+        store.dir.path(),
         &format!("http://127.0.0.1:{}", proxy.port),
         Some(&store.token),
         &[
@@ -344,7 +364,7 @@ fn a_trackout_that_fails_the_check_is_not_uploaded() {
         &stems.path(),
     ];
 
-    let out = upload(&store.base, Some(&store.token), &args);
+    let out = upload(store.dir.path(), &store.base, Some(&store.token), &args);
     let text = said(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
@@ -359,10 +379,10 @@ fn a_trackout_that_fails_the_check_is_not_uploaded() {
     assert_eq!(now["uploads"], json!([]), "not even the master went up");
 
     // Without a token, or with a wrong one, nothing runs at all.
-    let out = upload(&store.base, None, &args);
+    let out = upload(store.dir.path(), &store.base, None, &args);
     assert_eq!(out.status.code(), Some(2), "{}", said(&out));
     assert!(String::from_utf8_lossy(&out.stderr).contains("TRACKOUT_TOKEN"));
-    let out = upload(&store.base, Some("not-a-token"), &args);
+    let out = upload(store.dir.path(), &store.base, Some("not-a-token"), &args);
     assert_eq!(out.status.code(), Some(2), "{}", said(&out));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("did not accept TRACKOUT_TOKEN"),
@@ -372,7 +392,7 @@ fn a_trackout_that_fails_the_check_is_not_uploaded() {
 }
 
 #[test]
-fn a_network_that_stays_down_is_given_up_on_after_the_retries() {
+fn a_network_that_stays_down_is_given_up_on_and_the_same_command_goes_on_later() {
     let store = store();
     let (stems, master) = beat_files(10.0);
     let master = master.path().join("Night Drive.wav");
@@ -383,6 +403,7 @@ fn a_network_that_stays_down_is_given_up_on_after_the_retries() {
     let proxy = CuttingProxy::start(upstream, master_size + (3 << 20), AfterCut::StayDown);
 
     let out = upload(
+        store.dir.path(),
         &format!("http://127.0.0.1:{}", proxy.port),
         Some(&store.token),
         &[
@@ -414,4 +435,39 @@ fn a_network_that_stays_down_is_given_up_on_after_the_retries() {
             .all(|u| u["kind"] != "trackout"),
         "{now}"
     );
+
+    // The network is back: the same command goes on from where the store stopped.
+    proxy.restore();
+    let out = upload(
+        store.dir.path(),
+        &format!("http://127.0.0.1:{}", proxy.port),
+        Some(&store.token),
+        &[
+            &"--beat",
+            &store.beat,
+            &"--master",
+            &master,
+            &"--trackout",
+            &zip_path,
+        ],
+    );
+    let text = said(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("trackout: an earlier run left this upload open"),
+        "{text}"
+    );
+    let resumed: u64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("trackout: resuming at byte "))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no resume: {text}"));
+    assert!(
+        resumed > 2 << 20 && resumed < 3 << 20,
+        "went on from about three megabytes in, where the store stopped: {text}"
+    );
+    let now = processing(&store.client, &store.base, &store.token, &store.beat);
+    assert_eq!(stored(&now, "trackout")["sha256"], sha256(&zip_path));
 }

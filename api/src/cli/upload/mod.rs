@@ -8,6 +8,7 @@ mod answers;
 mod folder;
 mod poll;
 mod progress;
+mod resume;
 mod store;
 mod transport;
 mod tus;
@@ -193,8 +194,21 @@ async fn upload(args: UploadArgs, token: SecretString) -> anyhow::Result<Ended> 
         file_name(&args.master),
     ));
     files.push(("trackout", "trackout", trackout_file, trackout_name));
+    let remembered = resume::Remembered::open();
     for (kind, label, path, name) in files {
-        send_one(&store, &args, &retry, kind, label, path, &name).await?;
+        // The zip of a folder is written anew each run: nothing to go on from.
+        let key = match &zipped {
+            Some(z) if z.path() == path => None,
+            _ => resume::key(&args.url, args.beat, kind, path),
+        };
+        let file = File {
+            kind,
+            label,
+            path,
+            name: &name,
+            key: key.as_deref(),
+        };
+        send_one(&store, &args, &retry, &remembered, file).await?;
     }
     drop(zipped);
 
@@ -226,16 +240,48 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// One of the beat's files, as it is sent.
+struct File<'a> {
+    kind: &'a str,
+    label: &'a str,
+    path: &'a Path,
+    name: &'a str,
+    /// Where an unfinished session of an earlier run is remembered, if it can be.
+    key: Option<&'a str>,
+}
+
+/// The session an earlier run left open for this file, if the store still has it.
+async fn left_open(
+    store: &Store,
+    remembered: &resume::Remembered,
+    key: &str,
+    size: u64,
+) -> Option<Transport> {
+    let url = remembered.find(key)?;
+    let probe = tus::Tus::new(url.clone(), size, 0);
+    match probe.head(store).await {
+        Ok(at) if at <= size => Some(Transport::Tus(tus::Tus::new(url, size, at))),
+        _ => {
+            remembered.forget(key);
+            None
+        }
+    }
+}
+
 async fn send_one(
     store: &Store,
     args: &UploadArgs,
     retry: &Retry,
-    kind: &str,
-    label: &str,
-    path: &Path,
-    name: &str,
+    remembered: &resume::Remembered,
+    file: File<'_>,
 ) -> anyhow::Result<()> {
+    let File {
+        kind,
+        label,
+        path,
+        name,
+        key,
+    } = file;
     let size = std::fs::metadata(path)
         .with_context(|| format!("reading {}", path.display()))?
         .len();
@@ -245,11 +291,29 @@ async fn send_one(
         let path = path.to_path_buf();
         tokio::task::spawn_blocking(move || sha256_file(&path))
     };
-    let session = store
-        .open_session(args.beat, kind, size, name)
-        .await
-        .map_err(|f| refused(&format!("opening the {label} upload"), f))?;
-    let transport = Transport::for_session(&args.url, &session).map_err(|e| anyhow!(e))?;
+    let earlier = match key {
+        Some(key) => left_open(store, remembered, key, size).await,
+        None => None,
+    };
+    let transport = match earlier {
+        Some(transport) => {
+            eprintln!(
+                "{label}: an earlier run left this upload open; going on from the store's offset"
+            );
+            transport
+        }
+        None => {
+            let session = store
+                .open_session(args.beat, kind, size, name)
+                .await
+                .map_err(|f| refused(&format!("opening the {label} upload"), f))?;
+            let transport = Transport::for_session(&args.url, &session).map_err(|e| anyhow!(e))?;
+            if let (Some(key), Some(url)) = (key, &session.upload_url) {
+                remembered.remember(key, url);
+            }
+            transport
+        }
+    };
     let mut meter = Meter::new(label, size);
     let sent = transport
         .send(store, path, args.chunk_mib << 20, retry, &mut meter)
@@ -257,6 +321,12 @@ async fn send_one(
     let local = hashing
         .await?
         .with_context(|| format!("hashing {}", path.display()))?;
+    // Kept only when it gave up: running the command again goes on from there.
+    if let Some(key) = key
+        && !matches!(sent, Err(SendError::GaveUp(_)))
+    {
+        remembered.forget(key);
+    }
     let recorded = match sent {
         Ok(accepted) => accepted.upload,
         Err(SendError::Unconfirmed) => store
@@ -270,6 +340,9 @@ async fn send_one(
                 anyhow!("the {label} upload session ended before the store recorded the file")
             })?,
         Err(SendError::Refused(why)) => anyhow::bail!("the store refused the {label}: {why}"),
+        Err(SendError::GaveUp(why)) if key.is_some() => anyhow::bail!(
+            "gave up sending the {label}: {why}. Run the same command again to go on from where the store stopped"
+        ),
         Err(SendError::GaveUp(why)) => anyhow::bail!(
             "gave up sending the {label}: {why}. Run the command again to upload it anew"
         ),

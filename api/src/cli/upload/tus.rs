@@ -63,6 +63,9 @@ impl Tus {
         meter: &mut Meter,
     ) -> Result<Accepted, SendError> {
         let mut offset = self.offset;
+        if offset > 0 {
+            meter.say(&format!("resuming at byte {offset} of {}", self.size));
+        }
         meter.at(offset);
         let mut failures = 0u32;
         loop {
@@ -127,7 +130,7 @@ impl Tus {
         )
     }
 
-    async fn head(&self, store: &Store) -> Result<u64, Failure> {
+    pub async fn head(&self, store: &Store) -> Result<u64, Failure> {
         let response = store
             .request(Method::HEAD, store.url(&self.url)?)
             .header("Tus-Resumable", TUS_VERSION)
