@@ -57,8 +57,9 @@ impl Lines {
 fn upstream(mut from: TcpStream, mut to: TcpStream, shared: Arc<Shared>) {
     let mut buffer = vec![0u8; 16 << 10];
     let mut lines = Lines::default();
-    let started = Instant::now();
-    let mut sent_here = 0u64;
+    // The rate is kept over windows of a second, started again when the rate changes, so a
+    // connection kept alive from a faster phase is not held back for what it sent then.
+    let mut window = (Instant::now(), 0u64, 0u64);
     loop {
         let n = match from.read(&mut buffer) {
             Ok(0) | Err(_) => break,
@@ -83,11 +84,14 @@ fn upstream(mut from: TcpStream, mut to: TcpStream, shared: Arc<Shared>) {
             let _ = from.shutdown(Shutdown::Both);
             return;
         }
-        sent_here += send as u64;
         let rate = shared.rate.load(Ordering::SeqCst);
+        if rate != window.2 || window.0.elapsed() > Duration::from_secs(1) {
+            window = (Instant::now(), 0, rate);
+        }
+        window.1 += send as u64;
         if rate > 0 {
-            let due = Duration::from_secs_f64(sent_here as f64 / rate as f64);
-            if let Some(wait) = due.checked_sub(started.elapsed()) {
+            let due = Duration::from_secs_f64(window.1 as f64 / rate as f64);
+            if let Some(wait) = due.checked_sub(window.0.elapsed()) {
                 std::thread::sleep(wait);
             }
         }
