@@ -73,10 +73,12 @@ enum Command {
         #[arg(long)]
         key: Option<String>,
     },
-    /// Check a trackout here, then upload the master, trackout and voice tag to a store
-    /// (TRACKOUT_URL, TRACKOUT_TOKEN) resumably, and wait until the beat is publishable.
-    /// Exit status: 0 publishable, 1 the check found errors, 2 could not run, 3 uploaded but
-    /// not publishable.
+    /// Check a trackout here, upload it with the master and voice tag resumably, and wait
+    /// until the beat is publishable.
+    ///
+    /// The store is TRACKOUT_URL; TRACKOUT_TOKEN is a session token of the producer's account
+    /// (from `POST /api/v1/auth/login`). Exit status: 0 publishable, 1 the check found errors,
+    /// 2 could not run, 3 uploaded but not publishable.
     Upload(upload::UploadArgs),
 }
 
