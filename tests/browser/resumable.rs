@@ -1,7 +1,7 @@
 //! The dashboard's resumable uploads in Chromium, with a proxy standing in for the network:
-//! a connection dropped mid-upload goes on by itself from the store's offset, and a reload
+//! a connection dropped mid-upload goes on by itself from the store's offset, a reload
 //! mid-upload goes on from the store's offset once the same file is chosen again, rather
-//! than from zero.
+//! than from zero, and a 3 GB upload under way is cancelled with nothing left behind.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -195,5 +195,46 @@ pub(super) async fn story(app: &TestApp, page: &mut Page, proxy: &Proxy) -> Resu
         )
         .await?;
     ensure!(hidden == Value::Bool(true), "the interrupted note is gone");
+
+    // 3. A 3 GB trackout (sparse: no disk is used for it) goes up in slices from the first
+    // second, and Cancel ends the session and removes what the store received.
+    let huge = files.path().join("Velvet Hours stems.zip");
+    std::fs::File::create(&huge)?.set_len(3 << 30)?;
+    proxy.limit_rate(20_000_000);
+    let start = proxy.forwarded();
+    page.choose_file("#file-trackout", &huge).await?;
+    page.click("#upload-trackout").await?;
+    let status = page.wait_text("#status-trackout", "left", WAIT).await?;
+    ensure!(status.contains("of 3.00 GB"), "{status}");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while proxy.forwarded() - start < 20 << 20 {
+        ensure!(
+            tokio::time::Instant::now() < deadline,
+            "the big upload did not get going"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    page.shot("upload-in-progress").await?;
+    page.click("form[data-kind=trackout] button.btn--ghost")
+        .await?;
+    page.wait_text("#status-trackout", "cancelled", WAIT)
+        .await?;
+    let parts = app.config.data_dir.join("upload-sessions");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let open = upload_session::Entity::find()
+            .filter(upload_session::Column::BeatId.eq(beat))
+            .one(&app.state.db)
+            .await?;
+        let left = std::fs::read_dir(&parts)?.count();
+        if open.is_none() && left == 0 {
+            break;
+        }
+        ensure!(
+            tokio::time::Instant::now() < deadline,
+            "cancelling left the session ({open:?}) or {left} part file(s)"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     Ok(())
 }
