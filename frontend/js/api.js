@@ -99,6 +99,20 @@ export async function api(path, { method = 'GET', body, signal } = {}) {
   return data;
 }
 
+/** The `Authorization` header's value, or null when signed out: for the resumable uploader,
+ * which makes its own requests. */
+export function bearer() {
+  const current = session();
+  return current ? `Bearer ${current.token}` : null;
+}
+
+/** A refusal the resumable uploader received: the same error, and the same sign-out on an
+ * ended session, as `api` gives. */
+export function refusal(status, problem) {
+  sessionEnded(status, problem || {}, true);
+  return new ApiError(status, problem || {});
+}
+
 /**
  * Sends `file` as the raw body of a PUT, reporting progress as `onProgress(sent, total)`.
  * The browser streams the file from disk: nothing is read into memory and the page stays

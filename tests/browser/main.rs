@@ -16,8 +16,10 @@
 mod catalog;
 mod page;
 mod producer;
+mod proxy;
 mod purchase;
 mod readme;
+mod resumable;
 mod seed;
 mod storefront;
 mod webdriver;
@@ -215,6 +217,33 @@ async fn a_producer_shares_their_page_and_every_link_works_at_a_desk_and_on_a_ph
         Err(e) => Err(e),
     };
     finish(page, outcome, "producer-pages").await;
+}
+
+/// Issue 11: the dashboard's uploads survive a dropped connection and a reload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_upload_cut_off_or_reloaded_midway_resumes_from_the_stores_offset() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = TestApp::spawn().await;
+    let proxy = proxy::Proxy::start(&app.address);
+    let browser = match Browser::launch(1280, 900).await {
+        Ok(browser) => browser,
+        Err(error) => panic!("the browser test cannot run: {error:#}"),
+    };
+    let mut page = Page::new(browser, &proxy.origin);
+    let outcome = match tokio::time::timeout(
+        Duration::from_secs(300),
+        resumable::story(&app, &mut page, &proxy),
+    )
+    .await
+    {
+        Ok(outcome) => outcome,
+        Err(_) => Err(anyhow!("the story did not finish within 5 minutes")),
+    };
+    let outcome = match outcome {
+        Ok(()) => no_script_errors(&page).await,
+        Err(e) => Err(e),
+    };
+    finish(page, outcome, "resumable-uploads").await;
 }
 
 async fn no_script_errors(page: &Page) -> Result<()> {

@@ -16,6 +16,7 @@ mod metrics;
 mod migrations;
 mod pipeline;
 mod queue;
+mod readiness;
 mod resumable;
 mod staleness;
 mod storage;

@@ -26,16 +26,7 @@ pub fn run(
         return ExitCode::from(2);
     }
     let listed = Listed { bpm, key };
-    // Only the check limits matter here; a broken store config must not stop a local check.
-    let c = Config::load().map(|c| c.check).unwrap_or_default();
-    let limits = CheckLimits {
-        max_inflated_bytes: c.max_inflated_bytes,
-        max_entries: c.max_entries,
-        max_stem_seconds: c.max_stem_seconds,
-        true_peak_ceiling_dbtp: c.true_peak_ceiling_dbtp,
-        tail_allowance_seconds: c.tail_allowance_seconds,
-    };
-    match check_path_as_listed(path, master, &listed, &limits, &TerminalProgress::new()) {
+    match check_path_as_listed(path, master, &listed, &limits(), &TerminalProgress::new()) {
         Ok(report) => {
             if json {
                 match serde_json::to_string_pretty(&report) {
@@ -58,5 +49,18 @@ pub fn run(
             eprintln!("trackout check: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// The store's check limits from its configuration. Only these matter to a local check, so a
+/// broken store config must not stop one.
+pub fn limits() -> CheckLimits {
+    let c = Config::load().map(|c| c.check).unwrap_or_default();
+    CheckLimits {
+        max_inflated_bytes: c.max_inflated_bytes,
+        max_entries: c.max_entries,
+        max_stem_seconds: c.max_stem_seconds,
+        true_peak_ceiling_dbtp: c.true_peak_ceiling_dbtp,
+        tail_allowance_seconds: c.tail_allowance_seconds,
     }
 }

@@ -4,6 +4,7 @@ mod check;
 mod invite;
 mod outbox;
 mod serve;
+mod upload;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -72,6 +73,13 @@ enum Command {
         #[arg(long)]
         key: Option<String>,
     },
+    /// Check a trackout here, upload it with the master and voice tag resumably, and wait
+    /// until the beat is publishable.
+    ///
+    /// The store is TRACKOUT_URL; TRACKOUT_TOKEN is a session token of the producer's account
+    /// (from `POST /api/v1/auth/login`). Exit status: 0 publishable, 1 the check found errors,
+    /// 2 could not run, 3 uploaded but not publishable.
+    Upload(upload::UploadArgs),
 }
 
 /// Exit status: 0 success, 1 the check found errors, 2 the command could not run.
@@ -90,5 +98,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Migrate => serve::block_on(serve::migrate()),
         Command::Outbox { state, limit, json } => serve::block_on(outbox::run(state, limit, json)),
         Command::InviteProducer { email } => serve::block_on(invite::run(&email)),
+        Command::Upload(args) => upload::run(args),
     }
 }

@@ -7,6 +7,7 @@ mod flood;
 mod sale;
 mod serve;
 mod slow_clients;
+mod upload;
 
 use std::io::Cursor;
 use std::path::Path;

@@ -19,6 +19,7 @@ pub mod processing;
 pub mod profiles;
 pub mod publish;
 pub mod quotas;
+pub mod readiness;
 pub mod sessions;
 pub mod stems;
 pub mod tiers;

@@ -45,6 +45,8 @@ pub struct Processing {
     pub check: CheckView,
     /// Each rendered file and the state of its render.
     pub deliverables: Vec<super::deliverables::DeliverableView>,
+    /// Whether publishing would succeed now, and what stands in its way.
+    pub publish: super::readiness::Readiness,
 }
 
 /// The check report for exactly the current trackout and master, if one has been made.
@@ -83,7 +85,8 @@ pub(crate) async fn current_check<C: ConnectionTrait>(
 }
 
 pub async fn status(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<Processing> {
-    own_beat(db, actor, beat_id).await?;
+    let beat = own_beat(db, actor, beat_id).await?;
+    let publish = super::readiness::readiness(db, &beat).await?;
     let (uploads, check) = current_check(db, beat_id).await?;
     let has_trackout = uploads
         .iter()
@@ -125,5 +128,6 @@ pub async fn status(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Re
         jobs: jobs.into_iter().map(Into::into).collect(),
         check,
         deliverables: deliverables.into_iter().map(Into::into).collect(),
+        publish,
     })
 }

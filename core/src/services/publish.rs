@@ -1,88 +1,25 @@
 use chrono::Utc;
-use entity::{beat, lease_tier};
+use entity::beat;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
 
 use super::access::own_beat;
-use super::processing::current_check;
 use super::{Actor, BeatView};
-use crate::domain::{BeatStatus, DeliverableState};
+use crate::domain::BeatStatus;
 use crate::{Error, Result};
 
 /// Puts a beat in the catalog once its master and trackout are uploaded, its trackout check
-/// has passed (warnings are fine) and at least one tier is for sale.
+/// has passed (warnings are fine), its deliverables are rendered and at least one tier is for
+/// sale (the rules: `readiness::blockers`).
 pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<BeatView> {
     let txn = crate::db::write_txn(db).await?;
     let beat = own_beat(&txn, actor, beat_id).await?;
-    if BeatStatus::Sold.is(&beat.status) {
-        return Err(Error::conflict(
-            "sold_exclusively",
-            "this beat's exclusive rights are sold; it cannot go back on sale (if the exclusive was refunded, relist it explicitly)",
-        ));
-    }
-    super::verification::require_verified(&txn, actor.user_id).await?;
-    let (uploads, check) = current_check(&txn, beat_id).await?;
-    for (kind, what) in [("master", "a master WAV"), ("trackout", "a trackout")] {
-        if !uploads.iter().any(|u| u.kind == kind) {
-            return Err(Error::conflict(
-                "missing_upload",
-                format!("upload {what} before publishing"),
-            ));
-        }
-    }
-    let check = check.ok_or_else(|| {
-        Error::conflict(
-            "check_pending",
-            "the trackout check has not finished yet; publish once it has",
-        )
-    })?;
-    if !check.passes {
-        let report: trackout_media::Report = serde_json::from_value(check.report.clone())
-            .map_err(|e| Error::Corrupt(format!("a stored trackout check report: {e}")))?;
-        let errors: Vec<_> = report
-            .findings
-            .into_iter()
-            .filter(|f| f.level == trackout_media::Level::Error)
-            .collect();
-        return Err(Error::Conflict {
-            code: "trackout_has_errors",
-            message: format!(
-                "the trackout check found {} error(s); fix them and upload the trackout again",
-                check.error_count
-            ),
-            details: Some(serde_json::json!({ "findings": errors })),
-        });
-    }
-    let rendered = super::deliverables::list(&txn, beat_id).await?;
-    let missing: Vec<&str> = crate::domain::DeliverableKind::ALL
+    if let Some(first) = super::readiness::blockers(&txn, &beat)
+        .await?
         .into_iter()
-        .filter(|kind| {
-            !rendered
-                .iter()
-                .any(|d| d.kind == kind.as_str() && DeliverableState::Done.is(&d.state))
-        })
-        .map(|kind| kind.as_str())
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Conflict {
-            code: "deliverables_pending",
-            message: format!(
-                "still rendering: {}; publish once processing shows them done",
-                missing.join(", ")
-            ),
-            details: Some(serde_json::json!({ "pending": missing })),
-        });
-    }
-    let for_sale = lease_tier::Entity::find()
-        .filter(lease_tier::Column::BeatId.eq(beat_id))
-        .filter(lease_tier::Column::Enabled.eq(true))
-        .one(&txn)
-        .await?;
-    if for_sale.is_none() {
-        return Err(Error::conflict(
-            "no_tier_for_sale",
-            "enable at least one lease tier before publishing",
-        ));
+        .next()
+    {
+        return Err(first.into());
     }
     if beat.status != BeatStatus::Published.as_str() {
         let now = Utc::now();

@@ -1,10 +1,12 @@
-// Master, trackout and voice tag uploads with progress bars. The file is streamed by the
-// browser (XMLHttpRequest), so a multi-gigabyte trackout neither freezes the page nor
-// fills its memory; a refusal shows the store's own explanation.
+// Master, trackout and voice tag uploads with progress bars, speed and time left. Uploads are
+// resumable (tus, see ../resumable.js): the browser sends the file in slices, so a
+// multi-gigabyte trackout neither freezes the page nor fills its memory; a dropped
+// connection goes on by itself, and after a reload choosing the same file again goes on
+// from where the store stopped. A refusal shows the store's own explanation.
 
 import { h, clear, announce } from '../dom.js';
-import { upload } from '../api.js';
-import { bytes, dateTime } from '../format.js';
+import { interrupted, resumableUpload } from '../resumable.js';
+import { bytes, dateTime, duration } from '../format.js';
 
 const KINDS = [
   { kind: 'master', route: 'master', title: 'Master', type: 'audio/wav', accept: '.wav,audio/wav,audio/x-wav', ext: /\.wav$/i,
@@ -22,10 +24,11 @@ function card(beatId, spec, onUploaded) {
   const bar = h('progress', { max: '100', value: '0', hidden: true, 'aria-label': `${spec.title} upload progress` });
   const status = h('div', { class: 'upload__status', id: `status-${spec.kind}`, role: 'status' });
   const current = h('div', { class: 'upload__current' });
+  const resume = h('p', { class: 'upload__resume hint', id: `resume-${spec.kind}`, hidden: true });
   const badge = h('span', { class: 'badge' });
   const form = h('form', { class: 'upload', dataset: { kind: spec.kind } },
     h('h3', {}, h('label', { for: input.id }, spec.title), badge),
-    current,
+    current, resume,
     h('p', { class: 'hint muted', id: `hint-${spec.kind}`, style: 'margin:0;font-size:.82rem' }, spec.hint),
     input, bar, status,
     h('div', { class: 'row' }, button, cancel));
@@ -47,15 +50,23 @@ function card(beatId, spec, onUploaded) {
       return;
     }
     status.textContent = `Starting the upload of ${file.name}…`;
-    const started = performance.now();
-    running = upload(`/api/v1/beats/${beatId}/${spec.route}?filename=${encodeURIComponent(file.name)}`, file, spec.type, {
+    // Speed counts the bytes sent from this page, not those the store had already.
+    let first = null;
+    running = resumableUpload(beatId, spec.kind, file, {
       onProgress: (sent, total) => {
+        const now = performance.now();
+        if (first == null) first = { sent, at: now };
         const percent = total ? Math.floor((sent / total) * 100) : 0;
         bar.value = percent;
-        const seconds = (performance.now() - started) / 1000;
-        const speed = seconds > 0.5 ? ` · ${bytes(sent / seconds)}/s` : '';
-        status.textContent = `Uploading ${bytes(sent)} of ${bytes(total)} (${percent}%)${speed}`;
+        const seconds = (now - first.at) / 1000;
+        const speed = seconds > 0.5 ? (sent - first.sent) / seconds : 0;
+        const pace = speed > 0 ? ` · ${bytes(speed)}/s · ${duration((total - sent) / speed)} left` : '';
+        const from = first.sent > 0 ? ` · resumed at ${bytes(first.sent)}` : '';
+        status.textContent = `Uploading ${bytes(sent)} of ${bytes(total)} (${percent}%)${pace}${from}`;
+        status.dataset.resumedAt = String(first.sent);
       },
+      onResumed: () => { status.textContent = `Resuming the upload of ${file.name}…`; },
+      onWaiting: () => { status.textContent = 'Offline: the upload goes on when the connection is back.'; },
     });
     bar.hidden = false;
     bar.value = 0;
@@ -68,6 +79,7 @@ function card(beatId, spec, onUploaded) {
       bar.value = 100;
       status.classList.add('is-ok');
       status.textContent = `${file.name} uploaded. Processing starts now.`;
+      resume.hidden = true;
       announce(`${spec.title} uploaded`);
       form.reset();
       onUploaded();
@@ -82,7 +94,15 @@ function card(beatId, spec, onUploaded) {
       cancel.hidden = true;
     }
   });
-  cancel.addEventListener('click', () => running?.abort());
+  cancel.addEventListener('click', () => running?.cancel());
+
+  // An upload this browser began and did not finish (a reload, a crash): say how to go on.
+  interrupted(beatId, spec.kind).then((found) => {
+    const last = found[0];
+    if (!last || running) return;
+    resume.hidden = false;
+    resume.textContent = `The upload of ${last.filename} (${bytes(last.size)}) was interrupted. Choose the same file again to go on from where it stopped.`;
+  }, () => {});
 
   return {
     element: form,
