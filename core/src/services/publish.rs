@@ -6,12 +6,20 @@ use uuid::Uuid;
 use super::access::own_beat;
 use super::processing::current_check;
 use super::{Actor, BeatView};
+use crate::config::CommerceConfig;
 use crate::domain::{BeatStatus, DeliverableState};
+use crate::services::commerce::payouts::gate::require_can_sell;
 use crate::{Error, Result};
 
 /// Puts a beat in the catalog once its master and trackout are uploaded, its trackout check
-/// has passed (warnings are fine) and at least one tier is for sale.
-pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<BeatView> {
+/// has passed (warnings are fine) and at least one tier is for sale. On a Stripe marketplace
+/// the producer must also be able to be paid (`payouts::gate`).
+pub async fn publish(
+    db: &DatabaseConnection,
+    commerce: &CommerceConfig,
+    actor: &Actor,
+    beat_id: Uuid,
+) -> Result<BeatView> {
     let txn = crate::db::write_txn(db).await?;
     let beat = own_beat(&txn, actor, beat_id).await?;
     if BeatStatus::Sold.is(&beat.status) {
@@ -21,6 +29,7 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> R
         ));
     }
     super::verification::require_verified(&txn, actor.user_id).await?;
+    require_can_sell(&txn, commerce, actor.user_id).await?;
     let (uploads, check) = current_check(&txn, beat_id).await?;
     for (kind, what) in [("master", "a master WAV"), ("trackout", "a trackout")] {
         if !uploads.iter().any(|u| u.kind == kind) {
@@ -132,7 +141,12 @@ pub struct Relisted {
 
 /// Puts a sold beat back on sale after its exclusive was refunded or lost to a dispute. Never
 /// done by Publish: this is the explicit step that says what became of the earlier licenses.
-pub async fn relist(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<Relisted> {
+pub async fn relist(
+    db: &DatabaseConnection,
+    commerce: &CommerceConfig,
+    actor: &Actor,
+    beat_id: Uuid,
+) -> Result<Relisted> {
     use entity::purchase;
     use sea_orm::PaginatorTrait;
     use sea_orm::sea_query::Expr;
@@ -141,6 +155,7 @@ pub async fn relist(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Re
 
     let txn = crate::db::write_txn(db).await?;
     let beat = own_beat(&txn, actor, beat_id).await?;
+    require_can_sell(&txn, commerce, actor.user_id).await?;
     if !BeatStatus::Sold.is(&beat.status) {
         return Err(Error::conflict(
             "not_sold",
