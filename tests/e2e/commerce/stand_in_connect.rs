@@ -24,6 +24,11 @@ pub struct ConnectState {
     /// Destinations whose transfers Stripe refuses (400), as for an account that lost the
     /// transfers capability.
     pub refuse_destinations: HashSet<String>,
+    /// How many transfer requests, from now, fail with a 500 before Stripe answers again.
+    pub transfer_outages: usize,
+    /// How long a transfer request takes to answer (a slow Stripe: the transfer is made at
+    /// once, the answer comes late).
+    pub transfer_delay: Option<std::time::Duration>,
 }
 
 pub type Shared = Arc<Mutex<ConnectState>>;
@@ -116,6 +121,16 @@ pub async fn mount(server: &MockServer, state: Shared) {
         .respond_with(move |req: &Request| {
             let form = body(req);
             let destination = form_value(&form, "destination").unwrap_or_default();
+            let delay = {
+                let mut st = s.lock().unwrap();
+                if st.transfer_outages > 0 {
+                    st.transfer_outages -= 1;
+                    return ResponseTemplate::new(500).set_body_json(json!({"error": {
+                        "type": "api_error", "message": "An unknown error occurred",
+                    }}));
+                }
+                st.transfer_delay
+            };
             if s.lock().unwrap().refuse_destinations.contains(&destination) {
                 return ResponseTemplate::new(400).set_body_json(json!({"error": {
                     "type": "invalid_request_error", "code": "account_invalid",
@@ -137,7 +152,11 @@ pub async fn mount(server: &MockServer, state: Shared) {
                 st.transfers.push(transfer.clone());
                 transfer
             });
-            ResponseTemplate::new(200).set_body_json(transfer)
+            let answer = ResponseTemplate::new(200).set_body_json(transfer);
+            match delay {
+                Some(delay) => answer.set_delay(delay),
+                None => answer,
+            }
         })
         .mount(server)
         .await;

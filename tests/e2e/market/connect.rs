@@ -19,7 +19,7 @@ use crate::commerce::{
     session_charging, status_of, stripe_event,
 };
 
-async fn stripe_marketplace(stripe: &Stripe) -> TestApp {
+pub(super) async fn stripe_marketplace(stripe: &Stripe) -> TestApp {
     TestApp::builder()
         .config(stripe.configure())
         .config(super::marketplace("10", 30))
@@ -27,19 +27,19 @@ async fn stripe_marketplace(stripe: &Stripe) -> TestApp {
         .await
 }
 
-async fn onboard(app: &TestApp, who: &Account) -> reqwest::Response {
+pub(super) async fn onboard(app: &TestApp, who: &Account) -> reqwest::Response {
     app.post("/api/v1/payouts/onboarding", Some(&who.token), &json!({}))
         .await
 }
 
-async fn payouts(app: &TestApp, who: &Account) -> Value {
+pub(super) async fn payouts(app: &TestApp, who: &Account) -> Value {
     let response = app.get("/api/v1/payouts", Some(&who.token)).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
 }
 
 /// A Connect event as Stripe sends it to the Connect endpoint, signed with `secret`.
-fn connect_event(
+pub(super) fn connect_event(
     id: &str,
     created: i64,
     account: &str,
@@ -57,7 +57,7 @@ fn connect_event(
     (body, header)
 }
 
-async fn post_connect(app: &TestApp, body: &str, header: &str) -> reqwest::Response {
+pub(super) async fn post_connect(app: &TestApp, body: &str, header: &str) -> reqwest::Response {
     app.client
         .post(app.url("/api/v1/webhooks/stripe-connect"))
         .header("content-type", "application/json")
@@ -69,7 +69,13 @@ async fn post_connect(app: &TestApp, body: &str, header: &str) -> reqwest::Respo
 }
 
 /// Stripe says `account` can (or can no longer) be paid, as of `created`.
-async fn account_updated(app: &TestApp, id: &str, created: i64, account: &str, payouts: bool) {
+pub(super) async fn account_updated(
+    app: &TestApp,
+    id: &str,
+    created: i64,
+    account: &str,
+    payouts: bool,
+) {
     let (body, header) = connect_event(id, created, account, payouts, CONNECT_WEBHOOK_SECRET);
     assert_eq!(
         post_connect(app, &body, &header).await.status(),
@@ -78,7 +84,7 @@ async fn account_updated(app: &TestApp, id: &str, created: i64, account: &str, p
 }
 
 /// Onboards `who` and has Stripe enable their payouts; returns the account id.
-async fn connected(app: &TestApp, who: &Account) -> String {
+pub(super) async fn connected(app: &TestApp, who: &Account) -> String {
     let response = onboard(app, who).await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
@@ -112,17 +118,25 @@ async fn enable_two_factor(app: &TestApp, who: &Account) {
     assert_eq!(confirmed.status(), StatusCode::OK);
 }
 
-async fn transfers(stripe: &Stripe) -> Vec<Value> {
+pub(super) async fn transfers(stripe: &Stripe) -> Vec<Value> {
     stripe.connect.lock().unwrap().transfers.clone()
 }
 
-async fn reversals(stripe: &Stripe) -> Vec<Value> {
+pub(super) async fn reversals(stripe: &Stripe) -> Vec<Value> {
     stripe.connect.lock().unwrap().reversals.clone()
 }
 
 /// A paid cart: `metro`'s WAV lease (49.99) and `wheezy`'s MP3 lease (29.99), charged on
-/// `pi`. Returns the order.
-async fn paid_cart(app: &TestApp, metro: &Account, wheezy: &Account, pi: &str) -> Uuid {
+/// `pi`, the payment's events all handled. Returns the order.
+pub(super) async fn paid_cart(app: &TestApp, metro: &Account, wheezy: &Account, pi: &str) -> Uuid {
+    let order = open_cart(app, metro, wheezy).await;
+    pay_cart(app, order, pi).await;
+    jobs_settle(app).await;
+    order
+}
+
+/// `metro`'s WAV lease and `wheezy`'s MP3 lease in one checkout, not paid yet.
+pub(super) async fn open_cart(app: &TestApp, metro: &Account, wheezy: &Account) -> Uuid {
     let artist = app.register("artist").await;
     let a = catalog_beat(app, metro).await;
     let b = catalog_beat(app, wheezy).await;
@@ -134,18 +148,21 @@ async fn paid_cart(app: &TestApp, metro: &Account, wheezy: &Account, pi: &str) -
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    let order: Uuid = response.json::<Value>().await.unwrap()["purchase_id"]
+    response.json::<Value>().await.unwrap()["purchase_id"]
         .as_str()
         .unwrap()
         .parse()
-        .unwrap();
+        .unwrap()
+}
+
+/// Stripe says the cart's 79.98 was paid on `pi`: three times in a row, then three at once.
+pub(super) async fn pay_cart(app: &TestApp, order: Uuid, pi: &str) {
     let (body, header) = stripe_event(
         &format!("evt_paid_{pi}"),
         "checkout.session.completed",
         session_charging(order, "paid", pi, 7_998, "usd"),
         now(),
     );
-    // Three times in a row, then three at once: one payment.
     for _ in 0..3 {
         assert_eq!(
             post_webhook(app, &body, Some(&header)).await.status(),
@@ -156,8 +173,6 @@ async fn paid_cart(app: &TestApp, metro: &Account, wheezy: &Account, pi: &str) -
     for response in futures_util::future::join_all(sends).await {
         assert_eq!(response.status(), StatusCode::OK);
     }
-    jobs_settle(app).await;
-    order
 }
 
 #[tokio::test]

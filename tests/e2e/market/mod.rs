@@ -2,6 +2,7 @@
 
 mod cart;
 mod connect;
+mod connect_faults;
 mod ledger;
 mod selling;
 

@@ -123,6 +123,11 @@ async fn pay(
             moved.waiting += 1;
             continue;
         };
+        // Looked at again for each row: a refund may have landed while the previous payee
+        // was being paid.
+        if reversed(db, row.order_id, row.payee_id).await? {
+            continue;
+        }
         if row.amount_cents <= 0 {
             // The fee took it all: nothing to send (Stripe refuses a zero transfer).
             continue;
