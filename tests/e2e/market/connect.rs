@@ -648,6 +648,23 @@ async fn the_embedded_store_simulates_onboarding_and_single_seller_pays_nobody_o
     let status = payouts(&app, &producer).await;
     assert_eq!(status["stripe_connect"], false);
     assert_eq!(status["account"]["simulated"], true);
+    let doc: Value = app
+        .get("/api/openapi.json", None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    for (path, method) in [
+        ("/api/v1/payouts", "get"),
+        ("/api/v1/payouts/onboarding", "post"),
+        ("/api/v1/webhooks/stripe-connect", "post"),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{path} {method} is not documented"
+        );
+    }
+    assert!(doc["components"]["schemas"]["Payouts"].is_object());
 
     // Single seller with Stripe: sales are the operator's; nothing is transferred.
     let stripe = Stripe::start().await;
