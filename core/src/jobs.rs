@@ -166,3 +166,28 @@ pub struct ExpireUploadSession {
 impl JobPayload for ExpireUploadSession {
     const KIND: &'static str = "expire_upload_session";
 }
+
+/// Pays a payee everything that accrued while they could not be paid (no connected account,
+/// or payouts not yet enabled): one Stripe Transfer per accrued order, each under the
+/// order's idempotency key, so running it twice (or beside the order's own `PayPayees`) pays
+/// nobody twice. Enqueued when `account.updated` says payouts are enabled.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PayAccrued {
+    pub payee_id: Uuid,
+}
+
+impl JobPayload for PayAccrued {
+    const KIND: &'static str = "pay_accrued";
+}
+
+/// Makes at Stripe the transfer reversals an order's refund or lost dispute wrote into the
+/// ledger (in the transaction that revoked the license), each under its own idempotency key.
+/// A share that had only accrued moved nothing and is left cancelled.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ReverseTransfers {
+    pub order_id: Uuid,
+}
+
+impl JobPayload for ReverseTransfers {
+    const KIND: &'static str = "reverse_transfers";
+}

@@ -2,7 +2,7 @@ use sea_orm::entity::prelude::*;
 
 /// One movement of a sale's money to (or back from) a payee. `kind`: `transfer` (sent to the
 /// payee's connected account, or simulated by the development provider), `accrual` (owed,
-/// waiting for a connected account) or `reversal` (taken back after a refund or a lost
+/// waiting for a connected account, with payouts enabled) or `reversal` (taken back after a refund or a lost
 /// dispute; its amounts are negative).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "ledger_entries")]
@@ -22,6 +22,9 @@ pub struct Model {
     /// Made by the development payment provider: no money moved.
     pub simulated: bool,
     pub idempotency_key: String,
+    /// Why Stripe refused this transfer or reversal for good (retrying cannot help): shown to
+    /// the payee until the operator resolves it. Transient failures are retried, not recorded.
+    pub payout_error: Option<String>,
     pub created_at: DateTimeUtc,
 }
 

@@ -12,6 +12,7 @@ pub mod job;
 pub mod lease_tier;
 pub mod ledger_entry;
 pub mod outbox;
+pub mod payout_account;
 pub mod producer_invitation;
 pub mod producer_profile;
 pub mod purchase;

@@ -97,6 +97,8 @@ impl Registry {
             .register::<trackout_core::jobs::CloseCheckouts>()
             .register::<trackout_core::jobs::RefundPayment>()
             .register::<trackout_core::jobs::PayPayees>()
+            .register::<trackout_core::jobs::PayAccrued>()
+            .register::<trackout_core::jobs::ReverseTransfers>()
             .register::<trackout_core::jobs::SweepBase>()
             .register::<trackout_core::mail::SendMail>()
             .register::<trackout_core::jobs::RenderCover>()

@@ -105,10 +105,11 @@ pub async fn remove(
 }
 
 /// Puts the beat in the catalog. Refused (409) while an upload is missing, the trackout check
-/// is pending or has errors (the findings come with the answer), or no tier is for sale.
+/// is pending or has errors (the findings come with the answer), or no tier is for sale. On a
+/// Stripe marketplace, also until your payouts are enabled and two-factor login is on.
 #[utoipa::path(tag = "beats", security(("session" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = BeatView),
-    (status = 409, description = "missing_upload, check_pending, trackout_has_errors, no_tier_for_sale, deliverables_pending or sold_exclusively"),
+    (status = 409, description = "missing_upload, check_pending, trackout_has_errors, no_tier_for_sale, deliverables_pending, sold_exclusively, payouts_not_enabled or two_factor_required (details.missing names what is missing)"),
     (status = 404),
 ))]
 #[post("/beats/{id}/publish")]
@@ -118,7 +119,8 @@ pub async fn publish(
     session: Session,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(publish_service::publish(&state.db, &session.0, *id).await?))
+    Ok(HttpResponse::Ok()
+        .json(publish_service::publish(&state.db, &state.config.commerce, &session.0, *id).await?))
 }
 
 /// Takes the beat off sale; buyers keep everything they bought.
@@ -141,7 +143,7 @@ pub async fn unpublish(
 /// became of the licenses sold before. Publish never does this.
 #[utoipa::path(tag = "beats", security(("session" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = trackout_core::services::publish::Relisted),
-    (status = 409, description = "not_sold, or exclusive_still_valid"),
+    (status = 409, description = "not_sold, exclusive_still_valid, payouts_not_enabled or two_factor_required"),
     (status = 404),
 ))]
 #[post("/beats/{id}/relist")]
@@ -151,5 +153,6 @@ pub async fn relist(
     session: Session,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(publish_service::relist(&state.db, &session.0, *id).await?))
+    Ok(HttpResponse::Ok()
+        .json(publish_service::relist(&state.db, &state.config.commerce, &session.0, *id).await?))
 }

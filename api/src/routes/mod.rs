@@ -8,6 +8,7 @@ mod covers;
 pub mod dev_pay;
 pub mod downloads;
 pub mod health;
+mod payouts;
 mod previews;
 mod processing;
 mod profiles;
@@ -76,6 +77,9 @@ pub fn api() -> Scope<
         .service(purchases::list_shares)
         .service(purchases::revoke_share)
         .service(sales::show)
+        .service(payouts::onboarding)
+        .service(payouts::show)
+        .service(payouts::connect_webhook)
         .service(profiles::update_me)
         .service(profiles::producer)
         .service(covers::upload)

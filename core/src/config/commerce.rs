@@ -24,6 +24,12 @@ pub struct CommerceConfig {
     /// Set when `STRIPE_WEBHOOK_SECRET` was given at all, even empty: a half-done setup.
     #[serde(skip)]
     pub stripe_webhook_secret_given: bool,
+    /// The signing secret(s) of the Connect webhook endpoint (`account.updated` of the payees'
+    /// accounts): Stripe signs Connect events with their own secret.
+    #[serde(skip)]
+    pub stripe_connect_webhook_secrets: Vec<SecretString>,
+    #[serde(skip)]
+    pub stripe_connect_webhook_secret_given: bool,
     /// Where the Stripe API is; tests point it at a local server.
     pub stripe_api_base: Option<String>,
     /// ISO 4217, lower case, as Stripe wants it.
@@ -47,6 +53,8 @@ impl Default for CommerceConfig {
             stripe_secret_key: None,
             stripe_webhook_secrets: Vec::new(),
             stripe_webhook_secret_given: false,
+            stripe_connect_webhook_secrets: Vec::new(),
+            stripe_connect_webhook_secret_given: false,
             stripe_api_base: None,
             currency: "usd".into(),
             dev_payments: false,
@@ -59,6 +67,15 @@ impl Default for CommerceConfig {
     }
 }
 
+/// Comma-separated secrets, so one can be rolled while Stripe still signs with the old one.
+fn secret_list(raw: &str) -> Vec<SecretString> {
+    raw.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| SecretString::from(s.to_owned()))
+        .collect()
+}
+
 impl CommerceConfig {
     pub(super) fn apply_env(&mut self, env: &Env) -> Result<(), ConfigError> {
         if let Some(key) = env.raw("STRIPE_SECRET_KEY") {
@@ -67,12 +84,11 @@ impl CommerceConfig {
         }
         if let Some(secrets) = env.raw("STRIPE_WEBHOOK_SECRET") {
             self.stripe_webhook_secret_given = true;
-            self.stripe_webhook_secrets = secrets
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(|s| SecretString::from(s.to_owned()))
-                .collect();
+            self.stripe_webhook_secrets = secret_list(&secrets);
+        }
+        if let Some(secrets) = env.raw("STRIPE_CONNECT_WEBHOOK_SECRET") {
+            self.stripe_connect_webhook_secret_given = true;
+            self.stripe_connect_webhook_secrets = secret_list(&secrets);
         }
         env.string("TRACKOUT_STRIPE_API_BASE", &mut self.stripe_api_base);
         if let Some(currency) = env.value("TRACKOUT_CURRENCY") {
@@ -108,6 +124,12 @@ impl CommerceConfig {
         }
     }
 
+    /// Whether payees are paid through Stripe Connect: a marketplace taking Stripe payments.
+    /// Only then must a producer connect an account before selling.
+    pub fn uses_connect(&self) -> bool {
+        self.selling == SellingMode::Marketplace && self.uses_stripe()
+    }
+
     /// Whether payments go to Stripe (else to the development provider).
     pub fn uses_stripe(&self) -> bool {
         self.stripe_secret_key.is_some()
@@ -133,9 +155,23 @@ impl CommerceConfig {
                     "TRACKOUT_EXCLUSIVE_HOLD_MINUTES must be at least {MIN_STRIPE_HOLD_MINUTES} with Stripe: its shortest checkout is {STRIPE_SHORTEST_CHECKOUT_MINUTES} minutes"
                 )));
             }
+            if self.selling == SellingMode::Marketplace
+                && self.stripe_connect_webhook_secrets.is_empty()
+            {
+                return invalid(
+                    "TRACKOUT_SELLING=marketplace with Stripe needs STRIPE_CONNECT_WEBHOOK_SECRET: without the Connect webhook no producer could ever be paid",
+                );
+            }
         } else if self.stripe_webhook_secret_given {
             return invalid(
                 "STRIPE_WEBHOOK_SECRET is set without STRIPE_SECRET_KEY: set both to sell through Stripe, or neither",
+            );
+        }
+        if self.stripe_connect_webhook_secret_given
+            && (self.selling != SellingMode::Marketplace || self.stripe_secret_key.is_none())
+        {
+            return invalid(
+                "STRIPE_CONNECT_WEBHOOK_SECRET applies to TRACKOUT_SELLING=marketplace with STRIPE_SECRET_KEY only",
             );
         }
         if self.exclusive_hold_minutes == 0 {

@@ -231,3 +231,56 @@ fn selling_defaults_to_single_seller_and_a_fee_needs_the_marketplace() {
     ]);
     assert!(message.contains("TRACKOUT_PLATFORM_FEE_CENTS"), "{message}");
 }
+
+#[test]
+fn a_stripe_marketplace_needs_the_connect_webhook_secret_and_nothing_else_takes_one() {
+    let stripe = [
+        ("STRIPE_SECRET_KEY", "sk_test_x"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_platform"),
+    ];
+    let market = [stripe[0], stripe[1], ("TRACKOUT_SELLING", "marketplace")];
+    let message = refusal(&market);
+    assert!(
+        message.contains("STRIPE_CONNECT_WEBHOOK_SECRET"),
+        "{message}"
+    );
+    let empty = [
+        market[0],
+        market[1],
+        market[2],
+        ("STRIPE_CONNECT_WEBHOOK_SECRET", " , "),
+    ];
+    assert!(refusal(&empty).contains("STRIPE_CONNECT_WEBHOOK_SECRET"));
+    let config = loaded(&[
+        market[0],
+        market[1],
+        market[2],
+        ("STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_new, whsec_old"),
+    ])
+    .unwrap();
+    assert_eq!(config.commerce.stripe_connect_webhook_secrets.len(), 2);
+    assert!(config.commerce.uses_connect());
+
+    // A single seller pays nobody out, and the development provider has no Connect.
+    for without in [
+        vec![
+            stripe[0],
+            stripe[1],
+            ("STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_c"),
+        ],
+        vec![
+            ("TRACKOUT_SELLING", "marketplace"),
+            ("STRIPE_CONNECT_WEBHOOK_SECRET", "whsec_c"),
+        ],
+    ] {
+        let message = refusal(&without);
+        assert!(
+            message.contains("STRIPE_CONNECT_WEBHOOK_SECRET"),
+            "{message}"
+        );
+    }
+    assert!(
+        loaded(&stripe).is_ok(),
+        "single seller with Stripe as before"
+    );
+}

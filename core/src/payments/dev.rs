@@ -1,8 +1,12 @@
 use async_trait::async_trait;
+use uuid::Uuid;
 
 use crate::domain::PaymentProviderKind;
 
-use super::{CheckoutRequest, CheckoutSession, PaymentError, PaymentProvider, RefundRequest};
+use super::{
+    AccountRequest, CheckoutRequest, CheckoutSession, ConnectedAccount, PaymentError,
+    PaymentProvider, RefundRequest, ReversalRequest, TransferRequest,
+};
 
 /// Stands in for Stripe in development: the checkout page is served by the store itself and
 /// its "Pay" button completes the purchase through the same event handling as a webhook.
@@ -17,7 +21,7 @@ impl DevProvider {
         DevProvider { public_url }
     }
 
-    pub fn session_id(purchase_id: uuid::Uuid) -> String {
+    pub fn session_id(purchase_id: Uuid) -> String {
         format!("cs_dev_{}", purchase_id.simple())
     }
 }
@@ -47,5 +51,39 @@ impl PaymentProvider for DevProvider {
     /// A simulated refund: nothing was charged.
     async fn refund(&self, request: RefundRequest) -> Result<String, PaymentError> {
         Ok(format!("re_dev_{}", request.idempotency_key))
+    }
+
+    /// Simulated onboarding: the payee can be paid at once, and the account says it is not
+    /// real, so nobody mistakes the development store's earnings for money.
+    async fn create_account(&self, r: AccountRequest) -> Result<ConnectedAccount, PaymentError> {
+        Ok(ConnectedAccount {
+            id: format!("acct_dev_{}", r.user_id.simple()),
+            charges_enabled: true,
+            payouts_enabled: true,
+            details_submitted: true,
+            simulated: true,
+        })
+    }
+
+    /// Nothing to fill in: straight back to where Stripe would have returned the payee.
+    async fn onboarding_link(
+        &self,
+        _account: &str,
+        _refresh_url: String,
+        return_url: String,
+    ) -> Result<String, PaymentError> {
+        Ok(return_url)
+    }
+
+    async fn charge_of(&self, payment_intent: &str) -> Result<String, PaymentError> {
+        Ok(format!("ch_dev_{payment_intent}"))
+    }
+
+    async fn transfer(&self, _r: TransferRequest) -> Result<String, PaymentError> {
+        Ok(format!("tr_dev_{}", Uuid::now_v7().simple()))
+    }
+
+    async fn reverse_transfer(&self, _r: ReversalRequest) -> Result<String, PaymentError> {
+        Ok(format!("trr_dev_{}", Uuid::now_v7().simple()))
     }
 }

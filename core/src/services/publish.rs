@@ -5,22 +5,33 @@ use uuid::Uuid;
 
 use super::access::own_beat;
 use super::{Actor, BeatView};
+use crate::config::CommerceConfig;
 use crate::domain::BeatStatus;
+use crate::services::commerce::payouts::gate::require_can_sell;
 use crate::{Error, Result};
 
 /// Puts a beat in the catalog once its master and trackout are uploaded, its trackout check
 /// has passed (warnings are fine), its deliverables are rendered and at least one tier is for
-/// sale (the rules: `readiness::blockers`).
-pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<BeatView> {
+/// sale (the rules: `readiness::blockers`). On a Stripe marketplace the producer must also be
+/// able to be paid (`payouts::gate`).
+pub async fn publish(
+    db: &DatabaseConnection,
+    commerce: &CommerceConfig,
+    actor: &Actor,
+    beat_id: Uuid,
+) -> Result<BeatView> {
     let txn = crate::db::write_txn(db).await?;
     let beat = own_beat(&txn, actor, beat_id).await?;
-    if let Some(first) = super::readiness::blockers(&txn, &beat)
-        .await?
-        .into_iter()
-        .next()
-    {
-        return Err(first.into());
+    let first = super::readiness::blockers(&txn, &beat).await?.into_iter().next();
+    // A sold beat or an unconfirmed address is said first; then whether the producer can be
+    // paid; then what the beat itself still lacks.
+    if let Some(blocker) = first {
+        if !matches!(blocker.code, "sold_exclusively" | "email_unverified") {
+            require_can_sell(&txn, commerce, actor.user_id).await?;
+        }
+        return Err(blocker.into());
     }
+    require_can_sell(&txn, commerce, actor.user_id).await?;
     if beat.status != BeatStatus::Published.as_str() {
         let now = Utc::now();
         let mut row: beat::ActiveModel = beat.into();
@@ -69,7 +80,12 @@ pub struct Relisted {
 
 /// Puts a sold beat back on sale after its exclusive was refunded or lost to a dispute. Never
 /// done by Publish: this is the explicit step that says what became of the earlier licenses.
-pub async fn relist(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<Relisted> {
+pub async fn relist(
+    db: &DatabaseConnection,
+    commerce: &CommerceConfig,
+    actor: &Actor,
+    beat_id: Uuid,
+) -> Result<Relisted> {
     use entity::purchase;
     use sea_orm::PaginatorTrait;
     use sea_orm::sea_query::Expr;
@@ -78,6 +94,7 @@ pub async fn relist(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Re
 
     let txn = crate::db::write_txn(db).await?;
     let beat = own_beat(&txn, actor, beat_id).await?;
+    require_can_sell(&txn, commerce, actor.user_id).await?;
     if !BeatStatus::Sold.is(&beat.status) {
         return Err(Error::conflict(
             "not_sold",

@@ -6,6 +6,7 @@ mod exact_money;
 mod exclusive;
 mod share_limits;
 mod shares;
+pub mod stand_in_connect;
 mod webhooks;
 
 use std::time::Duration;
@@ -24,11 +25,14 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 pub const WEBHOOK_SECRET: &str = "whsec_trackout_test_secret";
+pub const CONNECT_WEBHOOK_SECRET: &str = "whsec_trackout_connect_test_secret";
 
 /// A local server standing in for Stripe's API: it answers Checkout Session creation the way
-/// Stripe does (the fields async-stripe requires) and keeps every request for inspection.
+/// Stripe does (the fields async-stripe requires), Connect's accounts, links, transfers and
+/// reversals (`stand_in_connect`), and keeps every request for inspection.
 pub struct Stripe {
     pub server: MockServer,
+    pub connect: stand_in_connect::Shared,
 }
 
 fn form_value(body: &str, key: &str) -> Option<String> {
@@ -88,7 +92,9 @@ impl Stripe {
             })
             .mount(&server)
             .await;
-        Stripe { server }
+        let connect = stand_in_connect::Shared::default();
+        stand_in_connect::mount(&server, connect.clone()).await;
+        Stripe { server, connect }
     }
 
     /// Every request to `path` so far: its form body and idempotency key.
@@ -115,6 +121,8 @@ impl Stripe {
         move |c: &mut Config| {
             c.commerce.stripe_secret_key = Some(SecretString::from("sk_test_trackout"));
             c.commerce.stripe_webhook_secrets = vec![SecretString::from(WEBHOOK_SECRET)];
+            c.commerce.stripe_connect_webhook_secrets =
+                vec![SecretString::from(CONNECT_WEBHOOK_SECRET)];
             c.commerce.stripe_api_base = Some(base);
         }
     }
@@ -208,6 +216,20 @@ pub async fn catalog_beat(app: &TestApp, producer: &Account) -> Uuid {
 
 /// A beat taken all the way: uploads, check, renders, publish.
 pub async fn published_beat(app: &TestApp, producer: &Account) -> Uuid {
+    let beat = processed_beat(app, producer).await;
+    let published = app
+        .post(
+            &format!("/api/v1/beats/{beat}/publish"),
+            Some(&producer.token),
+            &json!({}),
+        )
+        .await;
+    assert_eq!(published.status(), StatusCode::OK);
+    beat
+}
+
+/// A beat ready to publish: uploaded, checked and rendered.
+pub async fn processed_beat(app: &TestApp, producer: &Account) -> Uuid {
     let beat = app.new_beat(producer).await;
     for (what, content_type, body) in [
         ("master", "audio/wav", fixtures::master_of(2.0)),
@@ -235,14 +257,6 @@ pub async fn published_beat(app: &TestApp, producer: &Account) -> Uuid {
             == 5
     })
     .await;
-    let published = app
-        .post(
-            &format!("/api/v1/beats/{beat}/publish"),
-            Some(&producer.token),
-            &json!({}),
-        )
-        .await;
-    assert_eq!(published.status(), StatusCode::OK);
     beat
 }
 

@@ -1,6 +1,8 @@
 //! Marketplace money: selling modes, producer invitations, the ledger of who is owed what.
 
 mod cart;
+mod connect;
+mod connect_faults;
 mod ledger;
 mod selling;
 

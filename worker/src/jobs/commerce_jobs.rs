@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use tracing::info;
 use trackout_core::jobs::{CloseCheckouts, PayPayees, RefundPayment, SweepBase};
+use trackout_core::services::commerce::payouts::transfers;
 use trackout_core::services::commerce::{checkout, ledger, refunds};
 use trackout_core::services::deliverables;
 use trackout_core::storage::ObjectKey;
@@ -50,7 +51,10 @@ impl RunJob for RefundPayment {
 impl RunJob for PayPayees {
     async fn run(self, ctx: Arc<JobContext>) -> Result<(), JobError> {
         let written = ledger::settle(&ctx.db, &ctx.config.commerce, self.order_id).await?;
-        info!(order = %self.order_id, written, "payees of an order paid into the ledger");
+        // The shares written (or found from an earlier run) are then sent at Stripe to each
+        // payee who can be paid; the others accrue until their payouts are enabled.
+        let moved = transfers::pay_order(&ctx.db, ctx.payments.as_ref(), self.order_id).await?;
+        info!(order = %self.order_id, written, ?moved, "payees of an order paid into the ledger");
         Ok(())
     }
 }

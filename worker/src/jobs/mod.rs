@@ -4,6 +4,7 @@ mod check_trackout;
 mod commerce_jobs;
 mod expire_upload_session;
 mod fulfill_purchase;
+mod payout_jobs;
 mod purge_object;
 mod render_cover;
 mod render_leases;

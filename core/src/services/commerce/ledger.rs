@@ -28,6 +28,8 @@ pub fn order_of(p: &purchase::Model) -> Uuid {
 const FULL: u64 = 10_000;
 
 /// Who shares a purchase's money, with their weights: the beat's producer takes it all.
+/// Collaborators join this list with their frozen profit shares; everything downstream
+/// (fees, transfers, reversals, the payouts view) already splits by these weights.
 async fn payees<C: ConnectionTrait>(conn: &C, p: &purchase::Model) -> Result<Vec<(Uuid, u64)>> {
     let producer = beat::Entity::find_by_id(p.beat_id)
         .one(conn)
@@ -37,38 +39,64 @@ async fn payees<C: ConnectionTrait>(conn: &C, p: &purchase::Model) -> Result<Vec
     Ok(vec![(producer, FULL)])
 }
 
+/// One payee's part of one purchase: what the item was paid, and the payee's net and fee.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Share {
+    pub payee: Uuid,
+    pub net_cents: i64,
+    pub fee_cents: i64,
+}
+
+/// How a purchase's money splits over its payees, less the platform fee, to the cent. The
+/// ledger's rows and the payouts view's per-sale lines both come from here.
+pub async fn split<C: ConnectionTrait>(
+    conn: &C,
+    commerce: &CommerceConfig,
+    p: &purchase::Model,
+) -> Result<Vec<Share>> {
+    let paid = p.amount_paid_cents.unwrap_or(p.price_cents);
+    let fee = commerce.platform_fee().on(paid);
+    let payees = payees(conn, p).await?;
+    let weights: Vec<u64> = payees.iter().map(|(_, w)| *w).collect();
+    let nets = largest_remainder(paid - fee, &weights);
+    let fees = largest_remainder(fee, &weights);
+    Ok(payees
+        .iter()
+        .zip(nets)
+        .zip(fees)
+        .map(|(((payee, _), net_cents), fee_cents)| Share {
+            payee: *payee,
+            net_cents,
+            fee_cents,
+        })
+        .collect())
+}
+
 /// Net and fee owed to each payee of the paid purchases among `purchases`.
 async fn owed<C: ConnectionTrait>(
     conn: &C,
     commerce: &CommerceConfig,
     purchases: &[purchase::Model],
 ) -> Result<BTreeMap<Uuid, (i64, i64)>> {
-    let fee_rule = commerce.platform_fee();
     let mut owed: BTreeMap<Uuid, (i64, i64)> = BTreeMap::new();
     for p in purchases
         .iter()
         .filter(|p| PurchaseStatus::Paid.is(&p.status))
     {
-        let paid = p.amount_paid_cents.unwrap_or(p.price_cents);
-        let fee = fee_rule.on(paid);
-        let payees = payees(conn, p).await?;
-        let weights: Vec<u64> = payees.iter().map(|(_, w)| *w).collect();
-        let nets = largest_remainder(paid - fee, &weights);
-        let fees = largest_remainder(fee, &weights);
-        for (((payee, _), net), fee) in payees.iter().zip(nets).zip(fees) {
-            let entry = owed.entry(*payee).or_default();
-            entry.0 += net;
-            entry.1 += fee;
+        for share in split(conn, commerce, p).await? {
+            let entry = owed.entry(share.payee).or_default();
+            entry.0 += share.net_cents;
+            entry.1 += share.fee_cents;
         }
     }
     Ok(owed)
 }
 
-fn pay_key(order: Uuid, payee: Uuid) -> String {
+pub fn pay_key(order: Uuid, payee: Uuid) -> String {
     format!("trackout-pay-{order}-{payee}")
 }
 
-fn reversal_key(order: Uuid, payee: Uuid) -> String {
+pub fn reversal_key(order: Uuid, payee: Uuid) -> String {
     format!("trackout-reversal-{order}-{payee}")
 }
 
@@ -86,7 +114,8 @@ async fn insert_once<C: ConnectionTrait>(conn: &C, row: ledger_entry::ActiveMode
 
 /// Pays each payee of a paid order its share, less the platform fee. On a single-seller store
 /// the money is the operator's own and nothing is recorded. With the development provider the
-/// transfer is simulated; with Stripe, the share accrues until the payee can be paid.
+/// transfer is simulated; with Stripe, the share is written as an accrual, which
+/// `payouts::transfers` turns into a Stripe Transfer once the payee's account takes payouts.
 /// Returns how many rows it wrote (0 when run again).
 pub async fn settle(
     db: &DatabaseConnection,
@@ -132,6 +161,7 @@ pub async fn settle(
             reversal_id: Set(None),
             simulated: Set(simulated),
             idempotency_key: Set(key),
+            payout_error: Set(None),
             created_at: Set(Utc::now()),
         };
         if insert_once(&txn, row).await? {
@@ -143,12 +173,19 @@ pub async fn settle(
 }
 
 /// Takes back everything `order_id` paid out, in the caller's transaction (the one that
-/// revokes the license): each payee's movement is reversed in full, once.
+/// revokes the license): each payee's movement is reversed in full, once. An accrual's
+/// reversal cancels it (nothing moved); a Stripe transfer's reversal is made at Stripe by the
+/// `ReverseTransfers` job enqueued here, in the same transaction.
 pub async fn reverse<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> Result<()> {
+    // Locked: a transfer being recorded for this order right now either commits first (and
+    // is seen here as a transfer) or waits and then finds this reversal (and asks for the
+    // Stripe reversal itself). Without the lock both could miss each other.
     let entries = ledger_entry::Entity::find()
         .filter(ledger_entry::Column::OrderId.eq(order_id))
+        .lock_exclusive()
         .all(conn)
         .await?;
+    let mut at_stripe = false;
     for e in entries.iter().filter(|e| !LedgerKind::Reversal.is(&e.kind)) {
         let reversal_id = e
             .simulated
@@ -165,9 +202,15 @@ pub async fn reverse<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> Result<()>
             reversal_id: Set(reversal_id),
             simulated: Set(e.simulated),
             idempotency_key: Set(reversal_key(order_id, e.payee_id)),
+            payout_error: Set(None),
             created_at: Set(Utc::now()),
         };
-        insert_once(conn, row).await?;
+        if insert_once(conn, row).await? && !e.simulated {
+            at_stripe = true;
+        }
+    }
+    if at_stripe {
+        crate::queue::enqueue(conn, &crate::jobs::ReverseTransfers { order_id }).await?;
     }
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod library;
 pub mod licenses;
 pub mod payment_events;
+pub mod payouts;
 pub mod refunds;
 pub mod sales;
 pub mod shares;
