@@ -105,7 +105,7 @@ pub async fn remove(
 /// is pending or has errors (the findings come with the answer), or no tier is for sale.
 #[utoipa::path(tag = "beats", security(("session" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = BeatView),
-    (status = 409, description = "missing_upload, check_pending, trackout_has_errors, no_tier_for_sale, deliverables_pending or sold_exclusively"),
+    (status = 409, description = "missing_upload, check_pending, trackout_has_errors, listing_incomplete (no BPM or key, typed or detected), no_tier_for_sale, deliverables_pending or sold_exclusively"),
     (status = 404),
 ))]
 #[post("/beats/{id}/publish")]

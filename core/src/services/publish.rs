@@ -10,7 +10,8 @@ use crate::domain::{BeatStatus, DeliverableState};
 use crate::{Error, Result};
 
 /// Puts a beat in the catalog once its master and trackout are uploaded, its trackout check
-/// has passed (warnings are fine) and at least one tier is for sale.
+/// has passed (warnings are fine), it has a BPM and a key (typed or detected) and at least
+/// one tier is for sale.
 pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> Result<BeatView> {
     let txn = crate::db::write_txn(db).await?;
     let beat = own_beat(&txn, actor, beat_id).await?;
@@ -53,6 +54,8 @@ pub async fn publish(db: &DatabaseConnection, actor: &Actor, beat_id: Uuid) -> R
             details: Some(serde_json::json!({ "findings": errors })),
         });
     }
+    // Only now: until the check has run, an empty tempo or key may still be filled by it.
+    super::listing::require_for_sale(&beat)?;
     let rendered = super::deliverables::list(&txn, beat_id).await?;
     let missing: Vec<&str> = crate::domain::DeliverableKind::ALL
         .into_iter()
