@@ -9,16 +9,16 @@
 //! damaged in the zip) stays the scan's to report: here such a file is left out of the sum
 //! (it never started), or counts as silence from where it broke (its scan stopped sending).
 
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
 use crate::music::{Detected, MusicAnalyzer, SumAnalyzer, SumReport};
 use crate::wav::WavFormat;
 
 /// Frames fed to the analysers at a time, from every input.
 const BLOCK_FRAMES: usize = 16_384;
-/// Decoded blocks (16,384 samples, 64 KB) a scan may run ahead of the slowest input before it
-/// waits: memory is this times the block size per input, whatever the length.
-const AHEAD_BLOCKS: usize = 4;
+/// Blocks (of `BLOCK_FRAMES`, 128 KB for a stereo stem) a scan may run ahead of the slowest
+/// input before it waits: memory is a few times this block per input, whatever the length.
+const AHEAD_BLOCKS: usize = 3;
 /// More stems than this at once would hold too many open files, threads and buffers; a
 /// trackout of so many parts gets no sum (its stems are still checked one by one).
 pub(crate) const MAX_HEARD_STEMS: usize = 64;
@@ -39,47 +39,88 @@ pub(crate) struct Heard {
 enum Feed {
     /// The file's header was read and its scan starts: what its samples are.
     Start(WavFormat),
-    /// Interleaved samples, in order. The file ends (or broke) when the sender is dropped.
+    /// The next `BLOCK_FRAMES` frames, interleaved; fewer only in the last block. The file
+    /// ends (or broke) when the sender is dropped.
     Block(Vec<f32>),
 }
 
-/// The scan's side of the pass: it says when it starts, then copies every decoded block.
-/// If the pass has no use for the file (another rate) or has stopped, sending fails and the
-/// scan simply goes on alone.
-pub(crate) struct Tee(Option<SyncSender<Feed>>);
+/// The scan's side of the pass: it says when it starts, then gathers what it decodes into
+/// whole blocks and sends them. If the pass has no use for the file (another rate) or has
+/// stopped, sending fails and the scan simply goes on alone. Dropping it sends what is
+/// gathered: a file that breaks is heard up to where it broke.
+pub(crate) struct Tee {
+    tx: Option<SyncSender<Feed>>,
+    /// Blocks the pass is done with, to fill again rather than allocate.
+    spare: Receiver<Vec<f32>>,
+    gathered: Vec<f32>,
+    want: usize,
+}
 
 impl Tee {
     pub fn start(&mut self, format: &WavFormat) {
+        self.want = BLOCK_FRAMES * usize::from(format.channels.max(1));
+        self.gathered = Vec::with_capacity(self.want);
         self.send(Feed::Start(*format));
     }
 
-    pub fn block(&mut self, samples: &[f32]) {
-        if self.0.is_some() {
-            self.send(Feed::Block(samples.to_vec()));
+    pub fn block(&mut self, mut samples: &[f32]) {
+        while self.tx.is_some() && !samples.is_empty() {
+            let n = (self.want - self.gathered.len()).min(samples.len());
+            self.gathered.extend_from_slice(&samples[..n]);
+            samples = &samples[n..];
+            if self.gathered.len() == self.want {
+                let mut next = self.spare.try_recv().unwrap_or_default();
+                next.clear();
+                next.reserve(self.want);
+                let full = std::mem::replace(&mut self.gathered, next);
+                self.send(Feed::Block(full));
+            }
         }
     }
 
     fn send(&mut self, feed: Feed) {
-        if let Some(tx) = &self.0
+        if let Some(tx) = &self.tx
             && tx.send(feed).is_err()
         {
-            self.0 = None;
+            self.tx = None;
+        }
+    }
+}
+
+impl Drop for Tee {
+    fn drop(&mut self) {
+        if !self.gathered.is_empty() {
+            let last = std::mem::take(&mut self.gathered);
+            self.send(Feed::Block(last));
         }
     }
 }
 
 /// The pass's side of one file.
-pub(crate) struct Listener(Receiver<Feed>);
+pub(crate) struct Listener {
+    rx: Receiver<Feed>,
+    spare: Sender<Vec<f32>>,
+}
 
 pub(crate) fn tee() -> (Tee, Listener) {
     let (tx, rx) = sync_channel(AHEAD_BLOCKS);
-    (Tee(Some(tx)), Listener(rx))
+    let (spare_tx, spare_rx) = channel();
+    (
+        Tee {
+            tx: Some(tx),
+            spare: spare_rx,
+            gathered: Vec::new(),
+            want: BLOCK_FRAMES,
+        },
+        Listener {
+            rx,
+            spare: spare_tx,
+        },
+    )
 }
 
 struct Input {
-    rx: Receiver<Feed>,
-    channels: usize,
-    pending: Vec<f32>,
+    listener: Listener,
     ended: bool,
     block: Vec<f32>,
 }
@@ -87,37 +128,36 @@ struct Input {
 impl Input {
     /// Waits for the file's header; `None` if its scan stopped before it.
     fn open(listener: Listener) -> Option<(WavFormat, Input)> {
-        match listener.0.recv() {
+        match listener.rx.recv() {
             Ok(Feed::Start(format)) => Some((
                 format,
                 Input {
-                    rx: listener.0,
-                    channels: usize::from(format.channels.max(1)),
-                    pending: Vec::new(),
+                    listener,
                     ended: false,
-                    block: Vec::with_capacity(BLOCK_FRAMES * usize::from(format.channels.max(1))),
+                    block: Vec::new(),
                 },
             )),
             _ => None,
         }
     }
 
-    /// The next `BLOCK_FRAMES` frames, fewer at the end, none once the file has ended.
+    /// The next `BLOCK_FRAMES` frames, fewer at the end, none once the file has ended. The
+    /// block before goes back to the scan to be filled again.
     fn next_block(&mut self) {
-        let want = BLOCK_FRAMES * self.channels;
-        while !self.ended && self.pending.len() < want {
-            match self.rx.recv() {
-                Ok(Feed::Block(samples)) => self.pending.extend_from_slice(&samples),
+        let done = std::mem::take(&mut self.block);
+        if done.capacity() > 0 {
+            let _ = self.listener.spare.send(done);
+        }
+        while !self.ended {
+            match self.listener.rx.recv() {
+                Ok(Feed::Block(samples)) => {
+                    self.block = samples;
+                    return;
+                }
                 Ok(Feed::Start(_)) => {}
                 Err(_) => self.ended = true,
             }
         }
-        let mut take = want.min(self.pending.len());
-        if self.ended {
-            take -= take % self.channels;
-        }
-        self.block.clear();
-        self.block.extend(self.pending.drain(..take));
     }
 }
 
@@ -131,6 +171,7 @@ pub(crate) fn hear(master: Listener, stems: Vec<(String, Listener)>) -> Option<H
     }
     let mut inputs = Vec::new();
     let mut paths = Vec::new();
+    let mut channel_counts = Vec::new();
     for (path, listener) in stems {
         // A stem at another rate has its own finding, and cannot be summed sample by sample;
         // dropping its listener lets its scan go on alone.
@@ -139,6 +180,7 @@ pub(crate) fn hear(master: Listener, stems: Vec<(String, Listener)>) -> Option<H
         {
             inputs.push(input);
             paths.push(path);
+            channel_counts.push(f.channels);
         }
     }
     let mut music = MusicAnalyzer::new(rate, format.channels);
@@ -146,9 +188,9 @@ pub(crate) fn hear(master: Listener, stems: Vec<(String, Listener)>) -> Option<H
     if !summing {
         inputs.clear();
         paths.clear();
+        channel_counts.clear();
     }
-    let channels: Vec<u16> = inputs.iter().map(|i| i.channels as u16).collect();
-    let mut sum = summing.then(|| SumAnalyzer::new(rate, format.channels, &channels));
+    let mut sum = summing.then(|| SumAnalyzer::new(rate, format.channels, &channel_counts));
     loop {
         master.next_block();
         for input in &mut inputs {

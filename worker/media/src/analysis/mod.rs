@@ -17,6 +17,9 @@ use crate::wav::{self, WavError, WavFormat, WavInfo};
 /// Bytes read from the stream at a time: large enough that reads cost nothing next to the
 /// decoding, small enough to stay in L2/L3.
 const READ_BYTES: usize = 1 << 20;
+/// A scan the listening pass hears runs beside every other file's at once: it reads less at
+/// a time, so that a trackout of many stems stays within its memory.
+const TEED_READ_BYTES: usize = 1 << 18;
 /// Samples decoded at a time, so the decoded block stays in L1/L2 for every meter.
 const BLOCK_SAMPLES: usize = 16 * 1024;
 /// A master is stereo, or at most 7.1, at no more than 192 kHz; a file past these is not a
@@ -219,7 +222,12 @@ fn scan<R: Read, M: Meter>(
         tee.start(&format);
     }
     let align = usize::from(format.block_align);
-    let mut bytes = vec![0u8; READ_BYTES - READ_BYTES % align];
+    let read_bytes = if tee.is_some() {
+        TEED_READ_BYTES
+    } else {
+        READ_BYTES
+    };
+    let mut bytes = vec![0u8; read_bytes - read_bytes % align];
     let mut decoder = BlockDecoder::new(format, BLOCK_SAMPLES);
     let mut bytes_left = info.data_len;
     let mut frames_left = info.frames;
