@@ -409,3 +409,25 @@ fn a_noise_snare_ten_ms_late_is_a_stem_offset_to_the_sample() {
     let report = trackout(&stems, &master).check();
     assert_findings(&report, &[]);
 }
+
+#[test]
+fn in_a_short_trackout_the_late_noise_snare_is_still_a_stem_offset() {
+    // 20 s: the second search settles the snare's lag too late for the residual to be
+    // measured; the lag itself is still reported, and nothing about the sum.
+    let seconds = 20.0;
+    let mut mono = parts(17, BPM, 57, seconds);
+    mono[1] = noise_snare(seconds, 17);
+    let stems = with_headroom(stereo_stems(&mono));
+    let master = sum_of(&stems);
+    let mut moved = stems.clone();
+    moved[1] = shifted(&stems[1], 221);
+    let report = trackout(&moved, &master).check();
+    assert_findings(&report, &[(StemOffset, Some("Snare.wav"))]);
+    assert!(
+        finding(&report, StemOffset)
+            .message
+            .contains("221 samples (10 ms) late"),
+        "{:?}",
+        report.findings
+    );
+}
