@@ -1,15 +1,20 @@
 use sea_orm::entity::prelude::*;
 
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
 #[sea_orm(table_name = "beats")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub producer_id: Uuid,
     pub title: String,
-    pub bpm: i32,
-    /// Canonical spelling from `MusicalKey`, e.g. `A min`, `F# maj`.
-    pub musical_key: String,
+    /// Empty until the producer types it or the trackout check hears it.
+    pub bpm: Option<i32>,
+    /// Canonical spelling from `MusicalKey`, e.g. `A min`, `F# maj`; empty like `bpm`.
+    pub musical_key: Option<String>,
+    /// Set while `bpm` is the check's detection rather than the producer's: how sure the
+    /// detector was (0 to 1). Typing a BPM clears it.
+    pub bpm_detected_confidence: Option<f64>,
+    pub key_detected_confidence: Option<f64>,
     pub genre: String,
     pub description: String,
     pub isrc: Option<String>,

@@ -88,3 +88,14 @@ export function includes(kinds = []) {
 
 export const TIER_ORDER = ['mp3_lease', 'wav_lease', 'trackout_lease', 'exclusive'];
 export const byTierOrder = (a, b) => TIER_ORDER.indexOf(a.kind) - TIER_ORDER.indexOf(b.kind);
+
+/**
+ * "140 BPM · A min" for a producer's own views; a value the trackout check heard is marked
+ * "(detected)" until the producer confirms it, and one nobody set yet says so.
+ */
+export function tempoAndKey(beat) {
+  const mark = (detected) => (detected ? ' (detected)' : '');
+  const bpm = beat.bpm == null ? 'BPM not set' : `${beat.bpm} BPM${mark(beat.bpm_detected)}`;
+  const key = beat.key == null ? 'key not set' : `${beat.key}${mark(beat.key_detected)}`;
+  return `${bpm} · ${key}`;
+}

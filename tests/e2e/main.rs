@@ -11,6 +11,7 @@ mod commerce;
 mod deliverables;
 mod hardening;
 mod health;
+mod listing_prefill;
 mod market;
 mod metrics;
 mod migrations;

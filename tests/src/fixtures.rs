@@ -188,3 +188,112 @@ pub fn trackout_with_late_stem(late_frames: usize) -> (Vec<u8>, Vec<u8>) {
     ]);
     (zip, wav(&master))
 }
+
+/// A plain 20 s beat at 140 BPM in A minor as four stems (kick on 1 and 3, a noise snare on
+/// 2 and 4, eighth hats, an Am–F–C–G–Dm–Am–E–Am progression over its bass) and its master,
+/// their exact sum: what the check's tempo and key detection should hear without doubt.
+pub fn beat_at_140_in_a_minor() -> (Vec<u8>, Vec<u8>) {
+    let rate = 44_100usize;
+    let frames = 20 * rate;
+    let beat = rate * 60 / 140;
+    let tau = std::f64::consts::TAU;
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut noise = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed >> 11) as f64 / (1u64 << 53) as f64 - 0.5
+    };
+    let hit = |out: &mut [f64], at: usize, len: usize, mut sound: Box<dyn FnMut(f64) -> f64>| {
+        for (k, v) in out[at.min(frames)..(at + len).min(frames)]
+            .iter_mut()
+            .enumerate()
+        {
+            *v += sound(k as f64 / rate as f64);
+        }
+    };
+    let (mut kick, mut snare, mut hats) = (vec![0.0; frames], vec![0.0; frames], vec![0.0; frames]);
+    for b in 0..frames / beat + 1 {
+        let at = b * beat;
+        if b % 2 == 0 {
+            hit(
+                &mut kick,
+                at,
+                rate / 3,
+                Box::new(move |t| {
+                    0.45 * (tau * (50.0 + 110.0 * (-t * 30.0).exp()) * t).sin() * (-t * 9.0).exp()
+                }),
+            );
+        } else {
+            let mut n = noise; // a copy: this hit's own noise, from the shared state
+            hit(
+                &mut snare,
+                at,
+                rate / 4,
+                Box::new(move |t| {
+                    0.3 * n() * (-t * 14.0).exp()
+                        + 0.15 * (tau * 185.0 * t).sin() * (-t * 25.0).exp()
+                }),
+            );
+            for _ in 0..7 {
+                noise();
+            }
+        }
+        for half in [0, beat / 2] {
+            let mut n = noise; // a copy: this hit's own noise, from the shared state
+            let mut last = 0.0;
+            hit(
+                &mut hats,
+                at + half,
+                rate / 20,
+                Box::new(move |t| {
+                    let x = n();
+                    let bright = x - last;
+                    last = x;
+                    0.2 * bright * (-t * 70.0).exp()
+                }),
+            );
+            noise();
+        }
+    }
+    // (root MIDI note, minor) one a bar.
+    let chords = [
+        (57, true),
+        (53, false),
+        (48, false),
+        (55, false),
+        (50, true),
+        (57, true),
+        (52, false),
+        (57, true),
+    ];
+    let note = |m: f64| 440.0 * 2f64.powf((m - 69.0) / 12.0);
+    let (mut keys, mut bass) = (vec![0.0; frames], vec![0.0; frames]);
+    for n in 0..frames {
+        let (root, minor) = chords[(n / (4 * beat)) % chords.len()];
+        let t = n as f64 / rate as f64;
+        let third = if minor { 3.0 } else { 4.0 };
+        keys[n] = [12.0, 12.0 + third, 19.0]
+            .iter()
+            .map(|i| 0.06 * (tau * note(f64::from(root) + i) * t).sin())
+            .sum();
+        bass[n] = 0.2 * (tau * note(f64::from(root) - 12.0) * t).sin();
+    }
+    let stems = [
+        ("Kick.wav", kick),
+        ("Snare.wav", snare),
+        ("Hats.wav", hats),
+        ("Keys.wav", keys),
+        ("Bass.wav", bass),
+    ];
+    let master: Vec<f64> = (0..frames)
+        .map(|n| stems.iter().map(|(_, s)| s[n]).sum())
+        .collect();
+    let wav = |v: &[f64]| {
+        mix_wav(rate as u32, frames as f64 / rate as f64, |t| {
+            v[((t * rate as f64).round() as usize).min(v.len() - 1)]
+        })
+    };
+    let files: Vec<(&str, Vec<u8>)> = stems.iter().map(|(name, s)| (*name, wav(s))).collect();
+    (zip_of(&files), wav(&master))
+}

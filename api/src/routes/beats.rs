@@ -109,7 +109,7 @@ pub async fn remove(
 /// Stripe marketplace, also until your payouts are enabled and two-factor login is on.
 #[utoipa::path(tag = "beats", security(("session" = [])), params(("id" = Uuid, Path)), responses(
     (status = 200, body = BeatView),
-    (status = 409, description = "missing_upload, check_pending, trackout_has_errors, no_tier_for_sale, deliverables_pending, sold_exclusively, payouts_not_enabled or two_factor_required (details.missing names what is missing)"),
+    (status = 409, description = "missing_upload, check_pending, trackout_has_errors, listing_incomplete (no BPM or key, typed or detected), no_tier_for_sale, deliverables_pending, sold_exclusively, payouts_not_enabled or two_factor_required (details.missing names what is missing)"),
     (status = 404),
 ))]
 #[post("/beats/{id}/publish")]

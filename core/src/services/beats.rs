@@ -25,10 +25,14 @@ const MAX_TAGS: usize = 20;
 pub struct NewBeat {
     #[schema(value_type = String, example = "Midnight Run")]
     pub title: BeatTitle,
-    #[schema(value_type = u16, example = 140)]
-    pub bpm: Bpm,
-    #[schema(value_type = String, example = "A min")]
-    pub key: MusicalKey,
+    /// Left out (or `null`), the trackout check fills it from the audio.
+    #[serde(default)]
+    #[schema(value_type = Option<u16>, example = 140)]
+    pub bpm: Option<Bpm>,
+    /// Left out (or `null`), the trackout check fills it from the audio.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, example = "A min")]
+    pub key: Option<MusicalKey>,
     #[schema(value_type = String, example = "trap")]
     pub genre: Genre,
     #[serde(default)]
@@ -141,8 +145,10 @@ pub async fn create(
         id: Set(id),
         producer_id: Set(actor.user_id),
         title: Set(new.title.as_str().to_owned()),
-        bpm: Set(i32::from(new.bpm.get())),
-        musical_key: Set(new.key.as_str().to_owned()),
+        bpm: Set(new.bpm.map(|b| i32::from(b.get()))),
+        musical_key: Set(new.key.map(|k| k.as_str().to_owned())),
+        bpm_detected_confidence: Set(None),
+        key_detected_confidence: Set(None),
         genre: Set(new.genre.as_str().to_owned()),
         description: Set(new.description.as_str().to_owned()),
         isrc: Set(new.isrc.map(|i| i.as_str().to_owned())),
@@ -202,11 +208,14 @@ pub async fn update(
     if let Some(title) = changes.title {
         row.title = Set(title.as_str().to_owned());
     }
+    // Typing a value, even the detected one again, is the producer confirming it.
     if let Some(bpm) = changes.bpm {
-        row.bpm = Set(i32::from(bpm.get()));
+        row.bpm = Set(Some(i32::from(bpm.get())));
+        row.bpm_detected_confidence = Set(None);
     }
     if let Some(key) = changes.key {
-        row.musical_key = Set(key.as_str().to_owned());
+        row.musical_key = Set(Some(key.as_str().to_owned()));
+        row.key_detected_confidence = Set(None);
     }
     if let Some(genre) = changes.genre {
         row.genre = Set(genre.as_str().to_owned());
@@ -318,6 +327,7 @@ pub(crate) async fn views(
         .into_iter()
         .map(|b| {
             let (moods, tags) = labels.remove(&b.id).unwrap_or_default();
+            let (bpm_detected, key_detected) = super::listing::detections(&b);
             let mut tier_views = tiers
                 .remove(&b.id)
                 .unwrap_or_default()
@@ -346,6 +356,8 @@ pub(crate) async fn views(
                 },
                 id: b.id,
                 title: b.title,
+                bpm_detected,
+                key_detected,
                 bpm: b.bpm,
                 key: b.musical_key,
                 genre: b.genre,

@@ -17,8 +17,9 @@ pub struct CheckInputs {
     pub master: Option<upload::Model>,
     /// A report for exactly these uploads already exists: a repeated job has nothing to do.
     pub already_checked: bool,
-    /// The listing's tempo and key, which the check sets against what the master sounds
-    /// like (`bpm_mismatch`, `key_mismatch`); the canonical spelling of `MusicalKey`.
+    /// The listing's tempo and key as the producer typed them, which the check sets against
+    /// what the master sounds like (`bpm_mismatch`, `key_mismatch`); the canonical spelling
+    /// of `MusicalKey`. A value the check itself filled in is not listed here.
     pub listed_bpm: Option<u16>,
     pub listed_key: Option<String>,
 }
@@ -26,7 +27,11 @@ pub struct CheckInputs {
 /// `None` when the beat is gone or has no trackout yet.
 pub async fn inputs(db: &DatabaseConnection, beat_id: Uuid) -> Result<Option<CheckInputs>> {
     let (uploads, existing) = current_check(db, beat_id).await?;
-    let listing = beat::Entity::find_by_id(beat_id).one(db).await?;
+    let typed = beat::Entity::find_by_id(beat_id)
+        .one(db)
+        .await?
+        .map(|b| super::listing::typed(&b))
+        .unwrap_or_default();
     let mut trackout = None;
     let mut master = None;
     for u in uploads {
@@ -40,13 +45,8 @@ pub async fn inputs(db: &DatabaseConnection, beat_id: Uuid) -> Result<Option<Che
         trackout,
         master,
         already_checked: existing.is_some(),
-        listed_bpm: listing
-            .as_ref()
-            .and_then(|b| u16::try_from(b.bpm).ok())
-            .filter(|&bpm| bpm > 0),
-        listed_key: listing
-            .map(|b| b.musical_key)
-            .filter(|k| !k.trim().is_empty()),
+        listed_bpm: typed.0,
+        listed_key: typed.1,
     }))
 }
 
@@ -55,6 +55,8 @@ pub struct CheckOutcome {
     pub error_count: i32,
     pub warning_count: i32,
     pub report: serde_json::Value,
+    /// The report's `detected` section: fills the listing's empty tempo and key.
+    pub detected: Option<trackout_media::DetectedSection>,
 }
 
 /// Stores a report for the uploads it read; a passing report starts the lease renders in the
@@ -80,6 +82,7 @@ pub async fn record(
         return Ok(false);
     }
     let passes = outcome.passes;
+    let outcome_detected = outcome.detected;
     trackout_check::ActiveModel {
         id: Set(Uuid::now_v7()),
         beat_id: Set(beat_id),
@@ -93,6 +96,10 @@ pub async fn record(
     }
     .insert(&txn)
     .await?;
+    // Before the renders are queued, so the preview's tags carry the filled-in tempo and key.
+    if let Some(detected) = &outcome_detected {
+        super::listing::prefill(&txn, beat_id, detected).await?;
+    }
     if passes && master_upload_id.is_some() {
         queue::enqueue(&txn, &RenderLeases { beat_id }).await?;
         deliverables::set_state(

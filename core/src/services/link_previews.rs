@@ -25,11 +25,14 @@ pub async fn beat(db: &DatabaseConnection, id: Uuid) -> Result<Option<Preview>> 
         Err(crate::Error::NotFound(_)) => return Ok(None),
         Err(e) => return Err(e),
     };
-    let mut facts = vec![
-        format!("{} BPM", beat.bpm),
-        beat.key.clone(),
-        beat.genre.clone(),
-    ];
+    // A published beat has both; a missing one is left out rather than printed blank.
+    let mut facts: Vec<String> = beat
+        .bpm
+        .map(|b| format!("{b} BPM"))
+        .into_iter()
+        .chain(beat.key.clone())
+        .chain([beat.genre.clone()])
+        .collect();
     if let Some(cents) = beat.lowest_price_cents {
         facts.push(format!("leases from ${}.{:02}", cents / 100, cents % 100));
     }

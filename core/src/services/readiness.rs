@@ -116,7 +116,23 @@ pub async fn blockers<C: ConnectionTrait>(conn: &C, beat: &beat::Model) -> Resul
                 waiting: false,
             });
         }
-        Some(_) => {}
+        // Only once the check has passed: until then an empty tempo or key may still be
+        // filled by what it hears.
+        Some(_) => {
+            if let Err(Error::Conflict {
+                code,
+                message,
+                details,
+            }) = super::listing::require_for_sale(beat)
+            {
+                out.push(Blocker {
+                    code,
+                    message,
+                    details,
+                    waiting: false,
+                });
+            }
+        }
     }
     let rendered = super::deliverables::list(conn, beat.id).await?;
     let missing: Vec<&str> = DeliverableKind::ALL

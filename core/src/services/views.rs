@@ -45,8 +45,14 @@ pub struct BeatView {
     pub id: Uuid,
     pub producer: ProducerView,
     pub title: String,
-    pub bpm: i32,
-    pub key: String,
+    /// `null` until the producer types it or the trackout check hears it; a beat is
+    /// published only with both.
+    pub bpm: Option<i32>,
+    pub key: Option<String>,
+    /// Set while `bpm` is what the check heard, not what the producer typed: the dashboard
+    /// asks them to confirm it. Typing a BPM clears it.
+    pub bpm_detected: Option<super::listing::Detection>,
+    pub key_detected: Option<super::listing::Detection>,
     pub genre: String,
     pub moods: Vec<String>,
     pub tags: Vec<String>,

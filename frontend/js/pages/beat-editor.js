@@ -12,6 +12,7 @@ import { tiersEditor } from '../components/tiers-editor.js';
 import { coverPanel } from '../components/cover-upload.js';
 import { errorBox, showError, busy } from '../components/form.js';
 import { playButton } from '../player.js';
+import { tempoAndKey } from '../format.js';
 import { producerOnly } from './dashboard.js';
 
 const RENDERS = { preview: 'the preview', peaks: 'the waveform', mp3_lease: 'the MP3 lease file', wav_lease: 'the WAV lease file', bundle: 'the trackout bundle' };
@@ -65,7 +66,7 @@ function header(view) {
       h('h1', {}, beat.title),
       h('div', { class: 'row' },
         h('span', { class: `badge ${published ? 'badge--ok' : ''}`, id: 'beat-status' }, published ? 'Published' : 'Draft'),
-        h('span', { class: 'muted' }, `${beat.bpm} BPM · ${beat.key}`),
+        h('span', { class: 'muted', id: 'beat-tempo-key' }, tempoAndKey(beat)),
         published ? h('a', { href: `/beats/${beat.id}` }, 'View in store') : null)),
     h('div', { class: 'row' },
       beat.preview_url ? playButton(beat, { className: 'btn btn--ghost', text: true }) : null,

@@ -7,7 +7,7 @@ import { session } from '../session.js';
 import { artwork } from '../covers.js';
 import { profileForm } from '../components/profile-form.js';
 import { embedButton } from '../components/embed-snippet.js';
-import { money, count, dateTime, titleCase } from '../format.js';
+import { money, count, dateTime, titleCase, tempoAndKey } from '../format.js';
 
 /** Sends visitors to log in and tells artists this side is for producers. True when the page must stop. */
 export function producerOnly(main) {
@@ -43,7 +43,7 @@ function beatsTable(beats) {
     h('tbody', {}, beats.map((beat) => h('tr', { dataset: { beat: beat.id } },
       h('td', {}, h('div', { class: 'beat-row-title' }, artwork(beat, 'small'), h('a', { href: `/dashboard/beats/${beat.id}` }, beat.title))),
       h('td', {}, beat.status === 'published' ? h('span', { class: 'badge badge--ok' }, 'Published') : h('span', { class: 'badge' }, 'Draft')),
-      h('td', {}, `${beat.bpm} · ${beat.key}`),
+      h('td', {}, tempoAndKey(beat)),
       h('td', {}, titleCase(beat.genre)),
       h('td', { class: 'num' }, money(beat.lowest_price_cents)),
       h('td', { class: 'num' },

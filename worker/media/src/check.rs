@@ -13,10 +13,11 @@ use crate::analysis::{MasterAnalysis, MasterPart};
 use crate::assemble::{add_master, add_stem};
 use crate::budget::exhausted_finding;
 use crate::error::CheckError;
+use crate::lockstep::MAX_HEARD_STEMS;
 use crate::progress::Progress;
 use crate::report::music::add_hearing;
 use crate::report::{Finding, FindingCode, Listed, Report, cross_stem_findings};
-use crate::run::{Job, JobKind, Outcome, run};
+use crate::run::{Job, JobKind, Listen, Outcome, run};
 use crate::wav::{self, WavError};
 
 /// Checks a trackout (a folder, or a zip file) and, when given, its master.
@@ -158,44 +159,58 @@ fn check_listing<A: Archive>(
         stems: listing.stems,
         master,
     };
-    // The listening pass reads the master and every stem again, side by side: the longest
-    // job, it starts first. The master's own measurements are split in two passes (loudness;
-    // 8x true peak) that start next; then the biggest stems, so the threads finish together.
+    // The master's measurements are split in two passes (loudness; 8x true peak) that start
+    // first; then the biggest stems, so the threads finish together.
     let mut jobs: Vec<Job<'_>> = plan
         .master
         .iter()
-        .filter(|_| !plan.stems.is_empty())
-        .map(|(e, _)| Job {
-            entry: e,
-            kind: JobKind::Hear(&plan.stems),
+        .flat_map(|(e, _)| {
+            [MasterPart::Loudness, MasterPart::TruePeak].map(|part| Job {
+                entry: e,
+                kind: JobKind::Master(part),
+            })
         })
         .collect();
-    jobs.extend(plan.master.iter().flat_map(|(e, _)| {
-        [MasterPart::Loudness, MasterPart::TruePeak].map(|part| Job {
-            entry: e,
-            kind: JobKind::Master(part),
-        })
-    }));
-    let mut stems: Vec<&Entry> = plan.stems.iter().collect();
-    stems.sort_by_key(|e| Reverse(e.size));
-    jobs.extend(stems.into_iter().map(|e| Job {
+    let mut stems: Vec<(usize, &Entry)> = plan.stems.iter().enumerate().collect();
+    stems.sort_by_key(|(_, e)| Reverse(e.size));
+    let first_stem_job = jobs.len();
+    jobs.extend(stems.iter().map(|(_, e)| Job {
         entry: e,
         kind: JobKind::Stem,
     }));
+    // The listening pass hears the master's loudness pass and every stem's scan, in the
+    // listing's order; past the stem limit it hears the master alone (tempo and key).
+    let listen = plan
+        .master
+        .as_ref()
+        .filter(|_| !plan.stems.is_empty())
+        .map(|_| {
+            let mut heard: Vec<(usize, String)> = Vec::new();
+            if plan.stems.len() <= MAX_HEARD_STEMS {
+                let mut by_listing: Vec<(usize, usize)> = stems
+                    .iter()
+                    .enumerate()
+                    .map(|(job, (listed, _))| (*listed, first_stem_job + job))
+                    .collect();
+                by_listing.sort_unstable();
+                heard = by_listing
+                    .into_iter()
+                    .map(|(listed, job)| (job, plan.stems[listed].path.clone()))
+                    .collect();
+            }
+            Listen {
+                master: 0,
+                stems: heard,
+            }
+        });
 
-    // The master counts three times and the stems twice: they are read so often.
-    let bytes: u64 = jobs
-        .iter()
-        .map(|j| match j.kind {
-            JobKind::Hear(stems) => j.entry.size + stems.iter().map(|e| e.size).sum::<u64>(),
-            _ => j.entry.size,
-        })
-        .sum();
+    // Every file is read once, the master twice (its true peak on a core of its own).
+    let bytes: u64 = jobs.iter().map(|j| j.entry.size).sum();
     progress.start(bytes);
     let started = std::time::Instant::now();
-    let outcomes = run(archive, &jobs, limits, progress);
+    let outcomes = run(archive, &jobs, listen.as_ref(), limits, progress);
     progress.finish();
-    let outcomes = outcomes?;
+    let (outcomes, heard) = outcomes?;
     tracing::debug!(
         trackout = %report.trackout,
         jobs = jobs.len(),
@@ -217,10 +232,8 @@ fn check_listing<A: Archive>(
     let found_in_trackout = plan.master.as_ref().is_some_and(|(_, found)| *found);
     let mut master: Option<Box<MasterAnalysis>> = None;
     let mut true_peak = None;
-    let mut heard = None;
     for (job, outcome) in jobs.iter().zip(outcomes) {
         match outcome {
-            Some(Outcome::Heard(h)) => heard = h,
             Some(Outcome::Master(m, MasterPart::TruePeak)) => true_peak = Some(m.true_peak),
             Some(Outcome::Master(m, _)) => master = Some(m),
             Some(Outcome::Stem(a)) => add_stem(job.entry, &a, &mut report),

@@ -1,27 +1,26 @@
-//! The check's listening pass: the master and every stem at its rate, read side by side in
-//! fixed blocks, as a DAW plays a session, through the music analysers (the stem sum; the
-//! master's tempo and key).
+//! The check's listening pass: the master and every stem at its rate, side by side in fixed
+//! blocks, as a DAW plays a session, through the music analysers (the stem sum; the master's
+//! tempo and key).
 //!
-//! It reads the files a second time, apart from the per-file scan: the sum needs every
-//! input at the same instant, while the scan reads each file on its own core. What is
-//! wrong with a file itself (not a WAV, cut short, damaged in the zip) is the scan's to
-//! report; here such a file is left out of the sum, or counts as silence from where it
-//! breaks, and nothing more is said.
+//! It decodes nothing itself. The per-file scan of each file, running on threads of its own,
+//! hands every block it decodes to a [`Tee`]; this pass takes the blocks of all files, lines
+//! them up frame by frame and feeds the analysers. So each stem is decoded once, the decoding
+//! is spread over the cores, and what is wrong with a file itself (not a WAV, cut short,
+//! damaged in the zip) stays the scan's to report: here such a file is left out of the sum
+//! (it never started), or counts as silence from where it broke (its scan stopped sending).
 
-use std::io::Read;
+use std::sync::mpsc::{Receiver, Sender, SyncSender, channel, sync_channel};
 
-use trackout_audio::listing::{Archive, Entry, EntryReader};
-use trackout_audio::wav::{self, BlockDecoder, WavFormat};
-
-use crate::CheckLimits;
 use crate::music::{Detected, MusicAnalyzer, SumAnalyzer, SumReport};
-use crate::progress::Progress;
+use crate::wav::WavFormat;
 
-/// Frames read from every input at a time: the memory held is this times the frame size of
-/// each input (about 220 KB for a 24-bit stereo stem, bytes and decoded samples together).
+/// Frames fed to the analysers at a time, from every input.
 const BLOCK_FRAMES: usize = 16_384;
-/// More stems than this at once would hold too many open files and buffers; a trackout of
-/// so many parts gets no sum (its stems are still checked one by one).
+/// Blocks (of `BLOCK_FRAMES`, 128 KB for a stereo stem) a scan may run ahead of the slowest
+/// input before it waits: memory is a few times this block per input, whatever the length.
+const AHEAD_BLOCKS: usize = 3;
+/// More stems than this at once would hold too many open files, threads and buffers; a
+/// trackout of so many parts gets no sum (its stems are still checked one by one).
 pub(crate) const MAX_HEARD_STEMS: usize = 64;
 /// The master measurements refuse masters past these; so does this pass.
 const MASTER_MAX_CHANNELS: u16 = 8;
@@ -37,116 +36,173 @@ pub(crate) struct Heard {
     pub detected: Detected,
 }
 
-struct Input<'r> {
-    reader: Box<dyn Read + 'r>,
-    format: WavFormat,
-    decoder: BlockDecoder,
-    bytes: Vec<u8>,
-    samples: Vec<f32>,
-    /// Bytes of the data chunk not read yet; 0 once the input has ended (or broke).
-    bytes_left: u64,
+enum Feed {
+    /// The file's header was read and its scan starts: what its samples are.
+    Start(WavFormat),
+    /// The next `BLOCK_FRAMES` frames, interleaved; fewer only in the last block. The file
+    /// ends (or broke) when the sender is dropped.
+    Block(Vec<f32>),
 }
 
-impl Input<'_> {
-    /// Reads and decodes the next block; an input that ends or breaks yields what it had
-    /// and then nothing.
-    fn next_block(&mut self, progress: &dyn Progress) {
-        self.samples.clear();
-        if self.bytes_left == 0 {
-            return;
+/// The scan's side of the pass: it says when it starts, then gathers what it decodes into
+/// whole blocks and sends them. If the pass has no use for the file (another rate) or has
+/// stopped, sending fails and the scan simply goes on alone. Dropping it sends what is
+/// gathered: a file that breaks is heard up to where it broke.
+pub(crate) struct Tee {
+    tx: Option<SyncSender<Feed>>,
+    /// Blocks the pass is done with, to fill again rather than allocate.
+    spare: Receiver<Vec<f32>>,
+    gathered: Vec<f32>,
+    want: usize,
+}
+
+impl Tee {
+    pub fn start(&mut self, format: &WavFormat) {
+        self.want = BLOCK_FRAMES * usize::from(format.channels.max(1));
+        self.gathered = Vec::with_capacity(self.want);
+        self.send(Feed::Start(*format));
+    }
+
+    pub fn block(&mut self, mut samples: &[f32]) {
+        while self.tx.is_some() && !samples.is_empty() {
+            let n = (self.want - self.gathered.len()).min(samples.len());
+            self.gathered.extend_from_slice(&samples[..n]);
+            samples = &samples[n..];
+            if self.gathered.len() == self.want {
+                let mut next = self.spare.try_recv().unwrap_or_default();
+                next.clear();
+                next.reserve(self.want);
+                let full = std::mem::replace(&mut self.gathered, next);
+                self.send(Feed::Block(full));
+            }
         }
-        let align = usize::from(self.format.block_align);
-        let want =
-            (BLOCK_FRAMES * align).min(usize::try_from(self.bytes_left).unwrap_or(usize::MAX));
-        let got = trackout_audio::read_full(&mut self.reader, &mut self.bytes[..want]).unwrap_or(0);
-        progress.advance(got as u64);
-        self.bytes_left = if got < want {
-            0
-        } else {
-            self.bytes_left - got as u64
-        };
-        let samples = &mut self.samples;
-        self.decoder
-            .decode(&self.bytes[..got - got % align], |block| {
-                samples.extend_from_slice(block)
-            });
+    }
+
+    fn send(&mut self, feed: Feed) {
+        if let Some(tx) = &self.tx
+            && tx.send(feed).is_err()
+        {
+            self.tx = None;
+        }
     }
 }
 
-/// Opens an entry and reads its header; `None` for anything the scan will report.
-fn open<'r, A: Archive>(
-    reader: &'r mut EntryReader<'_, A>,
-    entry: &Entry,
-    limits: &CheckLimits,
-) -> Option<Input<'r>> {
-    let mut r = reader.open(entry).ok()?.take(entry.size);
-    let info = wav::read_header_stream(&mut r).ok()?;
-    let format = info.format;
-    if info.frames
-        > limits
-            .max_stem_seconds
-            .saturating_mul(u64::from(format.sample_rate))
-    {
-        return None;
+impl Drop for Tee {
+    fn drop(&mut self) {
+        if !self.gathered.is_empty() {
+            let last = std::mem::take(&mut self.gathered);
+            self.send(Feed::Block(last));
+        }
     }
-    let align = usize::from(format.block_align);
-    Some(Input {
-        reader: Box::new(r),
-        format,
-        decoder: BlockDecoder::new(format, BLOCK_FRAMES * usize::from(format.channels)),
-        bytes: vec![0; BLOCK_FRAMES * align],
-        samples: Vec::with_capacity(BLOCK_FRAMES * usize::from(format.channels)),
-        bytes_left: info.frames * align as u64,
-    })
 }
 
-/// Listens to the master and the stems together. `None` when the master cannot be read
-/// (its own measurements say why).
-pub(crate) fn hear<A: Archive>(
-    archive: &A,
-    master: &Entry,
-    stems: &[Entry],
-    limits: &CheckLimits,
-    progress: &dyn Progress,
-) -> Option<Heard> {
-    let mut master_reader = EntryReader::new(archive);
-    let mut master_input = open(&mut master_reader, master, limits)?;
-    let rate = master_input.format.sample_rate;
-    if master_input.format.channels > MASTER_MAX_CHANNELS || rate > MASTER_MAX_RATE {
+/// The pass's side of one file.
+pub(crate) struct Listener {
+    rx: Receiver<Feed>,
+    spare: Sender<Vec<f32>>,
+}
+
+pub(crate) fn tee() -> (Tee, Listener) {
+    let (tx, rx) = sync_channel(AHEAD_BLOCKS);
+    let (spare_tx, spare_rx) = channel();
+    (
+        Tee {
+            tx: Some(tx),
+            spare: spare_rx,
+            gathered: Vec::new(),
+            want: BLOCK_FRAMES,
+        },
+        Listener {
+            rx,
+            spare: spare_tx,
+        },
+    )
+}
+
+struct Input {
+    listener: Listener,
+    ended: bool,
+    block: Vec<f32>,
+}
+
+impl Input {
+    /// Waits for the file's header; `None` if its scan stopped before it.
+    fn open(listener: Listener) -> Option<(WavFormat, Input)> {
+        match listener.rx.recv() {
+            Ok(Feed::Start(format)) => Some((
+                format,
+                Input {
+                    listener,
+                    ended: false,
+                    block: Vec::new(),
+                },
+            )),
+            _ => None,
+        }
+    }
+
+    /// The next `BLOCK_FRAMES` frames, fewer at the end, none once the file has ended. The
+    /// block before goes back to the scan to be filled again.
+    fn next_block(&mut self) {
+        let done = std::mem::take(&mut self.block);
+        if done.capacity() > 0 {
+            let _ = self.listener.spare.send(done);
+        }
+        while !self.ended {
+            match self.listener.rx.recv() {
+                Ok(Feed::Block(samples)) => {
+                    self.block = samples;
+                    return;
+                }
+                Ok(Feed::Start(_)) => {}
+                Err(_) => self.ended = true,
+            }
+        }
+    }
+}
+
+/// Listens to the master and the stems (path and listener each, in the report's order)
+/// together. `None` when the master cannot be read (its own measurements say why).
+pub(crate) fn hear(master: Listener, stems: Vec<(String, Listener)>) -> Option<Heard> {
+    let (format, mut master) = Input::open(master)?;
+    let rate = format.sample_rate;
+    if format.channels > MASTER_MAX_CHANNELS || rate > MASTER_MAX_RATE {
         return None;
     }
-    // One reader (one zip handle) per input: they are all read at once.
-    let mut readers: Vec<EntryReader<'_, A>> =
-        stems.iter().map(|_| EntryReader::new(archive)).collect();
     let mut inputs = Vec::new();
     let mut paths = Vec::new();
-    for (reader, entry) in readers.iter_mut().zip(stems) {
-        // A stem at another rate has its own finding, and cannot be summed sample by sample.
-        if let Some(input) = open(reader, entry, limits).filter(|i| i.format.sample_rate == rate) {
+    let mut channel_counts = Vec::new();
+    for (path, listener) in stems {
+        // A stem at another rate has its own finding, and cannot be summed sample by sample;
+        // dropping its listener lets its scan go on alone.
+        if let Some((f, input)) = Input::open(listener)
+            && f.sample_rate == rate
+        {
             inputs.push(input);
-            paths.push(entry.path.clone());
+            paths.push(path);
+            channel_counts.push(f.channels);
         }
     }
-    let mut music = MusicAnalyzer::new(rate, master_input.format.channels);
+    let mut music = MusicAnalyzer::new(rate, format.channels);
     let summing = !inputs.is_empty() && inputs.len() <= MAX_HEARD_STEMS;
     if !summing {
         inputs.clear();
         paths.clear();
+        channel_counts.clear();
     }
-    let channels: Vec<u16> = inputs.iter().map(|i| i.format.channels).collect();
-    let mut sum = summing.then(|| SumAnalyzer::new(rate, master_input.format.channels, &channels));
+    let mut sum = summing.then(|| SumAnalyzer::new(rate, format.channels, &channel_counts));
     loop {
-        master_input.next_block(progress);
+        master.next_block();
         for input in &mut inputs {
-            input.next_block(progress);
+            input.next_block();
         }
-        if master_input.samples.is_empty() && inputs.iter().all(|i| i.samples.is_empty()) {
+        if master.block.is_empty() && inputs.iter().all(|i| i.block.is_empty()) {
             break;
         }
-        music.add(&master_input.samples);
+        music.add(&master.block);
         if let Some(sum) = &mut sum {
-            let views: Vec<&[f32]> = inputs.iter().map(|i| i.samples.as_slice()).collect();
-            sum.add(&master_input.samples, &views);
+            let views: Vec<&[f32]> = inputs.iter().map(|i| i.block.as_slice()).collect();
+            sum.add(&master.block, &views);
         }
     }
     Some(Heard {

@@ -1,5 +1,12 @@
 //! Scanning a trackout's entries on every core: each thread takes the next job, opens its
 //! entry (its own zip handle, its own buffers) and streams it through the analysis.
+//!
+//! With a listening pass, the scans it hears (the master's loudness pass and every stem) run
+//! each on a thread of its own, all at once, handing their decoded blocks to the pass on one
+//! more thread: the pass needs every file at the same instant, so none of them may wait in
+//! the queue behind another. The other jobs (the master's true peak) share a pool as before.
+//! What runs at once is bounded by [`lockstep::MAX_HEARD_STEMS`]; the cores are shared by
+//! the operating system, and a scan that runs ahead of the slowest file waits.
 
 use std::io;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -10,7 +17,7 @@ use crate::CheckLimits;
 use crate::analysis::{self, AnalyseError, MasterAnalysis, MasterPart, ScanOptions, StemAnalysis};
 use crate::budget::{Budget, is_exhausted};
 use crate::error::CheckError;
-use crate::lockstep::{self, Heard};
+use crate::lockstep::{self, Heard, Tee};
 use crate::progress::{NoProgress, Progress};
 use crate::report::numbers::clock;
 use crate::report::{Finding, FindingCode};
@@ -20,24 +27,26 @@ use crate::wav::WavError;
 const MAX_THREADS: usize = 8;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum JobKind<'a> {
+pub(crate) enum JobKind {
     Stem,
     Master(MasterPart),
-    /// The listening pass: the job's entry (the master) with these stems, side by side.
-    Hear(&'a [Entry]),
 }
 
 pub(crate) struct Job<'a> {
     pub entry: &'a Entry,
-    pub kind: JobKind<'a>,
+    pub kind: JobKind,
+}
+
+/// The listening pass over some of the jobs: `master` (a job index) with `stems` (a job
+/// index and the stem's path each, in the report's order; empty to hear only the master).
+pub(crate) struct Listen {
+    pub master: usize,
+    pub stems: Vec<(usize, String)>,
 }
 
 pub(crate) enum Outcome {
     Stem(StemAnalysis),
     Master(Box<MasterAnalysis>, MasterPart),
-    /// What the listening pass heard; `None` when the master could not be read (its own
-    /// jobs say why).
-    Heard(Option<Box<Heard>>),
     /// The entry could not be analysed; the finding says why.
     Refused(Finding),
     /// The bytes inflated so far passed the cap: the whole check stops.
@@ -46,67 +55,98 @@ pub(crate) enum Outcome {
 
 struct Shared<'a> {
     limits: &'a CheckLimits,
-    progress: &'a dyn Progress,
     budget: &'a Budget<'a>,
     stop: AtomicBool,
 }
 
 /// Runs every job and returns their outcomes in job order (`None` for jobs skipped after
-/// the cap was passed).
+/// the cap was passed), and what the listening pass heard (`None` without one, or when the
+/// master could not be read: its own jobs say why).
 pub(crate) fn run<A: Archive>(
     archive: &A,
     jobs: &[Job<'_>],
+    listen: Option<&Listen>,
     limits: &CheckLimits,
     progress: &dyn Progress,
-) -> Result<Vec<Option<Outcome>>, CheckError> {
+) -> Result<(Vec<Option<Outcome>>, Option<Heard>), CheckError> {
     let budget = Budget::new(limits.max_inflated_bytes, progress);
     let shared = Shared {
         limits,
-        progress,
         budget: &budget,
         stop: AtomicBool::new(false),
     };
+    // The listened-to jobs leave the queue for threads of their own.
+    let mut tees: Vec<Option<Tee>> = jobs.iter().map(|_| None).collect();
+    let mut listeners = None;
+    if let Some(listen) = listen {
+        let (tee, master) = lockstep::tee();
+        tees[listen.master] = Some(tee);
+        let stems = listen
+            .stems
+            .iter()
+            .map(|(i, path)| {
+                let (tee, listener) = lockstep::tee();
+                tees[*i] = Some(tee);
+                (path.clone(), listener)
+            })
+            .collect::<Vec<_>>();
+        listeners = Some((master, stems));
+    }
+    let queue: Vec<usize> = (0..jobs.len()).filter(|&i| tees[i].is_none()).collect();
     let next = AtomicUsize::new(0);
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, MAX_THREADS)
-        .min(jobs.len().max(1));
+        .min(queue.len());
+    let one = |reader: &mut EntryReader<'_, A>, i: usize, tee: Option<&mut Tee>| {
+        let outcome = run_job(reader, &jobs[i], &shared, tee);
+        if !matches!(
+            outcome,
+            Ok(Outcome::Stem(_) | Outcome::Master(..) | Outcome::Refused(_))
+        ) {
+            shared.stop.store(true, Ordering::Relaxed);
+        }
+        outcome.map(|o| (i, o))
+    };
     let worker = || -> Result<Vec<(usize, Outcome)>, CheckError> {
         let mut done = Vec::new();
         let mut reader = EntryReader::new(archive);
         loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            if i >= jobs.len() || shared.stop.load(Ordering::Relaxed) {
+            let at = next.fetch_add(1, Ordering::Relaxed);
+            if at >= queue.len() || shared.stop.load(Ordering::Relaxed) {
                 return Ok(done);
             }
-            let outcome = match jobs[i].kind {
-                JobKind::Hear(stems) => Ok(Outcome::Heard(
-                    lockstep::hear(archive, jobs[i].entry, stems, limits, shared.progress)
-                        .map(Box::new),
-                )),
-                _ => run_job(&mut reader, &jobs[i], &shared),
-            };
-            if !matches!(
-                outcome,
-                Ok(Outcome::Stem(_)
-                    | Outcome::Master(..)
-                    | Outcome::Heard(_)
-                    | Outcome::Refused(_))
-            ) {
-                shared.stop.store(true, Ordering::Relaxed);
-            }
-            done.push((i, outcome?));
+            done.push(one(&mut reader, queue[at], None)?);
         }
     };
-    let per_thread: Vec<Result<Vec<(usize, Outcome)>, CheckError>> = std::thread::scope(|s| {
-        let spawned: Vec<_> = (1..threads).map(|_| s.spawn(worker)).collect();
-        let mut all = vec![worker()];
+    let (per_thread, heard) = std::thread::scope(|s| {
+        let hearing = listeners.map(|(master, stems)| s.spawn(|| lockstep::hear(master, stems)));
+        let teed: Vec<_> = tees
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, tee)| tee.map(|tee| (i, tee)))
+            .map(|(i, mut tee)| {
+                let (one, stop) = (&one, &shared.stop);
+                s.spawn(move || {
+                    // A job stopped by the cap still lets the pass end: the tee is dropped.
+                    if stop.load(Ordering::Relaxed) {
+                        return Ok(Vec::new());
+                    }
+                    let mut reader = EntryReader::new(archive);
+                    one(&mut reader, i, Some(&mut tee)).map(|done| vec![done])
+                })
+            })
+            .collect();
+        let pooled: Vec<_> = (1..threads).map(|_| s.spawn(worker)).collect();
+        let mut all: Vec<Result<Vec<(usize, Outcome)>, CheckError>> = vec![worker()];
         all.extend(
-            spawned
+            pooled
                 .into_iter()
+                .chain(teed)
                 .map(|h| h.join().expect("a scan thread panicked")),
         );
-        all
+        let heard = hearing.and_then(|h| h.join().expect("the listening pass panicked"));
+        (all, heard)
     });
     let mut outcomes: Vec<Option<Outcome>> = jobs.iter().map(|_| None).collect();
     for result in per_thread {
@@ -114,13 +154,14 @@ pub(crate) fn run<A: Archive>(
             outcomes[i] = Some(outcome);
         }
     }
-    Ok(outcomes)
+    Ok((outcomes, heard))
 }
 
 fn run_job<A: Archive>(
     reader: &mut EntryReader<'_, A>,
     job: &Job<'_>,
     shared: &Shared<'_>,
+    tee: Option<&mut Tee>,
 ) -> Result<Outcome, CheckError> {
     let entry = job.entry;
     let refuse = |code, message: String| {
@@ -143,13 +184,12 @@ fn run_job<A: Archive>(
     };
     let result = match job.kind {
         JobKind::Stem => {
-            analysis::analyse_stem(&mut counted, &options, &NoProgress).map(Outcome::Stem)
+            analysis::analyse_stem_teed(&mut counted, &options, &NoProgress, tee).map(Outcome::Stem)
         }
         JobKind::Master(part) => {
-            analysis::analyse_master_part(&mut counted, part, &options, &NoProgress)
+            analysis::analyse_master_part(&mut counted, part, &options, &NoProgress, tee)
                 .map(|m| Outcome::Master(Box::new(m), part))
         }
-        JobKind::Hear(_) => unreachable!("the listening pass opens its own readers"),
     };
     let file = entry.file_name();
     match result {
@@ -260,7 +300,7 @@ mod tests {
             entry: &entry,
             kind: JobKind::Stem,
         }];
-        let outcomes = run(&NoArchive, &jobs, &limits, &NoProgress).expect("runs");
+        let (outcomes, _) = run(&NoArchive, &jobs, None, &limits, &NoProgress).expect("runs");
         assert!(matches!(outcomes[0], Some(Outcome::CapExceeded)));
         let finding = crate::budget::exhausted_finding(limits.max_inflated_bytes);
         assert!(finding.message.contains("97.7 KiB"));

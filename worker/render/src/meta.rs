@@ -9,6 +9,7 @@ use crate::error::RenderError;
 pub struct BeatMeta {
     pub title: String,
     pub producer: String,
+    /// 0 while the listing has none yet (left out of the tags).
     pub bpm: u16,
     /// As producers write it: "A min", "F# maj".
     pub key: String,
@@ -87,13 +88,12 @@ impl BeatMeta {
             .collect()
     }
 
-    /// "140 BPM, A min", or just "140 BPM" when no key is set.
+    /// "140 BPM, A min", or just the one that is set.
     pub(crate) fn tempo_and_key(&self) -> String {
-        let key = self.key.trim();
-        if key.is_empty() {
-            format!("{} BPM", self.bpm)
-        } else {
-            format!("{} BPM, {key}", self.bpm)
-        }
+        let bpm = (self.bpm > 0).then(|| format!("{} BPM", self.bpm));
+        let key = Some(self.key.trim())
+            .filter(|k| !k.is_empty())
+            .map(str::to_owned);
+        bpm.into_iter().chain(key).collect::<Vec<_>>().join(", ")
     }
 }

@@ -87,6 +87,7 @@ impl RunJob for CheckTrackout {
             warning_count: report.warnings().count() as i32,
             report: serde_json::to_value(&report)
                 .map_err(|e| JobError::Permanent(format!("serializing the report: {e}")))?,
+            detected: report.detected.clone(),
         };
         let stored = checks::record(
             &ctx.db,

@@ -68,6 +68,7 @@ async fn fulfil(job: FulfillPurchase, ctx: &Arc<JobContext>) -> Result<(), JobEr
                 order.purchase.id
             ))
         })?;
+        let (bpm, musical_key) = trackout_core::services::listing::on_sale(&order.beat)?;
         let document = LicenseDocument {
             license_id: license_id.clone(),
             date: order
@@ -79,8 +80,8 @@ async fn fulfil(job: FulfillPurchase, ctx: &Arc<JobContext>) -> Result<(), JobEr
             producer: order.producer.clone(),
             licensee: order.purchase.buyer_name.clone(),
             beat_title: order.purchase.beat_title.clone(),
-            bpm: order.beat.bpm,
-            key: order.beat.musical_key.clone(),
+            bpm,
+            key: musical_key,
             tier: order.tier,
             tier_name: order.purchase.tier_name.clone(),
             price_cents: order.purchase.price_cents,

@@ -126,8 +126,14 @@ pub(crate) fn meta(inputs: &RenderInputs) -> BeatMeta {
     BeatMeta {
         title: inputs.beat.title.clone(),
         producer: inputs.producer_name.clone(),
-        bpm: u16::try_from(inputs.beat.bpm).unwrap_or_default(),
-        key: inputs.beat.musical_key.clone(),
+        // A preview can render before the tempo or key is known (the check heard none); 0 and
+        // "" are what the render leaves out of the tags. The bundle renders only once sold.
+        bpm: inputs
+            .beat
+            .bpm
+            .and_then(|b| u16::try_from(b).ok())
+            .unwrap_or(0),
+        key: inputs.beat.musical_key.clone().unwrap_or_default(),
         genre: inputs.beat.genre.clone(),
         isrc: inputs.beat.isrc.clone(),
         year: Some(chrono::Datelike::year(&inputs.beat.created_at) as u16),

@@ -247,6 +247,7 @@ pub async fn open(
         .one(db)
         .await?
         .ok_or(Error::NotFound("share"))?;
+    let (bpm, key) = crate::services::listing::on_sale(&beat)?;
     let used = super::download_count::used(&share);
     let ttl = ttl_seconds.min((share.expires_at - Utc::now()).num_seconds().max(1) as u64);
     let files = files(db, tokens, &purchase, Some(share.id), ttl, false)
@@ -257,8 +258,8 @@ pub async fn open(
     Ok(SharePage {
         label: share.label,
         beat_title: purchase.beat_title.clone(),
-        bpm: beat.bpm,
-        key: beat.musical_key,
+        bpm,
+        key,
         artist: purchase.buyer_name,
         expires_at: share.expires_at,
         max_downloads: share.max_downloads,

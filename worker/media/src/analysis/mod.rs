@@ -9,6 +9,7 @@ use trackout_audio::meter::{Levels, Loudness, TruePeak};
 use trackout_audio::text::thousands;
 use trackout_audio::wav::BlockDecoder;
 
+use crate::lockstep::Tee;
 use crate::progress::Progress;
 use crate::report::numbers::clock;
 use crate::wav::{self, WavError, WavFormat, WavInfo};
@@ -16,6 +17,9 @@ use crate::wav::{self, WavError, WavFormat, WavInfo};
 /// Bytes read from the stream at a time: large enough that reads cost nothing next to the
 /// decoding, small enough to stay in L2/L3.
 const READ_BYTES: usize = 1 << 20;
+/// A scan the listening pass hears runs beside every other file's at once: it reads less at
+/// a time, so that a trackout of many stems stays within its memory.
+const TEED_READ_BYTES: usize = 1 << 18;
 /// Samples decoded at a time, so the decoded block stays in L1/L2 for every meter.
 const BLOCK_SAMPLES: usize = 16 * 1024;
 /// A master is stereo, or at most 7.1, at no more than 192 kHz; a file past these is not a
@@ -67,11 +71,21 @@ impl From<io::Error> for AnalyseError {
 
 /// Reads a stem's header and scans every sample: peak, RMS, DC offset, clipping.
 pub fn analyse_stem<R: Read>(
-    mut r: R,
+    r: R,
     options: &ScanOptions,
     progress: &dyn Progress,
 ) -> Result<StemAnalysis, AnalyseError> {
-    let (info, levels, non_finite) = scan(&mut r, options, progress, |format| {
+    analyse_stem_teed(r, options, progress, None)
+}
+
+/// [`analyse_stem`], handing every decoded block to the listening pass too.
+pub(crate) fn analyse_stem_teed<R: Read>(
+    mut r: R,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+    tee: Option<&mut Tee>,
+) -> Result<StemAnalysis, AnalyseError> {
+    let (info, levels, non_finite) = scan(&mut r, options, progress, tee, |format| {
         Ok(Levels::for_format(format))
     })?;
     Ok(StemAnalysis {
@@ -87,7 +101,7 @@ pub fn analyse_master<R: Read>(
     options: &ScanOptions,
     progress: &dyn Progress,
 ) -> Result<MasterAnalysis, AnalyseError> {
-    analyse_master_part(r, MasterPart::All, options, progress)
+    analyse_master_part(r, MasterPart::All, options, progress, None)
 }
 
 /// The master's measurements split in two passes of similar cost, so two threads can share
@@ -106,8 +120,9 @@ pub(crate) fn analyse_master_part<R: Read>(
     part: MasterPart,
     options: &ScanOptions,
     progress: &dyn Progress,
+    tee: Option<&mut Tee>,
 ) -> Result<MasterAnalysis, AnalyseError> {
-    let (info, meters, non_finite) = scan(&mut r, options, progress, |format| {
+    let (info, meters, non_finite) = scan(&mut r, options, progress, tee, |format| {
         if format.channels > MASTER_MAX_CHANNELS || format.sample_rate > MASTER_MAX_RATE {
             return Err(WavError::BadFormat(format!(
                 "a master of {} channels at {} Hz cannot be measured; export the stereo master \
@@ -169,32 +184,50 @@ fn scan<R: Read, M: Meter>(
     r: &mut R,
     options: &ScanOptions,
     progress: &dyn Progress,
+    mut tee: Option<&mut Tee>,
     meter: impl FnOnce(&WavFormat) -> Result<M, WavError>,
 ) -> Result<(WavInfo, M, u64), AnalyseError> {
     let info = wav::read_header_stream(r)?;
     let format = info.format;
+    // A data chunk that claims more than the file holds is reported as such, but only once
+    // what it does hold has gone to the listening pass, which hears the file up to where it
+    // breaks (without a listening pass, nothing is read).
+    let mut short = None;
     if let Some(len) = options.stream_len {
         let held = len.saturating_sub(info.data_offset);
         if info.data_len > held {
-            return Err(WavError::Truncated(format!(
+            short = Some(AnalyseError::from(WavError::Truncated(format!(
                 "the data chunk claims {} bytes but the file holds only {held} after its header",
                 info.data_len
-            ))
-            .into());
+            ))));
+            if tee.is_none() {
+                return Err(short.take().expect("just set"));
+            }
         }
     }
     let limit_frames = options
         .max_seconds
         .saturating_mul(u64::from(format.sample_rate));
     if info.frames > limit_frames {
-        return Err(AnalyseError::TooLong {
+        return Err(short.unwrap_or(AnalyseError::TooLong {
             seconds: info.duration_seconds(),
             limit: options.max_seconds,
-        });
+        }));
     }
-    let mut meter = meter(&format)?;
+    let mut meter = match meter(&format) {
+        Ok(meter) => meter,
+        Err(e) => return Err(short.unwrap_or(e.into())),
+    };
+    if let Some(tee) = tee.as_deref_mut() {
+        tee.start(&format);
+    }
     let align = usize::from(format.block_align);
-    let mut bytes = vec![0u8; READ_BYTES - READ_BYTES % align];
+    let read_bytes = if tee.is_some() {
+        TEED_READ_BYTES
+    } else {
+        READ_BYTES
+    };
+    let mut bytes = vec![0u8; read_bytes - read_bytes % align];
     let mut decoder = BlockDecoder::new(format, BLOCK_SAMPLES);
     let mut bytes_left = info.data_len;
     let mut frames_left = info.frames;
@@ -205,10 +238,18 @@ fn scan<R: Read, M: Meter>(
         let got = trackout_audio::read_full(r, &mut bytes[..want])?;
         progress.advance(got as u64);
         let frames = ((got / align) as u64).min(frames_left) as usize;
-        decoder.decode(&bytes[..frames * align], |block| meter.add(block));
+        decoder.decode(&bytes[..frames * align], |block| {
+            meter.add(block);
+            if let Some(tee) = tee.as_deref_mut() {
+                tee.block(block);
+            }
+        });
         frames_left -= frames as u64;
         bytes_left -= got as u64;
         if got < want {
+            if let Some(short) = short {
+                return Err(short);
+            }
             let read = info.frames - frames_left;
             return Err(WavError::Truncated(format!(
                 "the data chunk claims {} ({} frames) but the file ends after {} frames",

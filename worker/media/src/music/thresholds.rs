@@ -104,6 +104,13 @@ pub mod sum {
     /// A periodic loop correlates almost as well one beat or bar away as at the true lag;
     /// among peaks within this fraction of the best, the one nearest zero wins.
     pub const PERIODIC_TIE: f64 = 0.97;
+    /// When the fine search does not find a stem at the coarse lag of the feature whose
+    /// peak stood out more, the other feature's peak is tried if it stood out at least
+    /// this much as well (peak over RMS, relative). A noise snare 10 ms late: low band 4.65
+    /// at a wrong lag, envelope 4.56 at the right one (0.98). The stems of another beat
+    /// against a master: 0.61 to 0.80, and a retry there finds a kick of the same synth
+    /// at some lag, which would hide a `master_mismatch`.
+    pub const FALLBACK_SALIENCE: f64 = 0.9;
     /// Fine lag: full-rate snapshots of ~0.37 s where the stem plays, searched ±3 coarse
     /// samples around the coarse lag, with the other stems subtracted from the master
     /// first so only the stem itself correlates; decided after this many snapshots.

@@ -145,26 +145,25 @@ fn sum_findings(heard: &Heard, sum: &SumReport, master: &str, report: &mut Repor
             .findings
             .push(Finding::new(code, Some(stem), message))
     };
-    match sum.verdict {
-        SumVerdict::NotMeasured => return,
-        SumVerdict::MasterMismatch => {
-            push(
-                FindingCode::MasterMismatch,
-                master,
-                format!(
-                    "the master {master_file} is not made of these stems (their sum correlates \
-                     with it at {:.2}): it sounds like another beat or another version; upload \
-                     the master these stems were exported with",
-                    sum.correlation.max(0.0)
-                ),
-            );
-            // Lags and polarities against an unrelated master mean nothing.
-            return;
-        }
-        _ => {}
+    // Not measured (the residual needs every lag settled, and a short trackout can end
+    // first): nothing is said about the residual, but a lag found to the sample still is.
+    let measured = sum.verdict != SumVerdict::NotMeasured;
+    if sum.verdict == SumVerdict::MasterMismatch {
+        push(
+            FindingCode::MasterMismatch,
+            master,
+            format!(
+                "the master {master_file} is not made of these stems (their sum correlates \
+                 with it at {:.2}): it sounds like another beat or another version; upload \
+                 the master these stems were exported with",
+                sum.correlation.max(0.0)
+            ),
+        );
+        // Lags and polarities against an unrelated master mean nothing.
+        return;
     }
     for (path, s) in heard.stems.iter().zip(&sum.stems) {
-        if !s.found_in_master {
+        if !s.found_in_master || !(measured || s.lag_exact) {
             continue;
         }
         let file = file_name(path);
@@ -196,6 +195,9 @@ fn sum_findings(heard: &Heard, sum: &SumReport, master: &str, report: &mut Repor
                 ),
             );
         }
+    }
+    if !measured {
+        return;
     }
     let residual = residual_words(sum.residual_db);
     match sum.verdict {

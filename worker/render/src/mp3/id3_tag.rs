@@ -16,7 +16,9 @@ pub(crate) fn lease_tag(meta: &BeatMeta) -> Result<Vec<u8>, RenderError> {
     let mut tag = Tag::new();
     tag.set_title(meta.title.trim());
     tag.set_artist(meta.producer.trim());
-    tag.set_text("TBPM", meta.bpm.to_string());
+    if meta.bpm > 0 {
+        tag.set_text("TBPM", meta.bpm.to_string());
+    }
     if !meta.key.trim().is_empty() {
         tag.set_text("TKEY", id3_key(&meta.key));
     }

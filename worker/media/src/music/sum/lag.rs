@@ -11,6 +11,11 @@
 //!    others matters: a kick correlates with the 808 a few samples off, and would pull a
 //!    bass stem's peak off the true lag.
 //!
+//! The coarse search picks whichever feature's peak stands out more. A stem the fine search
+//! then does not find at that lag gets one more try around the other feature's peak: a
+//! snare of filtered noise has a low band that correlates almost as well at some wrong lag
+//! as its envelope does at the right one, and a choice by a hair must not lose the stem.
+//!
 //! Lags are "stem late by": stem content that the master has at frame t sits at frame
 //! t + lag of the stem file.
 
@@ -42,6 +47,9 @@ struct Coarse {
     env: Vec<f64>,
     windows: u32,
     result: Option<LagResult>,
+    /// The other feature's peak, tried when the fine search does not find the stem at
+    /// `result`'s lag.
+    fallback: Option<LagResult>,
 }
 
 #[derive(Default)]
@@ -314,21 +322,27 @@ impl LagEstimator {
         };
         let (s_low, k_low, v_low) = salience(&c.low, true);
         let (s_env, k_env, _) = salience(&c.env, false);
-        let k = if s_low >= s_env { k_low } else { k_env };
-        let polarity = if s_low >= s_env {
-            if v_low < 0.0 { -1.0 } else { 1.0 }
-        } else if c.low[k] < 0.0 {
-            -1.0
-        } else {
-            1.0
-        };
-        let lag = (self.max_lag_c as i64 - k as i64) * self.factor as i64;
-        c.result = Some(LagResult {
-            lag,
+        let low_polarity = if v_low < 0.0 { -1.0 } else { 1.0 };
+        // The envelope has no sign: its polarity is the low band's at the envelope's peak.
+        let env_polarity = if c.low[k_env] < 0.0 { -1.0 } else { 1.0 };
+        let max_lag_c = self.max_lag_c as i64;
+        let factor = self.factor as i64;
+        let at = |k: usize, polarity: f32| LagResult {
+            lag: (max_lag_c - k as i64) * factor,
             polarity,
             exact: false,
             found: true,
-        });
+        };
+        let (chosen, other) = if s_low >= s_env {
+            (at(k_low, low_polarity), at(k_env, env_polarity))
+        } else {
+            (at(k_env, env_polarity), at(k_low, low_polarity))
+        };
+        c.result = Some(chosen);
+        // Only a close second is worth a try: a peak that stands out much less is what any
+        // drum loop shows against another beat's master.
+        let (best, second) = (s_low.max(s_env), s_low.min(s_env));
+        c.fallback = (second >= t::FALLBACK_SALIENCE * best).then_some(other);
         c.low = Vec::new();
         c.env = Vec::new();
     }
@@ -487,24 +501,37 @@ impl LagEstimator {
             } else {
                 fine.snapshots += 1;
                 if fine.snapshots >= t::FINE_SNAPSHOTS {
-                    self.decide_fine(i, snap.stems[i].0);
+                    self.decide_fine(i, snap.stems[i].0, true);
                 }
             }
         }
     }
 
-    fn decide_fine(&mut self, i: usize, centre: i64) {
+    /// `retry`: while the stream goes on, a stem not found here is searched again around
+    /// its fallback lag (once) before it is called not found.
+    fn decide_fine(&mut self, i: usize, centre: i64, retry: bool) {
         let fine = &mut self.fine[i];
         if fine.snapshots == 0 {
             return;
         }
-        fine.result = Some(peak(
+        let result = peak(
             &fine.corr,
             fine.snapshots,
             centre,
             self.radius,
             self.max_lag,
-        ));
+        );
+        let coarse = &mut self.coarse[i];
+        if !result.found
+            && retry
+            && let Some(fallback) = coarse.fallback.take()
+            && (fallback.lag - centre).abs() > self.radius as i64
+        {
+            coarse.result = Some(fallback);
+            *fine = Fine::default();
+            return;
+        }
+        fine.result = Some(result);
         if fine.result.is_some_and(|r| !r.found) {
             // Nothing to verify: the stem is not in the master; it stays at lag 0.
             fine.verified = true;
@@ -542,7 +569,7 @@ impl LagEstimator {
             }
             if self.fine[i].result.is_none() && self.fine[i].snapshots > 0 {
                 let centre = self.coarse[i].result.map_or(0, |r| r.lag);
-                self.decide_fine(i, centre);
+                self.decide_fine(i, centre, false);
             }
             if !self.fine[i].verified
                 && self.fine[i].verify_snapshots > 0
