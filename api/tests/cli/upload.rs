@@ -199,10 +199,16 @@ enum AfterCut {
     StayDown,
 }
 
+/// While the network is down: (cut, restored). Every connection open through the proxy goes
+/// down with it, not only the one that crossed the cut, or a client's pooled connection
+/// would carry on as if nothing happened.
+type Down = Option<(Arc<AtomicBool>, Arc<AtomicBool>)>;
+
 fn pump(
     mut from: TcpStream,
     mut to: TcpStream,
     budget: Option<(Arc<AtomicU64>, u64, Arc<AtomicBool>)>,
+    down: Down,
 ) {
     let mut buffer = vec![0u8; 64 << 10];
     loop {
@@ -210,6 +216,14 @@ fn pump(
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
+        if let Some((cut, restored)) = &down
+            && cut.load(Ordering::SeqCst)
+            && !restored.load(Ordering::SeqCst)
+        {
+            let _ = to.shutdown(Shutdown::Both);
+            let _ = from.shutdown(Shutdown::Both);
+            return;
+        }
         let mut send = n;
         let mut cutting = false;
         if let Some((forwarded, cut_at, cut)) = &budget {
@@ -259,8 +273,10 @@ impl CuttingProxy {
                 };
                 let (c_read, s_write) = (client.try_clone().unwrap(), server.try_clone().unwrap());
                 let budget = Some((f.clone(), cut_at, c.clone()));
-                std::thread::spawn(move || pump(c_read, s_write, budget));
-                std::thread::spawn(move || pump(server, client, None));
+                let down: Down = (after == AfterCut::StayDown).then(|| (c.clone(), r.clone()));
+                let down_too = down.clone();
+                std::thread::spawn(move || pump(c_read, s_write, budget, down));
+                std::thread::spawn(move || pump(server, client, None, down_too));
             }
         });
         CuttingProxy {
