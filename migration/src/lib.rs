@@ -21,6 +21,7 @@ mod m20261211_000002_resumable_upload_sessions;
 mod m20261215_000001_producer_invitations;
 mod m20261215_000002_ledger_and_orders;
 mod m20261215_000003_orders_share_a_session;
+mod m20261221_000001_multipart_upload_sessions;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000001_producer_invitations::Migration),
             Box::new(m20261215_000002_ledger_and_orders::Migration),
             Box::new(m20261215_000003_orders_share_a_session::Migration),
+            Box::new(m20261221_000001_multipart_upload_sessions::Migration),
         ]
     }
 }

@@ -12,6 +12,7 @@ pub mod deliverables;
 pub mod guest;
 pub mod invitations;
 pub mod link_previews;
+pub mod multipart;
 pub mod notices;
 pub mod passwords;
 pub mod pipeline;
