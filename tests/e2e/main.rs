@@ -14,6 +14,7 @@ mod health;
 mod market;
 mod metrics;
 mod migrations;
+mod multipart;
 mod pipeline;
 mod queue;
 mod resumable;
