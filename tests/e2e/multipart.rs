@@ -22,17 +22,39 @@ use uuid::Uuid;
 const MIB: usize = 1024 * 1024;
 
 async fn app_on(bucket: &dyn TestBucket, ttl_seconds: Option<u64>) -> TestApp {
+    app_with(bucket, move |c| {
+        if let Some(ttl) = ttl_seconds {
+            c.uploads.session_ttl_seconds = ttl;
+        }
+    })
+    .await
+}
+
+async fn app_with(
+    bucket: &dyn TestBucket,
+    tweak: impl FnOnce(&mut trackout_core::config::Config) + Send + 'static,
+) -> TestApp {
     let s3 = bucket.config();
     TestApp::builder()
         .config(move |c| {
             c.storage = StorageKind::S3;
             c.s3 = s3;
-            if let Some(ttl) = ttl_seconds {
-                c.uploads.session_ttl_seconds = ttl;
-            }
+            tweak(c);
         })
         .spawn()
         .await
+}
+
+/// Sends every part of `bytes` through its presigned URL; answers the ETags in order.
+async fn send_all(app: &TestApp, who: &Account, session: &Value, bytes: &[u8]) -> Vec<String> {
+    let count = session["part_count"].as_u64().unwrap() as u32;
+    let numbers: Vec<u32> = (1..=count).collect();
+    let signed = urls(app, who, session, &numbers).await;
+    let mut etags = Vec::new();
+    for (i, url) in signed.iter().enumerate() {
+        etags.push(put_ok(url, part(bytes, i + 1)).await);
+    }
+    etags
 }
 
 /// A master of about 19 MB: three parts of 8 MiB, 8 MiB and the rest.
@@ -518,6 +540,74 @@ async fn hostile_part_numbers_and_listings_are_refused(bucket: Arc<dyn TestBucke
     assert!(uploads_of(&app, beat).await.is_empty());
 }
 
+async fn the_quota_is_checked_again_at_completion(bucket: Arc<dyn TestBucket>) {
+    // Room for one of the two masters, not both.
+    let app = app_with(bucket.as_ref(), |c| {
+        c.quotas.storage_bytes = 30 * MIB as u64
+    })
+    .await;
+    let producer = app.register("producer").await;
+    let (one, two) = (app.new_beat(&producer).await, app.new_beat(&producer).await);
+    let master = three_part_master();
+    // Both open: each fits while nothing is recorded yet.
+    let first = open(&app, &producer, one, "master", master.len()).await;
+    let second = open(&app, &producer, two, "master", master.len()).await;
+    let (mpid, key) = in_bucket(&app, &second).await;
+    let etags = send_all(&app, &producer, &first, &master).await;
+    let etags: Vec<&str> = etags.iter().map(String::as_str).collect();
+    assert_eq!(
+        complete(&app, &producer, &first, &etags).await.status(),
+        StatusCode::OK
+    );
+    let etags = send_all(&app, &producer, &second, &master).await;
+    let etags: Vec<&str> = etags.iter().map(String::as_str).collect();
+    let refused = complete(&app, &producer, &second, &etags).await;
+    assert_problem(
+        refused,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "storage_quota_exceeded",
+    )
+    .await;
+    assert!(uploads_of(&app, two).await.is_empty());
+    assert!(!bucket.holds_upload(&mpid).await, "its parts are freed");
+    assert!(bucket.object(&key).await.is_none());
+}
+
+async fn a_completion_runs_to_its_end_when_the_client_goes_away(bucket: Arc<dyn TestBucket>) {
+    let app = app_on(bucket.as_ref(), None).await;
+    let producer = app.register("producer").await;
+    let beat = app.new_beat(&producer).await;
+    let master = three_part_master();
+    let session = open(&app, &producer, beat, "master", master.len()).await;
+    let etags = send_all(&app, &producer, &session, &master).await;
+    let parts: Vec<Value> = etags
+        .iter()
+        .enumerate()
+        .map(|(i, etag)| json!({"part_number": i + 1, "etag": etag}))
+        .collect();
+    // The client hangs up long before the store has read 19 MB back from the bucket.
+    let gone = app
+        .client
+        .post(app.url(session["complete_url"].as_str().unwrap()))
+        .bearer_auth(&producer.token)
+        .json(&json!({ "parts": parts }))
+        .timeout(Duration::from_millis(30))
+        .send()
+        .await;
+    assert!(gone.is_err(), "the client gave up before the answer");
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    let recorded = loop {
+        let uploads = uploads_of(&app, beat).await;
+        if !uploads.is_empty() {
+            break uploads;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "never recorded");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert_eq!(recorded.len(), 1);
+    assert_eq!(recorded[0].sha256, hex::encode(Sha256::digest(&master)));
+}
+
 macro_rules! on_both_servers {
     ($($test:ident),* $(,)?) => {
         mod s3s_fs {
@@ -546,6 +636,8 @@ on_both_servers!(
     deleting_a_session_aborts_its_multipart_upload,
     two_completes_at_once_record_one_upload,
     hostile_part_numbers_and_listings_are_refused,
+    the_quota_is_checked_again_at_completion,
+    a_completion_runs_to_its_end_when_the_client_goes_away,
 );
 
 #[tokio::test]

@@ -556,6 +556,8 @@ pub async fn complete(
             .await?
             .ok_or(Error::NotFound("upload session"))?,
     )?;
+    // Its own task, so that nothing upstream (a client gone, a timeout) can stop a completion
+    // halfway between the bucket assembling the parts and the upload being recorded.
     let (db, storage, config, actor) =
         (db.clone(), Arc::clone(storage), Arc::clone(config), *actor);
     tokio::spawn(async move { finish(&db, &storage, &config, &actor, plan, sent).await })
@@ -619,6 +621,14 @@ async fn assemble_and_record(
 ) -> std::result::Result<UploadAccepted, Outcome> {
     let keep = |e: Error| Outcome::Keep(e);
     let end = |e: Error| Outcome::End(e);
+    // The cap for the kind, again: it may have been lowered since the session opened.
+    let limit = uploads::limit_for(config, plan.kind);
+    if plan.size > limit {
+        return Err(end(Error::TooLarge {
+            what: plan.kind.label(),
+            limit,
+        }));
+    }
     let replacing = uploads::current(db, plan.row.beat_id, plan.kind)
         .await
         .map_err(keep)?;
