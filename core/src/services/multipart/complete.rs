@@ -4,18 +4,17 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use entity::upload_session;
 use futures_util::TryStreamExt;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use sha2::Digest as _;
 use uuid::Uuid;
 
 use super::verify::{check_against_bucket, check_listing, md5_etag};
 use super::{
-    COMPLETION_LEASE_SECONDS, CompletedPartIn, Plan, completing, conflict, direct, gone,
-    held_parts, live,
+    CompletedPartIn, Plan, claim, completing, conflict, direct, free, gone, held_parts, live,
+    release,
 };
 use crate::config::Config;
 use crate::services::uploads::{self, Placed, UploadAccepted};
@@ -38,18 +37,7 @@ pub async fn complete(
 ) -> Result<UploadAccepted> {
     let plan = live(db, actor, id).await?;
     let sent = check_listing(plan.count(), &sent)?;
-    let until = Utc::now() + chrono::Duration::seconds(COMPLETION_LEASE_SECONDS);
-    let claim = upload_session::Entity::update_many()
-        .col_expr(upload_session::Column::CompletingUntil, Expr::value(until))
-        .filter(upload_session::Column::Id.eq(id))
-        .filter(
-            Condition::any()
-                .add(upload_session::Column::CompletingUntil.is_null())
-                .add(upload_session::Column::CompletingUntil.lt(Utc::now())),
-        )
-        .exec(db)
-        .await?;
-    if claim.rows_affected != 1 {
+    if !claim(db, id).await? {
         return Err(completing());
     }
     // Read again under the claim: a completion that held it may have assembled the parts.
@@ -95,18 +83,13 @@ async fn finish(
             Ok(accepted)
         }
         Err(Outcome::Keep(e)) => {
-            upload_session::Entity::update_many()
-                .col_expr(
-                    upload_session::Column::CompletingUntil,
-                    Expr::value(Option::<DateTime<Utc>>::None),
-                )
-                .filter(upload_session::Column::Id.eq(id))
-                .exec(db)
-                .await?;
+            release(db, id).await?;
             Err(e)
         }
         Err(Outcome::End(e)) => {
-            end(uploads, storage.as_ref(), &plan).await;
+            if let Err(freed) = free(storage.as_ref(), &plan).await {
+                tracing::warn!(key = %plan.key, error = %freed, "could not free an ended upload's parts");
+            }
             upload_session::Entity::delete_by_id(id).exec(db).await?;
             Err(e)
         }
@@ -298,17 +281,4 @@ fn check_md5(
         ),
         serde_json::json!({ "part_number": part, "etag": format!("\"{}\"", hex::encode(digest)) }),
     )))
-}
-
-/// Frees what the bucket holds for a session that will not be recorded: its parts, or the
-/// object they were assembled into.
-async fn end(uploads: &dyn DirectUploads, storage: &dyn Storage, plan: &Plan) {
-    let freed = if plan.row.assembled {
-        storage.delete(&plan.key).await
-    } else {
-        uploads.abort(&plan.key, &plan.multipart_id).await
-    };
-    if let Err(e) = freed {
-        tracing::warn!(key = %plan.key, error = %e, "could not free an ended upload's parts");
-    }
 }

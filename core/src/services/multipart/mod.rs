@@ -18,7 +18,9 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use entity::upload_session;
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Set,
+};
 use uuid::Uuid;
 
 pub use complete::complete;
@@ -341,18 +343,75 @@ pub async fn abort(
     actor: &Actor,
     id: Uuid,
 ) -> Result<()> {
-    let plan = live(db, actor, id).await?;
-    if claimed(&plan.row) {
+    live(db, actor, id).await?;
+    // Held like a completion, so that none starts while the parts are being aborted.
+    if !claim(db, id).await? {
         return Err(completing());
     }
-    let uploads = direct(storage)?;
-    if plan.row.assembled {
-        storage.delete(&plan.key).await?;
-    } else {
-        uploads.abort(&plan.key, &plan.multipart_id).await?;
+    let plan = reread(db, id).await?;
+    if let Err(e) = free(storage, &plan).await {
+        release(db, id).await?;
+        return Err(e);
     }
     upload_session::Entity::delete_by_id(id).exec(db).await?;
     Ok(())
+}
+
+/// Takes the session for a completion or an end; `false` while another holds it.
+async fn claim(db: &DatabaseConnection, id: Uuid) -> Result<bool> {
+    let until = Utc::now() + chrono::Duration::seconds(COMPLETION_LEASE_SECONDS);
+    let claimed = upload_session::Entity::update_many()
+        .col_expr(upload_session::Column::CompletingUntil, Expr::value(until))
+        .filter(upload_session::Column::Id.eq(id))
+        .filter(
+            Condition::any()
+                .add(upload_session::Column::CompletingUntil.is_null())
+                .add(upload_session::Column::CompletingUntil.lt(Utc::now())),
+        )
+        .exec(db)
+        .await?;
+    Ok(claimed.rows_affected == 1)
+}
+
+async fn release(db: &DatabaseConnection, id: Uuid) -> Result<()> {
+    upload_session::Entity::update_many()
+        .col_expr(
+            upload_session::Column::CompletingUntil,
+            Expr::value(Option::<DateTime<Utc>>::None),
+        )
+        .filter(upload_session::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+async fn reread(db: &DatabaseConnection, id: Uuid) -> Result<Plan> {
+    Plan::of(
+        upload_session::Entity::find_by_id(id)
+            .one(db)
+            .await?
+            .ok_or(Error::NotFound("upload session"))?,
+    )
+}
+
+/// Frees what the bucket holds for the session: its parts, or the object they were assembled
+/// into when it was not recorded.
+async fn free(storage: &dyn Storage, plan: &Plan) -> Result<()> {
+    if plan.row.assembled {
+        storage.delete(&plan.key).await?;
+    } else {
+        direct(storage)?
+            .abort(&plan.key, &plan.multipart_id)
+            .await?;
+    }
+    Ok(())
+}
+
+fn job_for(plan: &Plan) -> ExpireUploadSession {
+    ExpireUploadSession {
+        session_id: plan.row.id,
+        multipart: Some(plan.reference()),
+    }
 }
 
 /// The expiry sweep of a multipart session: rescheduled while it is in use or completing,
@@ -371,22 +430,22 @@ pub(super) async fn expire(
         .max();
     if let Some(at) = resume_at {
         let delay = (at - now).to_std().unwrap_or_default() + Duration::from_secs(1);
-        let job = ExpireUploadSession {
-            session_id: plan.row.id,
-            multipart: Some(plan.reference()),
-        };
-        queue::enqueue_after(db, &job, delay).await?;
+        queue::enqueue_after(db, &job_for(&plan), delay).await?;
         return Ok(());
     }
-    let uploads = direct(storage)?;
-    if plan.row.assembled {
-        storage.delete(&plan.key).await?;
-    } else {
-        uploads.abort(&plan.key, &plan.multipart_id).await?;
+    let id = plan.row.id;
+    if !claim(db, id).await? {
+        // A completion took it at the last moment: look again once its hold has passed.
+        let delay = Duration::from_secs(COMPLETION_LEASE_SECONDS.unsigned_abs() + 1);
+        queue::enqueue_after(db, &job_for(&plan), delay).await?;
+        return Ok(());
     }
-    upload_session::Entity::delete_by_id(plan.row.id)
-        .exec(db)
-        .await?;
+    let plan = reread(db, id).await?;
+    if let Err(e) = free(storage, &plan).await {
+        release(db, id).await?;
+        return Err(e);
+    }
+    upload_session::Entity::delete_by_id(id).exec(db).await?;
     tracing::info!(session = %plan.row.id, "an abandoned multipart upload expired and was aborted");
     Ok(())
 }
