@@ -157,10 +157,22 @@ impl JobPayload for PayPayees {
 }
 
 /// Ends a resumable upload session that received nothing for its time to live: its row and
-/// the bytes it received go. A session still in use reschedules this job for its new expiry.
+/// the bytes it received go (on S3, its multipart upload is aborted). A session still in use
+/// reschedules this job for its new expiry.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExpireUploadSession {
     pub session_id: Uuid,
+    /// The bucket's multipart upload, for when the session's row is gone with its beat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multipart: Option<MultipartRef>,
+}
+
+/// Names an S3 multipart upload: its beat, the object key it assembles to and its id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MultipartRef {
+    pub beat_id: Uuid,
+    pub key: String,
+    pub upload_id: String,
 }
 
 impl JobPayload for ExpireUploadSession {

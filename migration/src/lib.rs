@@ -22,6 +22,7 @@ mod m20261215_000001_producer_invitations;
 mod m20261215_000002_ledger_and_orders;
 mod m20261215_000003_orders_share_a_session;
 mod m20261220_000001_beats_tempo_and_key_optional;
+mod m20261221_000001_multipart_upload_sessions;
 mod m20261222_000001_payout_accounts;
 
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000002_ledger_and_orders::Migration),
             Box::new(m20261215_000003_orders_share_a_session::Migration),
             Box::new(m20261220_000001_beats_tempo_and_key_optional::Migration),
+            Box::new(m20261221_000001_multipart_upload_sessions::Migration),
             Box::new(m20261222_000001_payout_accounts::Migration),
         ]
     }

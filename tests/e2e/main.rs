@@ -15,6 +15,7 @@ mod listing_prefill;
 mod market;
 mod metrics;
 mod migrations;
+mod multipart;
 mod pipeline;
 mod queue;
 mod readiness;

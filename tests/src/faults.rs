@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use futures_util::future::BoxFuture;
 use trackout_core::storage::{
-    ByteRange, ByteStream, ObjectBody, ObjectKey, ObjectMeta, Storage, StorageError,
+    ByteRange, ByteStream, DirectUploads, ObjectBody, ObjectKey, ObjectMeta, Storage, StorageError,
 };
 
 /// What runs before each write reaches the backend: an error refuses the write.
@@ -90,6 +90,9 @@ impl Storage for InterceptedPuts {
         self.inner
             .presigned_get(key, expires_in, content_disposition)
             .await
+    }
+    fn direct_uploads(&self) -> Option<&dyn DirectUploads> {
+        self.inner.direct_uploads()
     }
     async fn ping(&self) -> Result<(), StorageError> {
         self.inner.ping().await

@@ -9,11 +9,13 @@ pub mod faults;
 pub mod fixtures;
 pub mod images;
 pub mod mail;
+pub mod moto;
 pub mod s3;
 pub mod smtp;
 
 pub use app::{TestApp, TestAppBuilder};
 pub use database::TestDatabase;
 pub use mail::MailMessage;
-pub use s3::S3Server;
+pub use moto::MotoServer;
+pub use s3::{S3Server, TestBucket};
 pub use smtp::{SmtpMode, SmtpServer};

@@ -71,6 +71,52 @@ impl S3Server {
     }
 }
 
+/// An S3 server the tests can look inside, to see what the bucket really holds.
+#[async_trait::async_trait]
+pub trait TestBucket: Send + Sync {
+    fn name(&self) -> &'static str;
+    /// The store's S3 settings for this server.
+    fn config(&self) -> S3Config;
+    /// Whether a request whose signed headers do not match is refused.
+    fn checks_signatures(&self) -> bool;
+    /// Whether the multipart upload `upload_id` is still open in the bucket.
+    async fn holds_upload(&self, upload_id: &str) -> bool;
+    async fn object(&self, key: &str) -> Option<Vec<u8>>;
+}
+
+#[async_trait::async_trait]
+impl TestBucket for S3Server {
+    fn name(&self) -> &'static str {
+        "s3s-fs"
+    }
+
+    fn config(&self) -> S3Config {
+        S3Server::config(self)
+    }
+
+    fn checks_signatures(&self) -> bool {
+        true
+    }
+
+    /// s3s-fs lists no multipart uploads; it keeps each as `.upload-<id>.json` and its parts
+    /// as `.upload_id-<id>.part-<n>` at its root.
+    async fn holds_upload(&self, upload_id: &str) -> bool {
+        let record = format!(".upload-{upload_id}.json");
+        let parts = format!(".upload_id-{upload_id}.part-");
+        std::fs::read_dir(self.root.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name == record || name.starts_with(&parts)
+            })
+    }
+
+    async fn object(&self, key: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.root.path().join(&self.bucket).join(key)).ok()
+    }
+}
+
 impl Drop for S3Server {
     fn drop(&mut self) {
         self.task.abort();

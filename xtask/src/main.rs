@@ -1,8 +1,8 @@
 //! `cargo xtask test`: the README's one test command. It installs what the tests need when it
 //! is missing (Debian's Chromium and ChromeDriver for the browser test, the C toolchain LAME is
-//! built with, `unzip`), builds every suite once, then runs every suite on SQLite and, beside
-//! it when a server answers, the end-to-end and binary suites on PostgreSQL, and fails if
-//! anything fails.
+//! built with, `unzip`, moto's S3 server from PyPI), builds every suite once, then runs every
+//! suite on SQLite and, beside it when a server answers, the end-to-end and binary suites on
+//! PostgreSQL, and fails if anything fails.
 //!
 //! ```text
 //! cargo xtask test                 everything
@@ -49,6 +49,7 @@ fn test(args: &[String]) -> Result<(), String> {
         }
     }
     tools::ensure_system_packages()?;
+    tools::ensure_moto()?;
 
     // One build for both passes: they select the same test binaries with the same features.
     step("building every suite once");

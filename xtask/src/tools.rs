@@ -78,3 +78,21 @@ pub fn ensure_system_packages() -> Result<(), String> {
         Err(format!("apt-get could not install {}", names.join(" ")))
     }
 }
+
+/// moto's S3 server, which the multipart upload tests start beside the in-process s3s-fs:
+/// installed here, before the two test passes start side by side, by the script the tests
+/// themselves call (it holds the version and the cache path).
+pub fn ensure_moto() -> Result<(), String> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../.ci/moto-venv");
+    let ok = Command::new(script)
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{script} could not install moto's S3 server (it needs python3 with venv, and PyPI)"
+        ))
+    }
+}

@@ -8,6 +8,7 @@ mod covers;
 pub mod dev_pay;
 pub mod downloads;
 pub mod health;
+mod multipart;
 mod payouts;
 mod previews;
 mod processing;
@@ -65,6 +66,9 @@ pub fn api() -> Scope<
         .service(resumable::show_offset)
         .service(resumable::append)
         .service(resumable::terminate)
+        .service(multipart::sign_parts)
+        .service(multipart::list_parts)
+        .service(multipart::complete)
         .service(processing::show)
         .service(previews::preview)
         .service(previews::peaks)

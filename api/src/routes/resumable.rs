@@ -7,7 +7,7 @@ use base64::Engine;
 use serde::Deserialize;
 use tracing::instrument;
 use trackout_core::domain::UploadKind;
-use trackout_core::services::upload_sessions::{self, Appended, NewSession, SessionView};
+use trackout_core::services::upload_sessions::{self, Appended, NewSession, Opened, SessionView};
 use trackout_core::services::uploads::UploadAccepted;
 use uuid::Uuid;
 
@@ -97,12 +97,14 @@ fn expires(view: &SessionView) -> String {
 
 /// Opens a resumable upload of one of the beat's files: JSON `{kind, size, filename}`, or the
 /// tus creation headers (`Upload-Length`, `Upload-Metadata`). The size is checked against the
-/// cap for its kind and your storage quota before a byte is sent.
+/// cap for its kind and your storage quota before a byte is sent. On local storage the session
+/// is tus (`protocol: "tus"`); on S3 the parts go straight to the bucket (`protocol:
+/// "s3_multipart"`, with `part_size_bytes`, `parts_url` and `complete_url`).
 #[utoipa::path(tag = "uploads", security(("session" = [])),
     params(("id" = Uuid, Path)),
     request_body(content = OpenSession, description = "or tus creation headers and no body"),
     responses(
-        (status = 201, body = SessionView, description = "`Location` is where the bytes go"),
+        (status = 201, body = SessionView, description = "`Location` is where the bytes go (a `MultipartSession` on S3)"),
         (status = 404, description = "no such beat of yours"),
         (status = 413, description = "larger than the limit for this kind, or past your storage quota"),
     ))]
@@ -127,7 +129,24 @@ pub async fn open(
         size: asked.size,
         file_name: asked.filename,
     };
-    let view = upload_sessions::open(&state.db, &state.config, &session.0, path.0, new).await?;
+    let opened = upload_sessions::open(
+        &state.db,
+        state.storage.as_ref(),
+        &state.config,
+        &session.0,
+        path.0,
+        new,
+    )
+    .await?;
+    let view = match opened {
+        Opened::Tus(view) => view,
+        Opened::Multipart(view) => {
+            return Ok(HttpResponse::Created()
+                .insert_header((header::LOCATION, view.upload_url.clone()))
+                .insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")))
+                .json(view));
+        }
+    };
     Ok(tus(&mut HttpResponse::Created())
         .insert_header((header::LOCATION, view.upload_url.clone()))
         .insert_header(("Upload-Offset", view.offset_bytes.to_string()))
@@ -211,7 +230,8 @@ pub async fn append(
     })
 }
 
-/// Termination: the session ends and every byte it received is removed.
+/// Termination: the session ends and every byte it received is removed (on S3, the bucket's
+/// multipart upload is aborted).
 #[utoipa::path(tag = "uploads", security(("session" = [])),
     params(("session" = Uuid, Path)),
     responses(
@@ -225,6 +245,13 @@ pub async fn terminate(
     session: Session,
     path: web::Path<(Uuid,)>,
 ) -> Result<HttpResponse, ApiError> {
-    upload_sessions::terminate(&state.db, &state.config, &session.0, path.0).await?;
+    upload_sessions::terminate(
+        &state.db,
+        state.storage.as_ref(),
+        &state.config,
+        &session.0,
+        path.0,
+    )
+    .await?;
     Ok(tus(&mut HttpResponse::NoContent()).finish())
 }

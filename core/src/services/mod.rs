@@ -13,6 +13,7 @@ pub mod guest;
 pub mod invitations;
 pub mod link_previews;
 pub mod listing;
+pub mod multipart;
 pub mod notices;
 pub mod passwords;
 pub mod pipeline;

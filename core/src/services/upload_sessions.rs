@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use entity::{upload, upload_session};
+use entity::upload_session;
 use futures_util::{Stream, StreamExt};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
@@ -21,7 +21,8 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::access::own_beat;
-use super::uploads::{IncomingUpload, UploadAccepted, limit_for, store};
+use super::multipart::{self, MultipartSession};
+use super::uploads::{IncomingUpload, UploadAccepted, current, limit_for, store};
 use super::{Actor, quotas};
 use crate::config::Config;
 use crate::domain::UploadKind;
@@ -32,6 +33,8 @@ use crate::{Error, Result, queue};
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionView {
     pub id: Uuid,
+    /// `tus`: send the bytes with `PATCH` to `upload_url`.
+    pub protocol: &'static str,
     /// `master`, `trackout` or `voice_tag`.
     #[schema(value_type = String)]
     pub kind: UploadKind,
@@ -47,6 +50,7 @@ impl From<upload_session::Model> for SessionView {
     fn from(s: upload_session::Model) -> Self {
         SessionView {
             id: s.id,
+            protocol: TUS,
             kind: UploadKind::from_db(&s.kind).unwrap_or(UploadKind::Master),
             size_bytes: s.size_bytes.max(0) as u64,
             offset_bytes: s.offset_bytes.max(0) as u64,
@@ -54,6 +58,14 @@ impl From<upload_session::Model> for SessionView {
             upload_url: format!("/api/v1/uploads/{}", s.id),
         }
     }
+}
+
+pub const TUS: &str = "tus";
+
+/// A session opened: over tus on local storage, straight to the bucket in parts on S3.
+pub enum Opened {
+    Tus(SessionView),
+    Multipart(MultipartSession),
 }
 
 pub struct NewSession {
@@ -77,19 +89,39 @@ fn part_path(config: &Config, id: Uuid) -> PathBuf {
         .join(format!("{id}.part"))
 }
 
-fn ttl(config: &Config) -> chrono::Duration {
+pub(super) fn ttl(config: &Config) -> chrono::Duration {
     chrono::Duration::seconds(i64::try_from(config.uploads.session_ttl_seconds).unwrap_or(i64::MAX))
 }
 
 /// Opens a session after the checks a `PUT` makes before reading a byte: the beat is yours,
-/// the declared size is within the cap for its kind and within your storage quota.
+/// the declared size is within the cap for its kind and within your storage quota. A backend
+/// that takes parts straight from the client (S3) gets a multipart session; the local one a
+/// tus session.
 pub async fn open(
     db: &DatabaseConnection,
+    storage: &dyn Storage,
     config: &Config,
     actor: &Actor,
     beat_id: Uuid,
     new: NewSession,
-) -> Result<SessionView> {
+) -> Result<Opened> {
+    if storage.direct_uploads().is_some() {
+        let session = multipart::open(db, storage, config, actor, beat_id, new).await?;
+        return Ok(Opened::Multipart(session));
+    }
+    open_tus(db, config, actor, beat_id, new)
+        .await
+        .map(Opened::Tus)
+}
+
+/// The checks before a session opens, whatever its protocol.
+pub(super) async fn admit(
+    db: &DatabaseConnection,
+    config: &Config,
+    actor: &Actor,
+    beat_id: Uuid,
+    new: &NewSession,
+) -> Result<()> {
     own_beat(db, actor, beat_id).await?;
     let limit = limit_for(config, new.kind);
     if new.size == 0 {
@@ -101,13 +133,18 @@ pub async fn open(
             limit,
         });
     }
-    let replacing = upload::Entity::find()
-        .filter(upload::Column::BeatId.eq(beat_id))
-        .filter(upload::Column::Kind.eq(new.kind.as_str()))
-        .one(db)
-        .await?
-        .map(|u| u.id);
-    quotas::allow_bytes(db, actor.user_id, replacing, new.size, &config.quotas).await?;
+    let replacing = current(db, beat_id, new.kind).await?;
+    quotas::allow_bytes(db, actor.user_id, replacing, new.size, &config.quotas).await
+}
+
+async fn open_tus(
+    db: &DatabaseConnection,
+    config: &Config,
+    actor: &Actor,
+    beat_id: Uuid,
+    new: NewSession,
+) -> Result<SessionView> {
+    admit(db, config, actor, beat_id, &new).await?;
 
     let id = Uuid::now_v7();
     let path = part_path(config, id);
@@ -127,12 +164,17 @@ pub async fn open(
         file_name: Set(new.file_name),
         created_at: Set(now),
         expires_at: Set(now + ttl(config)),
+        protocol: Set(TUS.to_owned()),
+        ..Default::default()
     }
     .insert(&txn)
     .await?;
     queue::enqueue_after(
         &txn,
-        &ExpireUploadSession { session_id: id },
+        &ExpireUploadSession {
+            session_id: id,
+            multipart: None,
+        },
         Duration::from_secs(config.uploads.session_ttl_seconds),
     )
     .await?;
@@ -144,13 +186,29 @@ pub async fn open(
 }
 
 /// The caller's live session, or 404 (someone else's, finished, expired or never made).
-async fn live(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<upload_session::Model> {
+async fn live_any(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<upload_session::Model> {
     upload_session::Entity::find_by_id(id)
         .filter(upload_session::Column::UserId.eq(actor.user_id))
         .filter(upload_session::Column::ExpiresAt.gt(Utc::now()))
         .one(db)
         .await?
         .ok_or(Error::NotFound("upload session"))
+}
+
+/// The caller's live tus session; a multipart one answers `409 wrong_protocol`.
+async fn live(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<upload_session::Model> {
+    let session = live_any(db, actor, id).await?;
+    if session.protocol != TUS {
+        return Err(Error::conflict(
+            "wrong_protocol",
+            "this session sends its parts straight to the bucket (see its parts_url), not over tus",
+        ));
+    }
+    Ok(session)
 }
 
 pub async fn show(db: &DatabaseConnection, actor: &Actor, id: Uuid) -> Result<SessionView> {
@@ -331,13 +389,18 @@ async fn set_offset(db: &DatabaseConnection, config: &Config, id: Uuid, at: u64)
     Ok(())
 }
 
-/// Termination: the session and every byte it received are gone.
+/// Termination: the session and every byte it received are gone (on S3, its multipart
+/// upload is aborted).
 pub async fn terminate(
     db: &DatabaseConnection,
+    storage: &dyn Storage,
     config: &Config,
     actor: &Actor,
     id: Uuid,
 ) -> Result<()> {
+    if live_any(db, actor, id).await?.protocol == multipart::PROTOCOL {
+        return multipart::abort(db, storage, actor, id).await;
+    }
     let session = live(db, actor, id).await?;
     let _busy = Busy::take(session.id)?;
     end(db, config, session.id).await
@@ -351,21 +414,37 @@ async fn end(db: &DatabaseConnection, config: &Config, id: Uuid) -> Result<()> {
 
 /// The expiry sweep of one session: ended when it received nothing for its time to live,
 /// rescheduled for its new expiry otherwise. A session whose beat was deleted is gone from
-/// the database already; its bytes go here.
-pub async fn expire(db: &DatabaseConnection, config: &Config, id: Uuid) -> Result<()> {
+/// the database already; its bytes (or its bucket's parts) go here.
+pub async fn expire(
+    db: &DatabaseConnection,
+    storage: &dyn Storage,
+    config: &Config,
+    job: &ExpireUploadSession,
+) -> Result<()> {
+    let id = job.session_id;
     let row = upload_session::Entity::find_by_id(id).one(db).await?;
-    if let Some(session) = row {
-        let left = session.expires_at - Utc::now();
-        if left > chrono::Duration::zero() {
-            let delay = left.to_std().unwrap_or_default();
-            queue::enqueue_after(db, &ExpireUploadSession { session_id: id }, delay).await?;
-            return Ok(());
+    match row {
+        Some(session) if session.protocol == multipart::PROTOCOL => {
+            return multipart::expire(db, storage, session).await;
         }
-        if BUSY.lock().unwrap_or_else(|p| p.into_inner()).contains(&id) {
-            // Bytes are arriving right now: this session is not abandoned.
-            let again = Duration::from_secs(config.uploads.session_ttl_seconds.max(1));
-            queue::enqueue_after(db, &ExpireUploadSession { session_id: id }, again).await?;
-            return Ok(());
+        Some(session) => {
+            let left = session.expires_at - Utc::now();
+            if left > chrono::Duration::zero() {
+                let delay = left.to_std().unwrap_or_default();
+                queue::enqueue_after(db, job, delay).await?;
+                return Ok(());
+            }
+            if BUSY.lock().unwrap_or_else(|p| p.into_inner()).contains(&id) {
+                // Bytes are arriving right now: this session is not abandoned.
+                let again = Duration::from_secs(config.uploads.session_ttl_seconds.max(1));
+                queue::enqueue_after(db, job, again).await?;
+                return Ok(());
+            }
+        }
+        None => {
+            if let Some(reference) = &job.multipart {
+                return multipart::orphaned(db, storage, reference).await;
+            }
         }
     }
     tracing::info!(session = %id, "an abandoned upload session expired");

@@ -88,12 +88,7 @@ where
         return Err(Error::TooLarge { what, limit });
     }
     // The upload this one replaces no longer counts against the quota once this one is in.
-    let replacing = upload::Entity::find()
-        .filter(upload::Column::BeatId.eq(beat_id))
-        .filter(upload::Column::Kind.eq(kind.as_str()))
-        .one(db)
-        .await?
-        .map(|u| u.id);
+    let replacing = current(db, beat_id, kind).await?;
     let quotas = &config.quotas;
     if let Some(len) = incoming.content_length {
         quotas::allow_bytes(db, actor.user_id, replacing, len, quotas).await?;
@@ -101,10 +96,7 @@ where
     let storage_ref: &dyn Storage = storage.as_ref();
 
     let upload_id = Uuid::now_v7();
-    let key = ObjectKey::parse(&format!(
-        "beats/{beat_id}/uploads/{upload_id}/{}",
-        kind.file_name()
-    ))?;
+    let key = object_key(beat_id, upload_id, kind)?;
     let stored = ingest(
         storage_ref,
         &key,
@@ -118,7 +110,78 @@ where
         IngestError::Interrupted(why) => Error::UploadInterrupted(why),
         IngestError::Storage(e) => Error::Storage(e),
     })?;
+    let placed = Placed {
+        beat_id,
+        upload_id,
+        kind,
+        key,
+    };
+    accept_stored(
+        db,
+        storage,
+        config,
+        actor,
+        placed,
+        stored,
+        replacing,
+        incoming.file_name,
+    )
+    .await
+}
 
+/// The beat's upload of this kind now: the one a new upload replaces, whose bytes stop
+/// counting against the quota once the new one is in.
+pub async fn current(
+    db: &DatabaseConnection,
+    beat_id: Uuid,
+    kind: UploadKind,
+) -> Result<Option<Uuid>> {
+    Ok(upload::Entity::find()
+        .filter(upload::Column::BeatId.eq(beat_id))
+        .filter(upload::Column::Kind.eq(kind.as_str()))
+        .one(db)
+        .await?
+        .map(|u| u.id))
+}
+
+/// Where an upload's object lives: `beats/<beat>/uploads/<upload>/<master.wav|...>`.
+pub fn object_key(beat_id: Uuid, upload_id: Uuid, kind: UploadKind) -> Result<ObjectKey> {
+    Ok(ObjectKey::parse(&format!(
+        "beats/{beat_id}/uploads/{upload_id}/{}",
+        kind.file_name()
+    ))?)
+}
+
+/// An object in storage that is to become upload `upload_id` of the beat.
+pub struct Placed {
+    pub beat_id: Uuid,
+    pub upload_id: Uuid,
+    pub kind: UploadKind,
+    pub key: ObjectKey,
+}
+
+/// What every upload goes through once its bytes are in storage, counted and hashed: sniffed,
+/// counted against the quota with what it unpacks to, and recorded with its jobs in one
+/// transaction. Refused or failed, the object is removed.
+#[allow(clippy::too_many_arguments)]
+pub async fn accept_stored(
+    db: &DatabaseConnection,
+    storage: &Arc<dyn Storage>,
+    config: &Config,
+    actor: &Actor,
+    placed: Placed,
+    stored: crate::storage::Ingested,
+    replacing: Option<Uuid>,
+    file_name: Option<String>,
+) -> Result<UploadAccepted> {
+    let Placed {
+        beat_id,
+        upload_id,
+        kind,
+        key,
+    } = placed;
+    let what = kind.label();
+    let quotas = &config.quotas;
     if let Err(reason) = kind.looks_right(&stored.head) {
         if let Err(e) = storage.delete(&key).await {
             tracing::warn!(%key, error = %e, "could not remove a refused upload");
@@ -147,7 +210,7 @@ where
         &key,
         stored,
         inflated,
-        incoming.file_name,
+        file_name,
         config.worker.settle(),
     )
     .await;

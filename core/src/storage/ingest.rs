@@ -18,7 +18,8 @@ pub struct Ingested {
     pub head: Vec<u8>,
 }
 
-const HEAD_BYTES: usize = 16;
+/// How many of an upload's first bytes are kept for sniffing its type.
+pub const HEAD_BYTES: usize = 16;
 
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {

@@ -131,6 +131,10 @@ impl Storage for LocalStorage {
         Ok(None)
     }
 
+    fn direct_uploads(&self) -> Option<&dyn super::DirectUploads> {
+        None
+    }
+
     async fn ping(&self) -> Result<(), StorageError> {
         let meta = tokio::fs::metadata(self.root.join(TMP_DIR)).await?;
         if meta.is_dir() {

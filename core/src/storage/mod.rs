@@ -5,8 +5,10 @@
 mod ingest;
 mod key;
 mod local;
+pub mod multipart;
 mod ranged;
 mod s3;
+mod s3_multipart;
 
 use std::io;
 use std::path::Path;
@@ -19,9 +21,10 @@ use futures_util::TryStreamExt;
 use futures_util::stream::BoxStream;
 use tokio::io::AsyncWriteExt;
 
-pub use ingest::{IngestError, Ingested, ingest};
+pub use ingest::{HEAD_BYTES, IngestError, Ingested, ingest};
 pub use key::ObjectKey;
 pub use local::LocalStorage;
+pub use multipart::DirectUploads;
 pub use ranged::RangedReader;
 pub use s3::S3Storage;
 
@@ -104,6 +107,10 @@ pub trait Storage: Send + Sync + 'static {
         expires_in: Duration,
         content_disposition: Option<&str>,
     ) -> Result<Option<String>, StorageError>;
+
+    /// Multipart uploads the client sends straight to the backend, or `None` when the backend
+    /// takes uploads only through us (local files: resumable uploads go over tus).
+    fn direct_uploads(&self) -> Option<&dyn DirectUploads>;
 
     /// Readiness: the backend answers.
     async fn ping(&self) -> Result<(), StorageError>;

@@ -10,6 +10,7 @@ use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use bytes::{Bytes, BytesMut};
 use futures_util::{StreamExt, TryStreamExt};
 
+use super::multipart::DirectUploads;
 use super::{ByteRange, ByteStream, ObjectBody, ObjectKey, ObjectMeta, Storage, StorageError};
 use crate::config::S3Config;
 
@@ -17,12 +18,12 @@ use crate::config::S3Config;
 /// the standard `AWS_*` variables through the SDK's own chain.
 #[derive(Debug, Clone)]
 pub struct S3Storage {
-    client: Client,
-    bucket: String,
+    pub(super) client: Client,
+    pub(super) bucket: String,
     part_bytes: usize,
 }
 
-fn backend<E: std::error::Error + 'static>(e: E) -> StorageError {
+pub(super) fn backend<E: std::error::Error + 'static>(e: E) -> StorageError {
     StorageError::Backend(DisplayErrorContext(e).to_string())
 }
 
@@ -280,6 +281,10 @@ impl Storage for S3Storage {
             .await
             .map_err(backend)?;
         Ok(Some(request.uri().to_owned()))
+    }
+
+    fn direct_uploads(&self) -> Option<&dyn DirectUploads> {
+        Some(self)
     }
 
     async fn ping(&self) -> Result<(), StorageError> {

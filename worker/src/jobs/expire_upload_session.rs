@@ -8,7 +8,7 @@ use crate::{JobContext, JobError, RunJob};
 impl RunJob for ExpireUploadSession {
     async fn run(self, ctx: Arc<JobContext>) -> Result<(), JobError> {
         // Ending an ended session is a no-op, so a repeated run is harmless.
-        upload_sessions::expire(&ctx.db, &ctx.config, self.session_id).await?;
+        upload_sessions::expire(&ctx.db, ctx.storage.as_ref(), &ctx.config, &self).await?;
         Ok(())
     }
 }
