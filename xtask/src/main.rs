@@ -128,6 +128,10 @@ fn cargo_test(selection: &[&str], passthrough: &[String], postgres: Option<&str>
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut command = Command::new(cargo);
     command.arg("test").args(selection);
+    // Every suite runs even when one fails, so that one run says everything that is wrong.
+    if !selection.contains(&"--no-run") {
+        command.arg("--no-fail-fast");
+    }
     if !passthrough.is_empty() {
         command.arg("--").args(passthrough);
     }
