@@ -1,9 +1,8 @@
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use secrecy::ExposeSecret;
 use serde_json::json;
-use tracing::{instrument, warn};
+use tracing::instrument;
 use trackout_core::domain::PaymentProviderKind;
-use trackout_core::payments::{events, signature};
+use trackout_core::payments::events;
 use trackout_core::services::commerce::checkout::{self as service, CheckoutBody, CheckoutStarted};
 use trackout_core::services::commerce::licenses::{self, LicenseCheck};
 use trackout_core::services::commerce::{dev_checkout, payment_events};
@@ -113,28 +112,12 @@ pub async fn stripe_webhook(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let secrets: Vec<&str> = state
-        .config
-        .commerce
-        .stripe_webhook_secrets
-        .iter()
-        .map(|s| s.expose_secret())
-        .collect();
-    if secrets.is_empty() {
-        return Err(ApiError::bad_request(
-            "webhooks_disabled",
-            "this store takes no Stripe webhooks (no STRIPE_WEBHOOK_SECRET)",
-        ));
-    }
-    let header = req
-        .headers()
-        .get("stripe-signature")
-        .and_then(|v| v.to_str().ok());
-    let now = chrono::Utc::now().timestamp();
-    if let Err(e) = signature::verify(&body, header, &secrets, now) {
-        warn!(error = %e, "refused a webhook");
-        return Err(ApiError::bad_request("bad_signature", e.to_string()));
-    }
+    super::webhook_signature::verify(
+        &req,
+        &body,
+        &state.config.commerce.stripe_webhook_secrets,
+        "STRIPE_WEBHOOK_SECRET",
+    )?;
     let envelope =
         events::parse(&body).map_err(|e| ApiError::bad_request("bad_event", e.to_string()))?;
     let applied = payment_events::apply(&state.db, &envelope).await?;

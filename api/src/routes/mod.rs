@@ -19,6 +19,7 @@ mod sales;
 mod stems;
 mod tiers;
 mod uploads;
+mod webhook_signature;
 
 use utoipa_actix_web::scope;
 use utoipa_actix_web::scope::Scope;

@@ -2,10 +2,9 @@
 //! that keeps it current, and what the ledger says you were paid.
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use secrecy::ExposeSecret;
 use serde_json::json;
-use tracing::{instrument, warn};
-use trackout_core::payments::{connect_events, signature};
+use tracing::instrument;
+use trackout_core::payments::connect_events;
 use trackout_core::services::commerce::payouts::accounts::{self, Onboarding};
 use trackout_core::services::commerce::payouts::view::{self, Payouts};
 
@@ -64,28 +63,12 @@ pub async fn connect_webhook(
     req: HttpRequest,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let secrets: Vec<&str> = state
-        .config
-        .commerce
-        .stripe_connect_webhook_secrets
-        .iter()
-        .map(|s| s.expose_secret())
-        .collect();
-    if secrets.is_empty() {
-        return Err(ApiError::bad_request(
-            "webhooks_disabled",
-            "this store takes no Stripe Connect webhooks (no STRIPE_CONNECT_WEBHOOK_SECRET)",
-        ));
-    }
-    let header = req
-        .headers()
-        .get("stripe-signature")
-        .and_then(|v| v.to_str().ok());
-    let now = chrono::Utc::now().timestamp();
-    if let Err(e) = signature::verify(&body, header, &secrets, now) {
-        warn!(error = %e, "refused a Connect webhook");
-        return Err(ApiError::bad_request("bad_signature", e.to_string()));
-    }
+    super::webhook_signature::verify(
+        &req,
+        &body,
+        &state.config.commerce.stripe_connect_webhook_secrets,
+        "STRIPE_CONNECT_WEBHOOK_SECRET",
+    )?;
     let envelope = connect_events::parse(&body)
         .map_err(|e| ApiError::bad_request("bad_event", e.to_string()))?;
     let applied = accounts::apply(&state.db, &envelope).await?;
