@@ -4,6 +4,7 @@
 
 mod check;
 mod flood;
+mod moto;
 mod sale;
 mod serve;
 mod slow_clients;

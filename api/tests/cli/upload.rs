@@ -29,6 +29,11 @@ struct Store {
 }
 
 fn store() -> Store {
+    store_with(&[])
+}
+
+/// [`store`], with more of the store's environment (its storage, say).
+fn store_with(more: &[(&'static str, String)]) -> Store {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
@@ -41,6 +46,7 @@ fn store() -> Store {
         ),
         ("TRACKOUT_JOB_POLL_MS", "50".into()),
     ]);
+    env.extend(more.iter().cloned());
     let serve = start(dir.path(), &["serve"], &env);
     let client = Client::new();
     wait_ready(&client, &base);
@@ -204,18 +210,32 @@ enum AfterCut {
 /// would carry on as if nothing happened.
 type Down = Option<(Arc<AtomicBool>, Arc<AtomicBool>)>;
 
+/// Which connections count toward the cut: all, or those whose first bytes hold this (a
+/// client's User-Agent, when the upstream has other clients too).
+type Only = Option<&'static str>;
+
 fn pump(
     mut from: TcpStream,
     mut to: TcpStream,
-    budget: Option<(Arc<AtomicU64>, u64, Arc<AtomicBool>)>,
+    mut budget: Option<(Arc<AtomicU64>, u64, Arc<AtomicBool>)>,
     down: Down,
+    only: Only,
 ) {
     let mut buffer = vec![0u8; 64 << 10];
+    let mut first = true;
     loop {
         let n = match from.read(&mut buffer) {
             Ok(0) | Err(_) => break,
             Ok(n) => n,
         };
+        if std::mem::take(&mut first)
+            && let Some(marker) = only
+            && !String::from_utf8_lossy(&buffer[..n])
+                .to_ascii_lowercase()
+                .contains(marker)
+        {
+            budget = None;
+        }
         if let Some((cut, restored)) = &down
             && cut.load(Ordering::SeqCst)
             && !restored.load(Ordering::SeqCst)
@@ -251,6 +271,11 @@ fn pump(
 
 impl CuttingProxy {
     fn start(upstream: u16, cut_at: u64, after: AfterCut) -> CuttingProxy {
+        CuttingProxy::start_counting(upstream, cut_at, after, None)
+    }
+
+    /// [`CuttingProxy::start`], counting (and cutting) only the connections `only` marks.
+    fn start_counting(upstream: u16, cut_at: u64, after: AfterCut, only: Only) -> CuttingProxy {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let forwarded = Arc::new(AtomicU64::new(0));
@@ -275,8 +300,8 @@ impl CuttingProxy {
                 let budget = Some((f.clone(), cut_at, c.clone()));
                 let down: Down = (after == AfterCut::StayDown).then(|| (c.clone(), r.clone()));
                 let down_too = down.clone();
-                std::thread::spawn(move || pump(c_read, s_write, budget, down));
-                std::thread::spawn(move || pump(server, client, None, down_too));
+                std::thread::spawn(move || pump(c_read, s_write, budget, down, only));
+                std::thread::spawn(move || pump(server, client, None, down_too, None));
             }
         });
         CuttingProxy {
@@ -486,4 +511,190 @@ fn a_network_that_stays_down_is_given_up_on_and_the_same_command_goes_on_later()
     );
     let now = processing(&store.client, &store.base, &store.token, &store.beat);
     assert_eq!(stored(&now, "trackout")["sha256"], sha256(&zip_path));
+}
+
+/// A proxy in front of moto that counts and cuts only what `trackout upload` sends: the
+/// store's own S3 traffic (its renders) crosses it too.
+fn bucket_proxy(moto: &crate::moto::Moto, cut_at: u64, after: AfterCut) -> CuttingProxy {
+    CuttingProxy::start_counting(
+        moto.port,
+        cut_at,
+        after,
+        Some("user-agent: trackout-upload/"),
+    )
+}
+
+/// A store on S3 (moto's server), reached through `proxy`: the part URLs it signs point at
+/// the proxy, so the parts the CLI sends cross it.
+fn s3_store(proxy: &CuttingProxy) -> Store {
+    store_with(&[
+        ("TRACKOUT_STORAGE", "s3".into()),
+        ("TRACKOUT_S3_BUCKET", crate::moto::BUCKET.into()),
+        (
+            "AWS_ENDPOINT_URL",
+            format!("http://127.0.0.1:{}", proxy.port),
+        ),
+        ("AWS_REGION", "us-east-1".into()),
+        ("AWS_ACCESS_KEY_ID", "trackout-test-access".into()),
+        ("AWS_SECRET_ACCESS_KEY", "trackout-test-secret-key".into()),
+        ("TRACKOUT_S3_FORCE_PATH_STYLE", "true".into()),
+    ])
+}
+
+/// Sixteen stems of ten seconds (a zip of six 8 MiB parts) and their master (one part).
+/// Many short stems rather than three long ones: a long pure sine lets the check's offset
+/// search lock a period off.
+fn s3_files(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, u64, u64) {
+    let stems = tempfile::tempdir().unwrap();
+    let freqs: Vec<f64> = (0..16).map(|n| 110.0 + 37.0 * f64::from(n)).collect();
+    for (n, freq) in freqs.iter().enumerate() {
+        write_stem(
+            &stems.path().join(format!("Layer {:02}.wav", n + 1)),
+            10.0,
+            *freq,
+        );
+    }
+    let master_path = dir.join("Night Drive.wav");
+    write_mix(&master_path, 10.0, &freqs);
+    let zip_path = dir.join("Night Drive stems.zip");
+    std::fs::write(&zip_path, zip_dir(stems.path())).unwrap();
+    let master_size = std::fs::metadata(&master_path).unwrap().len();
+    let zip_size = std::fs::metadata(&zip_path).unwrap().len();
+    assert!(
+        zip_size > 5 * (8 << 20),
+        "a trackout of six parts: {zip_size}"
+    );
+    (master_path, zip_path, master_size, zip_size)
+}
+
+fn assert_stored_and_publishable(store: &Store, master: &Path, zip_path: &Path) {
+    let now = processing(&store.client, &store.base, &store.token, &store.beat);
+    assert_eq!(stored(&now, "master")["sha256"], sha256(master));
+    let trackout = stored(&now, "trackout");
+    assert_eq!(
+        trackout["sha256"],
+        sha256(zip_path),
+        "the bucket has the file, byte for byte"
+    );
+    assert_eq!(
+        trackout["size_bytes"],
+        std::fs::metadata(zip_path).unwrap().len()
+    );
+    assert_eq!(now["publish"]["publishable"], true, "{now}");
+    let published = store
+        .client
+        .post(format!(
+            "{}/api/v1/beats/{}/publish",
+            store.base, store.beat
+        ))
+        .bearer_auth(&store.token)
+        .send()
+        .unwrap();
+    assert_eq!(published.status(), 200);
+}
+
+#[test]
+fn on_s3_a_part_cut_mid_way_is_sent_again_straight_to_the_bucket() {
+    let moto = crate::moto::Moto::start();
+    let files = tempfile::tempdir().unwrap();
+    let (master, zip_path, master_size, zip_size) = s3_files(files.path());
+    // Three megabytes into the trackout's parts, four of them in flight.
+    let proxy = bucket_proxy(&moto, master_size + (3 << 20), AfterCut::Forward);
+    let store = s3_store(&proxy);
+
+    let out = upload(
+        files.path(),
+        &store.base,
+        Some(&store.token),
+        &[
+            &"--beat",
+            &store.beat,
+            &"--master",
+            &master,
+            &"--trackout",
+            &zip_path,
+        ],
+    );
+    let text = said(&out);
+    assert!(proxy.cut.load(Ordering::SeqCst), "the proxy cut: {text}");
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("trackout: part ") && stderr.contains("sending it again"),
+        "the cut part went again: {text}"
+    );
+    // The parts went to the bucket, not through the store: every body byte crossed the
+    // proxy, and only the cut part went twice.
+    let forwarded = proxy.forwarded.load(Ordering::SeqCst);
+    let bodies = master_size + zip_size;
+    assert!(
+        forwarded >= bodies,
+        "{forwarded} of {bodies} bytes crossed the proxy"
+    );
+    assert!(
+        forwarded < bodies + (8 << 20) + (1 << 20),
+        "{forwarded} bytes forwarded for {bodies} bytes of files: more than one part went twice"
+    );
+    assert_stored_and_publishable(&store, &master, &zip_path);
+}
+
+#[test]
+fn on_s3_a_rerun_sends_only_the_parts_the_bucket_lacks() {
+    let moto = crate::moto::Moto::start();
+    let files = tempfile::tempdir().unwrap();
+    let (master, zip_path, master_size, zip_size) = s3_files(files.path());
+    // Forty megabytes into the trackout: some of its six parts are in the bucket, the
+    // network then stays down.
+    let proxy = bucket_proxy(&moto, master_size + (40 << 20), AfterCut::StayDown);
+    let store = s3_store(&proxy);
+    let args: [&dyn AsRef<std::ffi::OsStr>; 8] = [
+        &"--beat",
+        &store.beat,
+        &"--master",
+        &master,
+        &"--trackout",
+        &zip_path,
+        &"--retries",
+        &"1",
+    ];
+
+    let out = upload(files.path(), &store.base, Some(&store.token), &args);
+    let text = said(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("gave up sending the trackout"),
+        "{text}"
+    );
+    let before = proxy.forwarded.load(Ordering::SeqCst);
+
+    proxy.restore();
+    let out = upload(files.path(), &store.base, Some(&store.token), &args);
+    let text = said(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("trackout: an earlier run left this upload open"),
+        "{text}"
+    );
+    let held: u64 = stderr
+        .lines()
+        .find_map(|l| l.split(" parts (").nth(1))
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no listing of held parts: {text}"));
+    let last = zip_size % (8 << 20);
+    assert!(
+        held >= 8 << 20 && (held.is_multiple_of(8 << 20) || (held - last).is_multiple_of(8 << 20)),
+        "whole parts were held: {held}: {text}"
+    );
+    assert!(held < zip_size, "the first run did not finish: {text}");
+    // The rerun sent what the bucket lacked of the trackout, not the whole file again (and
+    // the master once more: the CLI sends every file it is given).
+    let again = proxy.forwarded.load(Ordering::SeqCst) - before;
+    let lacked = master_size + zip_size - held;
+    assert!(
+        again >= lacked && again < lacked + (1 << 20),
+        "the rerun sent {again} bytes; the bucket lacked {lacked}"
+    );
+    assert_stored_and_publishable(&store, &master, &zip_path);
 }

@@ -11,6 +11,9 @@ pub struct SessionAnswer {
     pub size_bytes: u64,
     #[serde(default)]
     pub offset_bytes: u64,
+    /// `s3_multipart` only.
+    pub parts_url: Option<String>,
+    pub complete_url: Option<String>,
 }
 
 /// An upload the store recorded.

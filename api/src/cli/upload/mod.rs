@@ -6,6 +6,7 @@
 
 mod answers;
 mod folder;
+mod multipart;
 mod poll;
 mod progress;
 mod resume;
@@ -257,15 +258,26 @@ async fn left_open(
     key: &str,
     size: u64,
 ) -> Option<Transport> {
-    let url = remembered.find(key)?;
-    let probe = tus::Tus::new(url.clone(), size, 0);
-    match probe.head(store).await {
-        Ok(at) if at <= size => Some(Transport::Tus(tus::Tus::new(url, size, at))),
-        _ => {
-            remembered.forget(key);
-            None
+    let open = match remembered.find(key)? {
+        resume::Entry::Tus(url) => {
+            let probe = tus::Tus::new(url.clone(), size, 0);
+            match probe.head(store).await {
+                Ok(at) if at <= size => Some(Transport::Tus(tus::Tus::new(url, size, at))),
+                _ => None,
+            }
         }
+        resume::Entry::Multipart(session) => {
+            let multipart = multipart::Multipart::new(session, size);
+            multipart
+                .is_open(store)
+                .await
+                .then_some(Transport::Multipart(multipart))
+        }
+    };
+    if open.is_none() {
+        remembered.forget(key);
     }
+    open
 }
 
 async fn send_one(
@@ -298,7 +310,7 @@ async fn send_one(
     let transport = match earlier {
         Some(transport) => {
             eprintln!(
-                "{label}: an earlier run left this upload open; going on from the store's offset"
+                "{label}: an earlier run left this upload open; going on from where the store stopped"
             );
             transport
         }
@@ -307,9 +319,18 @@ async fn send_one(
                 .open_session(args.beat, kind, size, name)
                 .await
                 .map_err(|f| refused(&format!("opening the {label} upload"), f))?;
-            let transport = Transport::for_session(&args.url, &session).map_err(|e| anyhow!(e))?;
-            if let (Some(key), Some(url)) = (key, &session.upload_url) {
-                remembered.remember(key, url);
+            let transport = Transport::for_session(&session).map_err(|e| anyhow!(e))?;
+            if let Some(key) = key {
+                match &transport {
+                    Transport::Tus(_) => {
+                        if let Some(url) = &session.upload_url {
+                            remembered.remember(key, resume::Entry::Tus(url.clone()));
+                        }
+                    }
+                    Transport::Multipart(m) => {
+                        remembered.remember(key, resume::Entry::Multipart(m.session().clone()));
+                    }
+                }
             }
             transport
         }

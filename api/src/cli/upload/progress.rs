@@ -48,6 +48,14 @@ impl Meter {
         self.draw(false);
     }
 
+    /// Where the upload stands when parts go at once: `at` bytes held or in flight, `moved`
+    /// sent in this run.
+    pub fn show(&mut self, at: u64, moved: u64) {
+        self.at = at.min(self.total);
+        self.moved = moved;
+        self.draw(false);
+    }
+
     /// A line of its own (a dropped connection, a resume), above the bar.
     pub fn say(&mut self, line: &str) {
         self.clear();

@@ -8,6 +8,19 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
+use super::multipart::Session;
+
+/// What a run remembers of an unfinished session: a tus upload's URL (as earlier versions
+/// wrote it), or an S3 multipart session's addresses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Entry {
+    Tus(String),
+    Multipart(Session),
+}
+
 pub struct Remembered {
     file: Option<PathBuf>,
 }
@@ -47,7 +60,7 @@ impl Remembered {
         Remembered { file: state_file() }
     }
 
-    fn read(&self) -> BTreeMap<String, String> {
+    fn read(&self) -> BTreeMap<String, Entry> {
         self.file
             .as_ref()
             .and_then(|f| std::fs::read(f).ok())
@@ -55,7 +68,7 @@ impl Remembered {
             .unwrap_or_default()
     }
 
-    fn write(&self, entries: &BTreeMap<String, String>) {
+    fn write(&self, entries: &BTreeMap<String, Entry>) {
         let Some(file) = &self.file else { return };
         // Remembering is a convenience: a read-only home must not stop an upload.
         let written = file
@@ -72,14 +85,14 @@ impl Remembered {
         }
     }
 
-    /// The session URL an earlier run left for `key`.
-    pub fn find(&self, key: &str) -> Option<String> {
+    /// The session an earlier run left for `key`.
+    pub fn find(&self, key: &str) -> Option<Entry> {
         self.read().remove(key)
     }
 
-    pub fn remember(&self, key: &str, upload_url: &str) {
+    pub fn remember(&self, key: &str, entry: Entry) {
         let mut entries = self.read();
-        entries.insert(key.to_owned(), upload_url.to_owned());
+        entries.insert(key.to_owned(), entry);
         self.write(&entries);
     }
 
@@ -88,5 +101,37 @@ impl Remembered {
         if entries.remove(key).is_some() {
             self.write(&entries);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tus_and_multipart_sessions_are_remembered_side_by_side() {
+        let dir = tempfile::tempdir().unwrap();
+        let remembered = Remembered {
+            file: Some(dir.path().join("uploads.json")),
+        };
+        // A file an earlier version wrote: tus URLs as plain strings.
+        std::fs::write(
+            dir.path().join("uploads.json"),
+            r#"{"a": "/api/v1/uploads/1"}"#,
+        )
+        .unwrap();
+        let multipart = Entry::Multipart(Session {
+            upload_url: "/api/v1/uploads/2".into(),
+            parts_url: "/api/v1/uploads/2/parts".into(),
+            complete_url: "/api/v1/uploads/2/complete".into(),
+        });
+        remembered.remember("b", multipart.clone());
+        assert_eq!(
+            remembered.find("a"),
+            Some(Entry::Tus("/api/v1/uploads/1".into()))
+        );
+        assert_eq!(remembered.find("b"), Some(multipart));
+        remembered.forget("b");
+        assert_eq!(remembered.find("b"), None);
     }
 }

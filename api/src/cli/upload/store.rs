@@ -162,6 +162,11 @@ impl Store {
             .bearer_auth(self.token.expose_secret())
     }
 
+    /// A request off the store's origin (a presigned part URL): no token goes with it.
+    pub fn foreign(&self, method: Method, url: Url) -> RequestBuilder {
+        self.http.request(method, url)
+    }
+
     async fn json<T: DeserializeOwned>(&self, builder: RequestBuilder) -> Result<T, Failure> {
         let response = builder.send().await?;
         if !response.status().is_success() {

@@ -1,9 +1,10 @@
-//! How a file's bytes reach the store, chosen from the session answer. Only tus is spoken
-//! today; S3 multipart (part URLs straight to the bucket) is the other variant to add here.
+//! How a file's bytes reach the store, chosen from the session answer: tus to the store
+//! itself (local storage), or S3 multipart, the parts straight to the bucket.
 
 use std::path::Path;
 
 use super::answers::{Accepted, SessionAnswer};
+use super::multipart::{Multipart, Session};
 use super::progress::Meter;
 use super::store::Store;
 use super::tus::Tus;
@@ -27,6 +28,7 @@ impl Retry {
 
 pub enum Transport {
     Tus(Tus),
+    Multipart(Multipart),
 }
 
 /// What ended an upload that did not complete.
@@ -43,7 +45,7 @@ pub enum SendError {
 
 impl Transport {
     /// The transport the store asked for in `session`, or why this client cannot use it.
-    pub fn for_session(store_url: &str, session: &SessionAnswer) -> Result<Transport, String> {
+    pub fn for_session(session: &SessionAnswer) -> Result<Transport, String> {
         match session.protocol.as_deref() {
             None | Some("tus") => {
                 let url = session
@@ -56,14 +58,29 @@ impl Transport {
                     session.offset_bytes,
                 )))
             }
-            Some("s3_multipart") => Err(format!(
-                "the store at {store_url} keeps its files on S3 and asked for an S3 multipart \
-                 upload (parts sent straight to the bucket); this version of `trackout upload` \
-                 speaks only tus, the protocol of stores on local storage. Upload through the \
-                 single PUT routes meanwhile (README: API > Uploads), e.g. \
-                 `curl -T master.wav -H \"Authorization: Bearer $TRACKOUT_TOKEN\" \
-                 {store_url}/api/v1/beats/<id>/master`"
-            )),
+            Some("s3_multipart") => {
+                let missing = |what: &str| {
+                    format!("the store opened an S3 multipart session without a {what}")
+                };
+                let addresses = Session {
+                    upload_url: session
+                        .upload_url
+                        .clone()
+                        .ok_or_else(|| missing("upload_url"))?,
+                    parts_url: session
+                        .parts_url
+                        .clone()
+                        .ok_or_else(|| missing("parts_url"))?,
+                    complete_url: session
+                        .complete_url
+                        .clone()
+                        .ok_or_else(|| missing("complete_url"))?,
+                };
+                Ok(Transport::Multipart(Multipart::new(
+                    addresses,
+                    session.size_bytes,
+                )))
+            }
             Some(other) => Err(format!(
                 "the store asked for an upload protocol this version does not know: {other:?}"
             )),
@@ -80,6 +97,8 @@ impl Transport {
     ) -> Result<Accepted, SendError> {
         match self {
             Transport::Tus(tus) => tus.send(store, file, chunk, retry, meter).await,
+            // Parts are as large as the store says; `chunk` is tus's.
+            Transport::Multipart(multipart) => multipart.send(store, file, retry, meter).await,
         }
     }
 }
@@ -94,28 +113,40 @@ mod tests {
             upload_url: Some("/api/v1/uploads/x".into()),
             size_bytes: 10,
             offset_bytes: 0,
+            parts_url: Some("/api/v1/uploads/x/parts".into()),
+            complete_url: Some("/api/v1/uploads/x/complete".into()),
         }
     }
 
     #[test]
-    fn tus_is_spoken_and_s3_multipart_is_refused_in_words() {
+    fn the_session_names_the_transport() {
         assert!(matches!(
-            Transport::for_session("https://s.example", &answer(None)),
+            Transport::for_session(&answer(None)),
             Ok(Transport::Tus(_))
         ));
         assert!(matches!(
-            Transport::for_session("https://s.example", &answer(Some("tus"))),
+            Transport::for_session(&answer(Some("tus"))),
             Ok(Transport::Tus(_))
         ));
-        let Err(why) = Transport::for_session("https://s.example", &answer(Some("s3_multipart")))
+        let Ok(Transport::Multipart(multipart)) =
+            Transport::for_session(&answer(Some("s3_multipart")))
         else {
-            panic!("an S3 multipart session is not sent over tus");
+            panic!("an S3 multipart session goes to the bucket");
         };
-        assert!(
-            why.contains("S3 multipart") && why.contains("speaks only tus"),
-            "{why}"
+        assert_eq!(
+            multipart.session().complete_url,
+            "/api/v1/uploads/x/complete"
         );
-        assert!(why.contains("https://s.example/api/v1/beats/"), "{why}");
+        let mut half = answer(Some("s3_multipart"));
+        half.parts_url = None;
+        let Err(why) = Transport::for_session(&half) else {
+            panic!("a multipart session without its parts URL cannot be sent");
+        };
+        assert!(why.contains("parts_url"), "{why}");
+        let Err(why) = Transport::for_session(&answer(Some("ftp"))) else {
+            panic!("an unknown protocol is refused");
+        };
+        assert!(why.contains("\"ftp\""), "{why}");
     }
 
     #[test]
