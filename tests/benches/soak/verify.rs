@@ -133,8 +133,10 @@ pub async fn check(
         let mailed = receipts
             .iter()
             .filter(|((to, subject), _)| {
+                // The title ends where the encoded dash begins: "Soak 1-1" must not match
+                // the receipts of "Soak 1-10".
                 to.contains(&buyer.email)
-                    && subject.contains(&row.beat_title)
+                    && subject.starts_with(&format!("Your receipt: {} ", row.beat_title))
                     && subject.contains(&row.tier_name)
             })
             .map(|(_, n)| *n)
