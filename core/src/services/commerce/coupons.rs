@@ -409,47 +409,31 @@ pub(super) async fn take_use<C: ConnectionTrait>(
     Ok(())
 }
 
-/// Moves `order_id`'s use between held and given back, once; the coupon's count follows.
-async fn flip<C: ConnectionTrait>(conn: &C, order_id: Uuid, hold: bool) -> Result<bool> {
-    let flipped = coupon_redemption::Entity::update_many()
-        .col_expr(coupon_redemption::Column::Held, Expr::value(hold))
+/// The order's checkout ended unpaid: its use goes back to the coupon, once however often
+/// this is called. (A payment still arriving for that checkout is refunded, never
+/// fulfilled, so it never needs the use again.)
+pub(crate) async fn give_back<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> Result<()> {
+    let released = coupon_redemption::Entity::update_many()
+        .col_expr(coupon_redemption::Column::Held, Expr::value(false))
         .filter(coupon_redemption::Column::OrderId.eq(order_id))
-        .filter(coupon_redemption::Column::Held.eq(!hold))
+        .filter(coupon_redemption::Column::Held.eq(true))
         .exec(conn)
         .await?;
-    if flipped.rows_affected == 0 {
-        return Ok(false);
+    if released.rows_affected == 0 {
+        return Ok(());
     }
-    let Some(r) = coupon_redemption::Entity::find_by_id(order_id)
+    if let Some(r) = coupon_redemption::Entity::find_by_id(order_id)
         .one(conn)
         .await?
-    else {
-        return Ok(false);
-    };
-    let delta = if hold { 1 } else { -1 };
-    coupon::Entity::update_many()
-        .col_expr(
-            coupon::Column::Uses,
-            sea_orm::sea_query::ExprTrait::add(Expr::col(coupon::Column::Uses), delta),
-        )
-        .filter(coupon::Column::Id.eq(r.coupon_id))
-        .exec(conn)
-        .await?;
-    Ok(true)
-}
-
-/// The order's checkout ended unpaid: its use goes back to the coupon (once).
-pub(crate) async fn give_back<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> Result<()> {
-    flip(conn, order_id, false).await?;
-    Ok(())
-}
-
-/// The order was paid after all (a payment arriving for a checkout already given up): it
-/// holds its use again, even past `max_uses`, because the buyer paid the price they were
-/// shown.
-pub(crate) async fn hold_again<C: ConnectionTrait>(conn: &C, order_id: Uuid) -> Result<()> {
-    if flip(conn, order_id, true).await? {
-        tracing::warn!(%order_id, "a coupon use given back was taken again by a late payment");
+    {
+        coupon::Entity::update_many()
+            .col_expr(
+                coupon::Column::Uses,
+                sea_orm::sea_query::ExprTrait::sub(Expr::col(coupon::Column::Uses), 1),
+            )
+            .filter(coupon::Column::Id.eq(r.coupon_id))
+            .exec(conn)
+            .await?;
     }
     Ok(())
 }

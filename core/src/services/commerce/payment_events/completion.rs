@@ -218,7 +218,6 @@ pub(super) async fn complete(
     }
     if any_paid {
         queue::enqueue(txn, &PayPayees { order_id }).await?;
-        crate::services::commerce::coupons::hold_again(txn, order_id).await?;
     }
     Ok(())
 }
