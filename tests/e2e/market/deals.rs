@@ -333,6 +333,17 @@ async fn refused_coupons_say_why_in_the_quote_and_stop_the_checkout() {
         }
     }
     assert_eq!(purchases_of(&app, &artist).await, 0, "no checkout started");
+    // A guest sees the same quote without a session.
+    let guest = app
+        .post(
+            "/api/v1/checkout/quote",
+            None,
+            &json!({"items": [{"beat_id": a, "tier": "mp3_lease"}], "coupon": "wheezy"}),
+        )
+        .await;
+    assert_eq!(guest.status(), StatusCode::OK);
+    let guest: Value = guest.json().await.unwrap();
+    assert_eq!(guest["coupon"]["reason"], "not_applicable");
     // Wheezy's code on a cart holding a beat of wheezy's applies to that beat only.
     let q = quote(
         &app,
