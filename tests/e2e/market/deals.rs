@@ -661,3 +661,34 @@ async fn deals_and_coupons_are_the_producers_own_and_bounded() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn a_checkout_the_buyer_cancels_gives_its_coupon_use_back() {
+    let app = TestApp::spawn().await;
+    let producer = app.register("producer").await;
+    let (first, second) = (app.register("artist").await, app.register("artist").await);
+    let beat = catalog_beat(&app, &producer).await;
+    make_coupon(
+        &app,
+        &producer,
+        json!({"code": "SOLO", "percent_off": 10, "max_uses": 1}),
+    )
+    .await;
+    let body = json!({"items": [{"beat_id": beat, "tier": "mp3_lease"}], "coupon": "solo"});
+    let (ids, _) = ids_of(checkout(&app, &first, &body).await).await;
+    let refused = checkout(&app, &second, &body).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    for _ in 0..2 {
+        app.post(
+            &format!("/api/v1/purchases/{}/cancel", ids[0]),
+            Some(&first.token),
+            &json!({}),
+        )
+        .await;
+    }
+    assert_eq!(row(&app, ids[0]).await.status, "cancelled");
+    assert_eq!(uses(&app, "SOLO").await, 0, "given back once");
+    let (_, started) = ids_of(checkout(&app, &second, &body).await).await;
+    pay_dev(&app, started["checkout_url"].as_str().unwrap()).await;
+    assert_eq!(uses(&app, "SOLO").await, 1);
+}
