@@ -692,3 +692,49 @@ async fn a_checkout_the_buyer_cancels_gives_its_coupon_use_back() {
     pay_dev(&app, started["checkout_url"].as_str().unwrap()).await;
     assert_eq!(uses(&app, "SOLO").await, 1);
 }
+
+#[tokio::test]
+async fn a_guests_order_that_costs_nothing_is_licensed_to_the_guest_and_claimable() {
+    let app = TestApp::spawn().await;
+    let producer = app.register("producer").await;
+    let beat = catalog_beat(&app, &producer).await;
+    make_coupon(&app, &producer, json!({"code": "GIFT", "percent_off": 100})).await;
+    let email = format!("guest-{}@example.com", Uuid::new_v4().simple());
+    let (ids, started) = ids_of(
+        app.post(
+            "/api/v1/checkout",
+            None,
+            &json!({"items": [{"beat_id": beat, "tier": "mp3_lease"}], "coupon": "gift",
+                    "email": email, "name": "Luna Ray"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(started["paid"], true);
+    assert_eq!(row(&app, ids[0]).await.status, "paid");
+    assert!(
+        entity::guest_checkout::Entity::find_by_id(ids[0])
+            .one(&app.state.db)
+            .await
+            .unwrap()
+            .is_some(),
+        "claimable"
+    );
+    jobs_settle(&app).await;
+    // The receipt, sent by the fulfilment, carries the claim link: the guest's rows were
+    // written before the free order was completed.
+    let receipts: Vec<Value> = entity::outbox::Entity::find()
+        .filter(entity::outbox::Column::Recipient.eq(email.as_str()))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|m| m.payload)
+        .collect();
+    assert_eq!(receipts.len(), 1, "{receipts:?}");
+    assert!(
+        receipts[0].to_string().contains("claim_token_id\":\""),
+        "{receipts:?}"
+    );
+    assert_eq!(row(&app, ids[0]).await.buyer_name, "Luna Ray");
+}

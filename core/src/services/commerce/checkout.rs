@@ -195,6 +195,36 @@ pub async fn start(
     actor: &Actor,
     body: CheckoutBody,
 ) -> Result<CheckoutStarted> {
+    let started = open(db, payments, config, actor, body).await?;
+    settle_free(db, config, &started).await?;
+    Ok(started)
+}
+
+/// Completes an order that costs nothing. Separate from `open` so that a guest checkout
+/// records whose order it is (the claim link, the name on the license) before its
+/// fulfilment can run.
+pub async fn settle_free(
+    db: &DatabaseConnection,
+    config: &Config,
+    started: &CheckoutStarted,
+) -> Result<()> {
+    if started.paid {
+        // Nothing to charge, and Stripe refuses a payment of 0: the order is paid here,
+        // through the same completion as a payment event.
+        super::payment_events::complete_free(db, started.purchase_id, &config.commerce.currency)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Everything `start` does but completing an order that costs nothing.
+pub async fn open(
+    db: &DatabaseConnection,
+    payments: &dyn PaymentProvider,
+    config: &Config,
+    actor: &Actor,
+    body: CheckoutBody,
+) -> Result<CheckoutStarted> {
     let buyer = user::Entity::find_by_id(actor.user_id)
         .one(db)
         .await?
@@ -286,9 +316,7 @@ pub async fn start(
 
     let public = config.public_url();
     if total_cents == 0 {
-        // Nothing to charge, and Stripe refuses a payment of 0: the order is paid here,
-        // through the same completion as a payment event.
-        super::payment_events::complete_free(db, order_id, &config.commerce.currency).await?;
+        // No payment page: `settle_free` completes it.
         return Ok(CheckoutStarted {
             purchase_id: order_id,
             purchase_ids: ids,
