@@ -13,6 +13,8 @@ pub struct Model {
     pub beat_title: String,
     pub tier_kind: String,
     pub tier_name: String,
+    /// What this item sells for in its order: the tier's list price less `deal_cents` and
+    /// `coupon_cents`. What the buyer pays, the license prints and the payees share.
     pub price_cents: i64,
     pub currency: String,
     pub terms: Json,
@@ -38,6 +40,10 @@ pub struct Model {
     /// The checkout it was bought in: one payment, one transfer per payee. Set on every
     /// purchase (older ones were each their own order).
     pub order_id: Option<Uuid>,
+    /// Taken off the list price by the producer's bulk deal (all of it for a free item).
+    pub deal_cents: i64,
+    /// Taken off the list price by the order's coupon (this item's share of it).
+    pub coupon_cents: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

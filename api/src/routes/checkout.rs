@@ -5,6 +5,7 @@ use trackout_core::domain::PaymentProviderKind;
 use trackout_core::payments::events;
 use trackout_core::services::commerce::checkout::{self as service, CheckoutBody, CheckoutStarted};
 use trackout_core::services::commerce::licenses::{self, LicenseCheck};
+use trackout_core::services::commerce::pricing::{self, Quote};
 use trackout_core::services::commerce::{dev_checkout, payment_events};
 use trackout_core::services::guest;
 
@@ -91,12 +92,45 @@ pub async fn start(
             .await?
         }
     };
-    if PaymentProviderKind::Dev.is(state.payments.name()) {
+    if PaymentProviderKind::Dev.is(state.payments.name()) && !started.paid {
         // The development page is paid by whoever holds this URL, exactly as Stripe's is.
         started.checkout_url =
             dev_checkout::pay_link(&state.tokens, started.purchase_id, &started.checkout_url);
     }
     Ok(HttpResponse::Ok().json(started))
+}
+
+/// What a checkout of these items (and coupon) would cost, line by line: list price, what the
+/// bulk deal and the coupon take off, and the price paid; and why the coupon does not apply,
+/// if it does not. Starts nothing, holds nothing, takes no coupon use.
+#[utoipa::path(tag = "commerce", security((), ("session" = [])), request_body = CheckoutBody, responses(
+    (status = 200, body = Quote),
+    (status = 404, description = "no such published beat"),
+    (status = 409, description = "tier_unavailable, sold_exclusively, own_beat or already_owned"),
+    (status = 422, description = "invalid_input"),
+    (status = 429, description = "rate_limited"),
+))]
+#[post("/checkout/quote")]
+#[instrument(skip_all)]
+pub async fn quote(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    session: MaybeSession,
+    body: crate::json::Json<CheckoutBody>,
+) -> Result<HttpResponse, ApiError> {
+    // Coupon codes are guessable words: quotes share the checkout's limit per address.
+    let (address, _) = super::auth::client(&req, &state);
+    state
+        .limits
+        .check(&state.limits.checkout, address.0, None)?;
+    let quote: Quote = pricing::quote(
+        &state.db,
+        &state.config,
+        session.0.as_ref(),
+        body.into_inner(),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(quote))
 }
 
 /// Stripe's webhook. The signature is checked on the raw body before anything else; each

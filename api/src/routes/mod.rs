@@ -5,6 +5,7 @@ mod auth;
 mod beats;
 mod checkout;
 mod covers;
+mod deals;
 pub mod dev_pay;
 pub mod downloads;
 pub mod health;
@@ -73,6 +74,7 @@ pub fn api() -> Scope<
         .service(processing::show)
         .service(previews::preview)
         .service(previews::peaks)
+        .service(checkout::quote)
         .service(checkout::start)
         .service(checkout::stripe_webhook)
         .service(checkout::license)
@@ -82,6 +84,11 @@ pub fn api() -> Scope<
         .service(purchases::list_shares)
         .service(purchases::revoke_share)
         .service(sales::show)
+        .service(deals::list)
+        .service(deals::replace)
+        .service(deals::list_coupons)
+        .service(deals::create_coupon)
+        .service(deals::retire_coupon)
         .service(payouts::onboarding)
         .service(payouts::show)
         .service(payouts::connect_webhook)

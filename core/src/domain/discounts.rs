@@ -113,7 +113,8 @@ impl PricedCart {
 /// The free lines a deal gives among `eligible` (indices into the cart, by price): in each
 /// full group of `buy + free`, the cheapest `free`.
 fn deal_frees(deal: &Deal, lines: &[Line], eligible: &[usize]) -> Vec<usize> {
-    let group = (deal.buy + deal.free) as usize;
+    // Saturating: a deal built from hostile numbers frees nothing rather than panicking.
+    let group = deal.buy.saturating_add(deal.free) as usize;
     if deal.free == 0 || group == 0 || eligible.len() < group {
         return Vec::new();
     }
@@ -278,6 +279,23 @@ mod tests {
         let cart = price(&lines, &[deal], None, Utc::now());
         // Only p's two MP3 leases form a group; q's cheaper line and p's exclusive are not in it.
         assert_eq!(paid(&cart), [2999, 999, 50000, 0]);
+    }
+
+    #[test]
+    fn a_deal_larger_than_any_cart_frees_nothing_and_never_overflows() {
+        let p = Uuid::now_v7();
+        let lines = [
+            line(p, TierKind::Mp3Lease, 2999),
+            line(p, TierKind::Mp3Lease, 2999),
+        ];
+        let deal = Deal {
+            producer_id: p,
+            buy: u32::MAX,
+            free: u32::MAX,
+            tiers: vec![TierKind::Mp3Lease],
+        };
+        let cart = price(&lines, &[deal], None, Utc::now());
+        assert_eq!(paid(&cart), [2999, 2999]);
     }
 
     #[test]

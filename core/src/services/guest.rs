@@ -89,7 +89,7 @@ pub async fn start(
         user_id: account.id,
         role: Role::parse(&account.role)?,
     };
-    let started = checkout::start(ctx.db, payments, ctx.config, &actor, body.checkout).await?;
+    let started = checkout::open(ctx.db, payments, ctx.config, &actor, body.checkout).await?;
     for purchase_id in &started.purchase_ids {
         guest_checkout::ActiveModel {
             purchase_id: Set(*purchase_id),
@@ -102,6 +102,7 @@ pub async fn start(
     if let Some(name) = name {
         rename_buyer(ctx, started.purchase_id, name.as_str()).await?;
     }
+    checkout::settle_free(ctx.db, ctx.config, &started).await?;
     Ok(started)
 }
 

@@ -3,6 +3,7 @@
 mod cart;
 mod connect;
 mod connect_faults;
+mod deals;
 mod ledger;
 mod selling;
 

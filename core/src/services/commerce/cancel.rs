@@ -85,6 +85,7 @@ pub async fn cancel(
         ));
     }
     release_hold(&txn, found.beat_id, found.id).await?;
+    super::coupons::give_back(&txn, super::ledger::order_of(&found)).await?;
     // The session was the whole order's: its other items end with it.
     for other in super::payment_events::order(&txn, super::ledger::order_of(&found)).await? {
         if other.id != found.id {

@@ -85,8 +85,7 @@ impl CheckoutBody {
                 "each beat can be in a checkout once, with one tier",
             ));
         }
-        if self.coupon.as_deref().is_some_and(|c| !c.trim().is_empty()) {
-            // No coupon exists yet; a code must never be taken and silently ignored.
+        if self.coupon.as_deref().is_some_and(|c| c.len() > 64) {
             return Err(Error::invalid("coupon", "there is no such coupon"));
         }
         Ok(items)

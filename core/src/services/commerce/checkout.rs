@@ -28,8 +28,11 @@ pub struct CheckoutStarted {
     pub purchase_id: Uuid,
     /// Every item's purchase, in the order asked for.
     pub purchase_ids: Vec<Uuid>,
-    /// Send the buyer here to pay.
+    /// Send the buyer here to pay (or, for an order that costs nothing, to the library).
     pub checkout_url: String,
+    /// Already paid: the order cost nothing (a deal or a coupon took it all), so there is
+    /// no payment page.
+    pub paid: bool,
 }
 
 /// Takes the beat's exclusive for `purchase` until `until_ms`, if nobody else holds it. One
@@ -120,15 +123,30 @@ async fn holds_another_exclusive<C: sea_orm::ConnectionTrait>(
     Ok(held.is_some())
 }
 
-/// One item, checked and priced on the server.
-struct Line {
-    beat: beat::Model,
-    tier: lease_tier::Model,
-    terms: serde_json::Value,
-    kind: TierKind,
+/// One item, checked, at its tier's list price.
+pub(super) struct Line {
+    pub beat: beat::Model,
+    pub tier: lease_tier::Model,
+    pub terms: serde_json::Value,
+    pub kind: TierKind,
 }
 
-async fn line(db: &DatabaseConnection, actor: &Actor, item: CartItem) -> Result<Line> {
+/// The items of a cart, each checked as a checkout checks it. Without a buyer (a guest's
+/// quote) what only an account can be refused for (its own beat, a license it owns) is left
+/// for the checkout.
+pub(super) async fn lines(
+    db: &DatabaseConnection,
+    actor: Option<&Actor>,
+    items: Vec<CartItem>,
+) -> Result<Vec<Line>> {
+    let mut lines = Vec::with_capacity(items.len());
+    for item in items {
+        lines.push(line(db, actor, item).await?);
+    }
+    Ok(lines)
+}
+
+async fn line(db: &DatabaseConnection, actor: Option<&Actor>, item: CartItem) -> Result<Line> {
     let beat = beat::Entity::find_by_id(item.beat_id)
         .one(db)
         .await?
@@ -143,7 +161,7 @@ async fn line(db: &DatabaseConnection, actor: &Actor, item: CartItem) -> Result<
         }
         _ => return Err(Error::NotFound("beat")),
     }
-    if beat.producer_id == actor.user_id {
+    if actor.is_some_and(|a| beat.producer_id == a.user_id) {
         return Err(Error::conflict("own_beat", "you cannot buy your own beat"));
     }
     let tier = lease_tier::Entity::find()
@@ -154,7 +172,9 @@ async fn line(db: &DatabaseConnection, actor: &Actor, item: CartItem) -> Result<
         .filter(|t| t.enabled)
         .ok_or_else(|| Error::conflict("tier_unavailable", "this tier is not for sale"))?;
     let view = tier_view(tier.clone())?;
-    if super::cancel::owns(db, actor, beat.id, item.tier).await? {
+    if let Some(actor) = actor
+        && super::cancel::owns(db, actor, beat.id, item.tier).await?
+    {
         return Err(Error::conflict(
             "already_owned",
             "you already own this license; its files are in your library",
@@ -175,15 +195,48 @@ pub async fn start(
     actor: &Actor,
     body: CheckoutBody,
 ) -> Result<CheckoutStarted> {
-    let items = body.items()?;
+    let started = open(db, payments, config, actor, body).await?;
+    settle_free(db, config, &started).await?;
+    Ok(started)
+}
+
+/// Completes an order that costs nothing. Separate from `open` so that a guest checkout
+/// records whose order it is (the claim link, the name on the license) before its
+/// fulfilment can run.
+pub async fn settle_free(
+    db: &DatabaseConnection,
+    config: &Config,
+    started: &CheckoutStarted,
+) -> Result<()> {
+    if started.paid {
+        // Nothing to charge, and Stripe refuses a payment of 0: the order is paid here,
+        // through the same completion as a payment event.
+        super::payment_events::complete_free(db, started.purchase_id, &config.commerce.currency)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Everything `start` does but completing an order that costs nothing.
+pub async fn open(
+    db: &DatabaseConnection,
+    payments: &dyn PaymentProvider,
+    config: &Config,
+    actor: &Actor,
+    body: CheckoutBody,
+) -> Result<CheckoutStarted> {
     let buyer = user::Entity::find_by_id(actor.user_id)
         .one(db)
         .await?
         .ok_or_else(|| Error::unauthorized("account_gone", "this account no longer exists"))?;
-    let mut lines = Vec::with_capacity(items.len());
-    for item in items {
-        lines.push(line(db, actor, item).await?);
+    let priced = super::pricing::price(db, Some(actor), &body).await?;
+    if let Some(why) = priced.refusal {
+        // A code is never taken and silently ignored: the buyer asked for a discount.
+        return Err(why.error());
     }
+    let total_cents = priced.cart.total_cents();
+    let lines = priced.lines;
+    let prices = priced.cart.lines;
 
     // The order is its first item's purchase, so a one-item checkout is what it always was.
     let ids: Vec<Uuid> = lines.iter().map(|_| Uuid::now_v7()).collect();
@@ -212,7 +265,10 @@ pub async fn start(
             ));
         }
     }
-    for (line, &purchase_id) in lines.iter().zip(&ids) {
+    if let Some(coupon) = &priced.coupon {
+        super::coupons::take_use(&txn, coupon.id, order_id).await?;
+    }
+    for ((line, price), &purchase_id) in lines.iter().zip(&prices).zip(&ids) {
         purchase::ActiveModel {
             id: Set(purchase_id),
             buyer_id: Set(buyer.id),
@@ -220,7 +276,9 @@ pub async fn start(
             beat_title: Set(line.beat.title.clone()),
             tier_kind: Set(line.tier.kind.clone()),
             tier_name: Set(line.tier.name.clone()),
-            price_cents: Set(line.tier.price_cents),
+            price_cents: Set(price.paid_cents()),
+            deal_cents: Set(price.deal_cents),
+            coupon_cents: Set(price.coupon_cents),
             currency: Set(config.commerce.currency.clone()),
             terms: Set(line.terms.clone()),
             buyer_name: Set(buyer.display_name.clone()),
@@ -257,6 +315,18 @@ pub async fn start(
     txn.commit().await?;
 
     let public = config.public_url();
+    if total_cents == 0 {
+        // No payment page: `settle_free` completes it.
+        return Ok(CheckoutStarted {
+            purchase_id: order_id,
+            purchase_ids: ids,
+            checkout_url: match lines.as_slice() {
+                [_] => format!("{public}/library/{order_id}?checkout=success"),
+                _ => format!("{public}/library?checkout=success"),
+            },
+            paid: true,
+        });
+    }
     let (success_url, cancel_url) = match lines.as_slice() {
         [one] => (
             format!("{public}/library/{order_id}?checkout=success"),
@@ -271,9 +341,10 @@ pub async fn start(
         purchase_id: order_id,
         lines: lines
             .iter()
-            .map(|l| CheckoutLine {
+            .zip(&prices)
+            .map(|(l, price)| CheckoutLine {
                 product_name: format!("{} — {}", l.beat.title, l.tier.name),
-                amount_cents: l.tier.price_cents,
+                amount_cents: price.paid_cents(),
             })
             .collect(),
         currency: config.commerce.currency.clone(),
@@ -297,6 +368,7 @@ pub async fn start(
                 purchase_id: order_id,
                 purchase_ids: ids,
                 checkout_url: session.url,
+                paid: false,
             })
         }
         Err(e) => {
@@ -314,6 +386,7 @@ pub async fn start(
             for (line, &purchase_id) in lines.iter().zip(&ids) {
                 release_hold(&txn, line.beat.id, purchase_id).await?;
             }
+            super::coupons::give_back(&txn, order_id).await?;
             txn.commit().await?;
             Err(Error::Unavailable(
                 "the payment provider could not start a checkout; nothing was charged, try again"

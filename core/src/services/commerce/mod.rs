@@ -4,6 +4,8 @@
 pub mod cancel;
 pub mod cart;
 pub mod checkout;
+pub mod coupons;
+pub mod deals;
 pub mod dev_checkout;
 pub mod download_count;
 pub mod download_log;
@@ -14,6 +16,7 @@ pub mod library;
 pub mod licenses;
 pub mod payment_events;
 pub mod payouts;
+pub mod pricing;
 pub mod refunds;
 pub mod sales;
 pub mod shares;

@@ -152,7 +152,42 @@ pub(crate) async fn cancel(txn: &DatabaseTransaction, purchase: &purchase::Model
         .exec(txn)
         .await?;
     release_hold(txn, purchase.beat_id, purchase.id).await?;
+    if cancelled.rows_affected == 1 {
+        super::coupons::give_back(txn, super::ledger::order_of(purchase)).await?;
+    }
     Ok(cancelled.rows_affected == 1)
+}
+
+/// Completes an order that costs nothing (a bulk deal and a coupon took it all): there is no
+/// payment to wait for, and Stripe refuses one of 0, so the store records the event a
+/// provider would send, charging 0, and applies it through the one completion path.
+pub async fn complete_free(db: &DatabaseConnection, order_id: Uuid, currency: &str) -> Result<()> {
+    let session_id = format!("free_{}", order_id.simple());
+    purchase::Entity::update_many()
+        .col_expr(
+            purchase::Column::CheckoutSessionId,
+            Expr::value(Some(session_id.clone())),
+        )
+        .col_expr(purchase::Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(purchase::Column::OrderId.eq(order_id))
+        .exec(db)
+        .await?;
+    let envelope = EventEnvelope {
+        id: format!("evt_free_{}", order_id.simple()),
+        event_type: "checkout.session.completed".into(),
+        event: PaymentEvent::CheckoutCompleted {
+            purchase_id: order_id,
+            session_id,
+            payment_intent: None,
+            paid: true,
+            charged: Some(Charged {
+                amount: 0,
+                currency: currency.to_owned(),
+            }),
+        },
+    };
+    apply(db, &envelope).await?;
+    Ok(())
 }
 
 /// The development provider's "Pay": the event Stripe would send for a paid checkout of the
