@@ -23,6 +23,7 @@ mod m20261215_000002_ledger_and_orders;
 mod m20261215_000003_orders_share_a_session;
 mod m20261220_000001_beats_tempo_and_key_optional;
 mod m20261222_000001_payout_accounts;
+mod m20261223_000001_collaborators;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000003_orders_share_a_session::Migration),
             Box::new(m20261220_000001_beats_tempo_and_key_optional::Migration),
             Box::new(m20261222_000001_payout_accounts::Migration),
+            Box::new(m20261223_000001_collaborators::Migration),
         ]
     }
 }

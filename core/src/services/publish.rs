@@ -22,7 +22,10 @@ pub async fn publish(
 ) -> Result<BeatView> {
     let txn = crate::db::write_txn(db).await?;
     let beat = own_beat(&txn, actor, beat_id).await?;
-    let first = super::readiness::blockers(&txn, &beat).await?.into_iter().next();
+    let first = super::readiness::blockers(&txn, &beat)
+        .await?
+        .into_iter()
+        .next();
     // A sold beat or an unconfirmed address is said first; then whether the producer can be
     // paid; then what the beat itself still lacks.
     if let Some(blocker) = first {

@@ -17,3 +17,4 @@ pub mod payouts;
 pub mod refunds;
 pub mod sales;
 pub mod shares;
+pub mod splits;
