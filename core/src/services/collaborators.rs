@@ -4,10 +4,10 @@
 //! freeze the list as it stands at checkout (`commerce::splits`).
 
 use chrono::Utc;
-use entity::{beat_collaborator, user};
+use entity::{beat, beat_collaborator, user};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -202,7 +202,14 @@ pub async fn replace(
         .ok_or(Error::NotFound("account"))?;
     let checked = check(&producer.email, settings)?;
     let txn = crate::db::write_txn(db).await?;
-    let beat = own_beat(&txn, actor, beat_id).await?;
+    own_beat(&txn, actor, beat_id).await?;
+    // Locked: two replacements at once take turns, so the list is one of them whole (never a
+    // mix, never a unique-index failure).
+    let beat = beat::Entity::find_by_id(beat_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or(Error::NotFound("beat"))?;
     beat_collaborator::Entity::delete_many()
         .filter(beat_collaborator::Column::BeatId.eq(beat.id))
         .exec(&txn)

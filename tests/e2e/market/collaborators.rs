@@ -168,6 +168,48 @@ async fn a_collaborator_list_is_checked_and_each_newcomer_is_invited_once() {
         .count();
     assert_eq!(invites, 2);
 
+    // Replacements racing each other: each succeeds, and the list is one of them whole.
+    let lists: Vec<Value> = (0..4)
+        .map(|i| {
+            json!([
+                one(&format!("race{i}@example.com"), json!(10), json!(10)),
+                one("kato@example.com", json!(i), json!(i))
+            ])
+        })
+        .collect();
+    let sends = lists
+        .iter()
+        .map(|l| put_collaborators(&app, &producer, beat, l.clone()));
+    for response in futures_util::future::join_all(sends).await {
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let listed: Value = app
+        .get(
+            &format!("/api/v1/beats/{beat}/collaborators"),
+            Some(&producer.token),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let emails: Vec<&str> = listed["collaborators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["email"].as_str().unwrap())
+        .collect();
+    assert_eq!(emails.len(), 2, "{listed:#}");
+    let i: usize = emails[0]
+        .trim_start_matches("race")
+        .trim_end_matches("@example.com")
+        .parse()
+        .unwrap();
+    assert_eq!(
+        listed["collaborators"][1]["profit_percent"],
+        i.to_string(),
+        "{listed:#}"
+    );
+
     // An empty list gives everything back to the producer.
     let cleared: Value = put_collaborators(&app, &producer, beat, json!([]))
         .await
