@@ -3,6 +3,7 @@
 
 pub mod account_token;
 pub mod beat;
+pub mod beat_collaborator;
 pub mod beat_cover;
 pub mod beat_label;
 pub mod coupon;
@@ -20,6 +21,7 @@ pub mod producer_invitation;
 pub mod producer_profile;
 pub mod purchase;
 pub mod purchase_file;
+pub mod purchase_split;
 pub mod recovery_code;
 pub mod revoked_payment;
 pub mod session;

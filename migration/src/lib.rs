@@ -24,6 +24,7 @@ mod m20261215_000003_orders_share_a_session;
 mod m20261220_000001_beats_tempo_and_key_optional;
 mod m20261221_000001_multipart_upload_sessions;
 mod m20261222_000001_payout_accounts;
+mod m20261223_000001_collaborators;
 mod m20261224_000001_deals_and_coupons;
 
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261220_000001_beats_tempo_and_key_optional::Migration),
             Box::new(m20261221_000001_multipart_upload_sessions::Migration),
             Box::new(m20261222_000001_payout_accounts::Migration),
+            Box::new(m20261223_000001_collaborators::Migration),
             Box::new(m20261224_000001_deals_and_coupons::Migration),
         ]
     }

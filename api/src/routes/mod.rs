@@ -4,6 +4,7 @@ mod account;
 mod auth;
 mod beats;
 mod checkout;
+mod collaborators;
 mod covers;
 mod deals;
 pub mod dev_pay;
@@ -63,6 +64,8 @@ pub fn api() -> Scope<
         .service(beats::relist)
         .service(tiers::show)
         .service(tiers::replace)
+        .service(collaborators::list)
+        .service(collaborators::replace)
         .service(uploads::upload)
         .service(resumable::open)
         .service(resumable::show_offset)

@@ -9,6 +9,7 @@ pub mod discounts;
 mod money;
 mod profile;
 mod purchase;
+mod split;
 mod tier;
 mod upload;
 
@@ -19,6 +20,7 @@ pub use deliverable::{DeliverableKind, DeliverableState};
 pub use money::{FeePercent, LedgerKind, PlatformFee, SellingMode, largest_remainder};
 pub use profile::{Bio, Handle, ProfileLink};
 pub use purchase::{PaymentProviderKind, PurchaseStatus, RevokeReason};
+pub use split::{Party, SharePercent, percent_text};
 pub use tier::{LeaseTerms, PriceCents, TierKind};
 pub use upload::UploadKind;
 

@@ -2,7 +2,7 @@
 
 mod pdf;
 
-use crate::domain::{LeaseTerms, TierKind};
+use crate::domain::{LeaseTerms, Party, TierKind};
 
 pub struct LicenseDocument {
     pub license_id: String,
@@ -20,6 +20,9 @@ pub struct LicenseDocument {
     pub terms: LeaseTerms,
     /// Where anyone can check the license: the page `https://beats.example.com/licenses/TRK-…`.
     pub verify_url: String,
+    /// The producer and collaborators with their shares, as frozen on the purchase; empty
+    /// when the producer holds everything.
+    pub parties: Vec<Party>,
 }
 
 fn limit(value: Option<u64>, unit: &str) -> String {
@@ -76,7 +79,13 @@ impl LicenseDocument {
             }
         };
         use Line::*;
-        vec![
+        let mut splits = Vec::new();
+        if !self.parties.is_empty() {
+            splits.push(Heading("Splits".into()));
+            splits.extend(self.parties.iter().map(|p| Text(format!("{p}."))));
+            splits.push(Blank);
+        }
+        let mut lines = vec![
             Title(format!("{} License Agreement", self.tier_name)),
             Text(format!("License ID: {}", self.license_id)),
             Text(format!("Date: {}", self.date)),
@@ -86,10 +95,19 @@ impl LicenseDocument {
             Text(format!("Licensee (artist): {}", self.licensee)),
             Blank,
             Heading("Beat".into()),
-            Text(format!("\"{}\" ({} BPM, {})", self.beat_title, self.bpm, self.key)),
-            Text(format!("Fee paid: {}", money(self.price_cents, &self.currency))),
+            Text(format!(
+                "\"{}\" ({} BPM, {})",
+                self.beat_title, self.bpm, self.key
+            )),
+            Text(format!(
+                "Fee paid: {}",
+                money(self.price_cents, &self.currency)
+            )),
             Text(format!("Files delivered: {files}.")),
             Blank,
+        ];
+        lines.extend(splits);
+        lines.extend(vec![
             Heading(if exclusive { "Exclusive rights granted" } else { "Non-exclusive rights granted" }.into()),
             Text(format!("Distribution: {}.", limit(t.distribution_copies, "copies (sales and downloads)"))),
             Text(format!("Streaming: {}.", limit(t.audio_streams, "audio streams"))),
@@ -111,7 +129,8 @@ impl LicenseDocument {
             Text("This license ends if the payment is refunded or disputed.".into()),
             Blank,
             Text(format!("Check this license at any time: {}", self.verify_url)),
-        ]
+        ]);
+        lines
     }
 
     pub fn text(&self) -> String {
@@ -163,6 +182,7 @@ mod tests {
             currency: "usd".into(),
             terms: tier.default_terms(),
             verify_url: "http://127.0.0.1:8080/licenses/TRK-1A2B-3C4D-5E6F".into(),
+            parties: Vec::new(),
         }
     }
 
@@ -186,6 +206,33 @@ mod tests {
         let exclusive = document(TierKind::Exclusive).text();
         assert!(exclusive.contains("unlimited copies") && exclusive.contains("perpetual"));
         assert!(exclusive.contains("will grant no further licenses"));
+    }
+
+    #[test]
+    fn the_splits_are_printed_when_there_are_collaborators() {
+        assert!(!document(TierKind::WavLease).text().contains("Splits"));
+        let mut doc = document(TierKind::WavLease);
+        doc.parties = vec![
+            Party {
+                name: "Metro".into(),
+                role: "producer".into(),
+                profit_bps: 6667,
+                publishing_bps: 5000,
+            },
+            Party {
+                name: "Kato".into(),
+                role: "co-producer".into(),
+                profit_bps: 3333,
+                publishing_bps: 5000,
+            },
+        ];
+        let text = doc.text();
+        assert!(text.contains("Splits\n------\n"), "{text}");
+        assert!(text.contains("Metro (producer): 66.67 % of the profit, 50 % of the publishing."));
+        assert!(
+            text.contains("Kato (co-producer): 33.33 % of the profit, 50 % of the publishing.")
+        );
+        assert!(String::from_utf8_lossy(&doc.pdf()).contains("(Kato \\(co-producer\\): 33.33"));
     }
 
     #[test]

@@ -61,6 +61,11 @@ pub enum Mail {
     ShareLink {
         share_id: Uuid,
     },
+    /// To someone a producer named a collaborator on a beat: their shares, and how to be paid.
+    CollaboratorInvite {
+        beat_id: Uuid,
+        email: String,
+    },
 }
 
 impl Mail {
@@ -74,6 +79,7 @@ impl Mail {
             Mail::FilesReady { .. } => "files_ready",
             Mail::SaleNotice { .. } => "sale_notice",
             Mail::ShareLink { .. } => "share_link",
+            Mail::CollaboratorInvite { .. } => "collaborator_invite",
         }
     }
 }

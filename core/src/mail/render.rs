@@ -2,7 +2,8 @@
 //! mailed token is signed from its row, so every attempt sends the same link), then written
 //! out by the templates.
 
-use entity::{account_token, beat, purchase, share, user};
+use entity::{account_token, beat, beat_collaborator, purchase, share, user};
+use sea_orm::{ColumnTrait, QueryFilter};
 use sea_orm::{DatabaseConnection, EntityTrait};
 
 use super::Mail;
@@ -171,6 +172,33 @@ pub async fn render(
                 &s.label,
                 &link,
                 s.expires_at,
+            ))
+        }
+        Mail::CollaboratorInvite { beat_id, email } => {
+            // Taken off the list before the mail went out: nothing to tell them.
+            let Some(c) = beat_collaborator::Entity::find()
+                .filter(beat_collaborator::Column::BeatId.eq(*beat_id))
+                .filter(beat_collaborator::Column::Email.eq(email.as_str()))
+                .one(db)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let Some(b) = beat::Entity::find_by_id(*beat_id).one(db).await? else {
+                return Ok(None);
+            };
+            let producer = user::Entity::find_by_id(b.producer_id)
+                .one(db)
+                .await?
+                .map(|u| u.display_name)
+                .unwrap_or_else(|| "A producer".into());
+            Some(templates::collaborator_invite(
+                &store,
+                &producer,
+                &b.title,
+                &c.role,
+                &crate::domain::percent_text(c.profit_bps.max(0) as u32),
+                &crate::domain::percent_text(c.publishing_bps.max(0) as u32),
             ))
         }
     })

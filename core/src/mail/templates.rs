@@ -310,6 +310,37 @@ pub(super) fn share_link(
     )
 }
 
+pub(super) fn collaborator_invite(
+    store: &Store,
+    producer: &str,
+    beat_title: &str,
+    role: &str,
+    profit: &str,
+    publishing: &str,
+) -> Rendered {
+    mail(
+        store,
+        format!("{producer} named you a collaborator on {beat_title}"),
+        "Hi,",
+        vec![
+            Part::Text(format!(
+                "{producer} credits you as {role} on {beat_title} and shares its sales with you."
+            )),
+            Part::Facts(vec![
+                ("Share of each sale", format!("{profit} %")),
+                ("Publishing share", format!("{publishing} %")),
+            ]),
+            Part::Text(
+                "Your share of every sale is kept for you. To be paid, sign up (or log in) with this email address, confirm it, and connect a payout account from your payouts page: what accrued is paid then, once.".into(),
+            ),
+            Part::Link(format!("{}/payouts", store.public_url), "Set up payouts".into()),
+            Part::Small(
+                "Each sale keeps the shares it was made with; a later change applies to later sales only.".into(),
+            ),
+        ],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

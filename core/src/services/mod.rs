@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod beats;
 pub mod catalog;
 pub mod checks;
+pub mod collaborators;
 pub mod commerce;
 pub mod covers;
 pub mod deliverables;

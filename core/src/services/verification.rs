@@ -12,13 +12,19 @@ use crate::auth::Tokens;
 use crate::{Error, Result};
 
 /// Marks the address of `user_id` proven (a verification link, a reset or a claim prove it).
+/// A collaborator's shares follow the proven address to the account.
 pub(crate) async fn mark_verified<C: ConnectionTrait>(conn: &C, user_id: Uuid) -> Result<()> {
-    user::Entity::update_many()
+    let proven = user::Entity::update_many()
         .col_expr(user::Column::EmailVerifiedAt, Expr::value(Some(Utc::now())))
         .filter(user::Column::Id.eq(user_id))
         .filter(user::Column::EmailVerifiedAt.is_null())
         .exec(conn)
         .await?;
+    if proven.rows_affected == 1
+        && let Some(u) = user::Entity::find_by_id(user_id).one(conn).await?
+    {
+        super::commerce::splits::link_email(conn, user_id, &u.email).await?;
+    }
     Ok(())
 }
 

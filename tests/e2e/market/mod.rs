@@ -1,6 +1,7 @@
 //! Marketplace money: selling modes, producer invitations, the ledger of who is owed what.
 
 mod cart;
+mod collaborators;
 mod connect;
 mod connect_faults;
 mod deals;

@@ -31,7 +31,8 @@ mod wav_lease;
 mod waveform;
 
 pub use bundle::{
-    BundleFile, BundleReport, BundledStem, PersonalizedTail, build_bundle, personalize_bundle,
+    BundleFile, BundleReport, BundledStem, PersonalizedTail, SplitParty, build_bundle,
+    personalize_bundle, personalize_bundle_with_splits,
 };
 pub use error::RenderError;
 pub use meta::{BeatMeta, Writer};

@@ -4,12 +4,13 @@ use futures_util::StreamExt;
 use sha2::{Digest, Sha256};
 use tracing::info;
 use trackout_core::domain::PurchaseStatus;
+use trackout_core::domain::percent_text;
 use trackout_core::jobs::FulfillPurchase;
 use trackout_core::license::LicenseDocument;
 use trackout_core::services::commerce::fulfillment::{self, MadeFile};
 use trackout_core::services::notices;
 use trackout_core::storage::{ObjectKey, RangedReader};
-use trackout_render::{BundleFile, personalize_bundle};
+use trackout_render::{BundleFile, SplitParty, personalize_bundle_with_splits};
 
 use super::workspace::Workspace;
 use crate::{JobContext, JobError, RunJob};
@@ -88,6 +89,7 @@ async fn fulfil(job: FulfillPurchase, ctx: &Arc<JobContext>) -> Result<(), JobEr
             currency: order.purchase.currency.clone(),
             terms: order.terms,
             verify_url: format!("{}/licenses/{}", ctx.config.public_url(), license_id),
+            parties: order.parties.clone(),
         };
         let (text, pdf) = (document.text().into_bytes(), document.pdf());
 
@@ -128,13 +130,29 @@ async fn fulfil(job: FulfillPurchase, ctx: &Arc<JobContext>) -> Result<(), JobEr
                 base.size,
                 tail_path.clone(),
             );
+            let splits: Vec<SplitParty> = order
+                .parties
+                .iter()
+                .map(|p| SplitParty {
+                    name: p.name.clone(),
+                    role: p.role.clone(),
+                    profit_percent: percent_text(p.profit_bps),
+                    publishing_percent: percent_text(p.publishing_bps),
+                })
+                .collect();
             let runtime = tokio::runtime::Handle::current();
             let (tail, fetched) = ctx
                 .blocking(move || {
                     let mut reader = RangedReader::new(storage, base_key, base_size, runtime);
                     let mut file = std::fs::File::create(&out)?;
-                    let tail = personalize_bundle(&mut reader, &extras, &note, &mut file)
-                        .map_err(std::io::Error::other)?;
+                    let tail = personalize_bundle_with_splits(
+                        &mut reader,
+                        &extras,
+                        &note,
+                        &splits,
+                        &mut file,
+                    )
+                    .map_err(std::io::Error::other)?;
                     file.sync_all()?;
                     Ok::<_, std::io::Error>((tail, reader.fetched))
                 })

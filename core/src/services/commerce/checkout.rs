@@ -299,6 +299,7 @@ pub async fn open(
         }
         .insert(&txn)
         .await?;
+        super::splits::freeze(&txn, purchase_id, line.beat.id).await?;
         // Every exclusive in the cart takes its hold, or the whole checkout is refused.
         if line.kind == TierKind::Exclusive
             && !hold_exclusive(&txn, line.beat.id, purchase_id, hold_until_ms).await?

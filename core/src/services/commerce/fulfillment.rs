@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::downloads::PurchasedFile;
 use crate::Result;
-use crate::domain::{DeliverableKind, LeaseTerms, TierKind};
+use crate::domain::{DeliverableKind, LeaseTerms, Party, TierKind};
 use crate::services::deliverables;
 use crate::storage::ObjectKey;
 
@@ -25,6 +25,8 @@ pub struct Order {
     pub terms: LeaseTerms,
     pub includes_trackout: bool,
     pub bundle: Option<BaseBundle>,
+    /// The split frozen at checkout; empty when the producer takes everything.
+    pub parties: Vec<Party>,
 }
 
 pub async fn inputs(db: &DatabaseConnection, purchase_id: Uuid) -> Result<Option<Order>> {
@@ -53,7 +55,9 @@ pub async fn inputs(db: &DatabaseConnection, purchase_id: Uuid) -> Result<Option
             }
             _ => None,
         });
+    let parties = super::splits::parties(db, purchase.id).await?;
     Ok(Some(Order {
+        parties,
         includes_trackout: PurchasedFile::Bundle.included_in(tier),
         purchase,
         beat,

@@ -27,10 +27,14 @@ pub fn order_of(p: &purchase::Model) -> Uuid {
 /// Everything a weight of `FULL` takes all of.
 const FULL: u64 = 10_000;
 
-/// Who shares a purchase's money, with their weights: the beat's producer takes it all.
-/// Collaborators join this list with their frozen profit shares; everything downstream
-/// (fees, transfers, reversals, the payouts view) already splits by these weights.
+/// Who shares a purchase's money, with their weights: the split frozen at checkout (the
+/// producer's weight is what the collaborators left), or the beat's producer alone for a
+/// purchase without one. Everything downstream (fees, transfers, reversals, the payouts
+/// view) splits by these weights.
 async fn payees<C: ConnectionTrait>(conn: &C, p: &purchase::Model) -> Result<Vec<(Uuid, u64)>> {
+    if let Some(frozen) = super::splits::payees(conn, p.id).await? {
+        return Ok(frozen);
+    }
     let producer = beat::Entity::find_by_id(p.beat_id)
         .one(conn)
         .await?

@@ -20,3 +20,4 @@ pub mod pricing;
 pub mod refunds;
 pub mod sales;
 pub mod shares;
+pub mod splits;

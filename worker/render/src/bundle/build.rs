@@ -127,6 +127,7 @@ pub fn build_bundle(
         folder: folder.clone(),
         beat: ManifestBeat::new(meta, isrc),
         licensed_to: None,
+        splits: Vec::new(),
         files,
     };
     file.seek(SeekFrom::Start(end)).map_err(io)?;

@@ -17,6 +17,10 @@ pub(crate) struct Manifest {
     /// Set by a personalization: who the bundle was licensed to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub licensed_to: Option<String>,
+    /// Set by a personalization of a beat with collaborators: each party's role and shares
+    /// as frozen on that purchase.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub splits: Vec<super::SplitParty>,
     pub files: Vec<ManifestFile>,
 }
 

@@ -20,7 +20,7 @@ mod texts;
 use serde::Serialize;
 
 pub use build::build_bundle;
-pub use personalize::personalize_bundle;
+pub use personalize::{personalize_bundle, personalize_bundle_with_splits};
 
 /// A file added to the bundle by a personalization (`license.pdf`, `license.txt`): a plain
 /// name, placed in the top folder.
@@ -28,6 +28,16 @@ pub use personalize::personalize_bundle;
 pub struct BundleFile {
     pub name: String,
     pub bytes: Vec<u8>,
+}
+
+/// One party to a purchase as frozen at checkout, for the buyer's manifest and cue sheet.
+/// The shares come formatted ("33.33"): the store keeps them as exact basis points.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SplitParty {
+    pub name: String,
+    pub role: String,
+    pub profit_percent: String,
+    pub publishing_percent: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]

@@ -11,8 +11,8 @@ use std::io::{Read, Seek, Write};
 use super::archive::{ZipOut, read_central_directory, read_stored_entry};
 use super::hashing::sha256_hex;
 use super::manifest::{FORMAT, Manifest, ManifestFile};
-use super::texts::MANIFEST;
-use super::{BundleFile, PersonalizedTail};
+use super::texts::{CUE_SHEET, MANIFEST, cue_sheet_with_splits};
+use super::{BundleFile, PersonalizedTail, SplitParty};
 use crate::error::RenderError;
 use trackout_audio::naming::safe_component;
 
@@ -27,6 +27,19 @@ pub fn personalize_bundle(
     base: &mut (impl Read + Seek),
     extras: &[BundleFile],
     buyer_note: &str,
+    out_tail: &mut impl Write,
+) -> Result<PersonalizedTail, RenderError> {
+    personalize_bundle_with_splits(base, extras, buyer_note, &[], out_tail)
+}
+
+/// As [`personalize_bundle`], and with a purchase's frozen split (when it has one): the
+/// manifest lists the parties and `cue_sheet.csv` is rewritten in the tail to credit them
+/// (the base's cue sheet stays in the kept bytes, no longer listed in the directory).
+pub fn personalize_bundle_with_splits(
+    base: &mut (impl Read + Seek),
+    extras: &[BundleFile],
+    buyer_note: &str,
+    splits: &[SplitParty],
     out_tail: &mut impl Write,
 ) -> Result<PersonalizedTail, RenderError> {
     let directory = read_central_directory(base)?;
@@ -88,12 +101,37 @@ pub fn personalize_bundle(
         }
     }
 
+    let cue_path = format!("{folder}{CUE_SHEET}");
+    let cue_sheet = match directory.entries.iter().find(|e| e.name == cue_path) {
+        Some(entry) if !splits.is_empty() => {
+            let base_cue = read_stored_entry(base, entry, MAX_MANIFEST)?;
+            let bytes = cue_sheet_with_splits(&base_cue, splits).ok_or_else(|| {
+                RenderError::Archive("the base bundle's cue sheet cannot be read".into())
+            })?;
+            Some(bytes)
+        }
+        _ => None,
+    };
+
     let keep = manifest_entry.offset;
     let mut zip = ZipOut::new(out_tail, keep);
-    for entry in directory.entries.iter().filter(|e| e.offset < keep) {
+    for entry in directory
+        .entries
+        .iter()
+        .filter(|e| e.offset < keep && !(cue_sheet.is_some() && e.name == cue_path))
+    {
         zip.adopt(entry.clone());
     }
     let io = |e| RenderError::io("cannot write the bundle's tail", e);
+    if let Some(bytes) = &cue_sheet {
+        zip.add_bytes(&cue_path, bytes).map_err(io)?;
+        let listed = manifest.files.iter_mut().find(|f| f.path == cue_path);
+        if let Some(listed) = listed {
+            listed.size = bytes.len() as u64;
+            listed.sha256 = sha256_hex(bytes);
+        }
+    }
+    manifest.splits = splits.to_vec();
     for extra in &extras {
         let path = format!("{folder}{}", extra.name);
         zip.add_bytes(&path, &extra.bytes).map_err(io)?;

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use trackout_audio::wav::WavInfo;
 
+use super::SplitParty;
 use super::sources::StemSource;
 use crate::meta::BeatMeta;
 
@@ -202,9 +203,106 @@ pub(crate) fn cue_sheet(
     t.into_bytes()
 }
 
+/// Reads back a CSV this module wrote (RFC 4180, CRLF): rows of fields.
+fn parse_csv(text: &str) -> Option<Vec<Vec<String>>> {
+    let mut rows = Vec::new();
+    let (mut row, mut field) = (Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if quoted {
+        return None;
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        rows.push(row);
+    }
+    Some(rows)
+}
+
+/// The base cue sheet with its `writers` and `splits` columns set to one purchase's parties
+/// as frozen at checkout (a buyer's bundle credits the split that sale was made with).
+pub(crate) fn cue_sheet_with_splits(base: &[u8], parties: &[SplitParty]) -> Option<Vec<u8>> {
+    let mut rows = parse_csv(std::str::from_utf8(base).ok()?)?;
+    let header = rows.first()?.clone();
+    let writers_at = header.iter().position(|h| h == "writers")?;
+    let splits_at = header.iter().position(|h| h == "splits")?;
+    let writers = parties
+        .iter()
+        .map(|p| format!("{} ({})", p.name.trim(), p.role.trim()))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let splits = parties
+        .iter()
+        .map(|p| {
+            format!(
+                "{} {}% profit, {}% publishing",
+                p.name.trim(),
+                p.profit_percent,
+                p.publishing_percent
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut t = String::new();
+    for (i, row) in rows.iter_mut().enumerate() {
+        if i > 0 && row.len() == header.len() {
+            row[writers_at] = writers.clone();
+            row[splits_at] = splits.clone();
+        }
+        let line: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+        t.push_str(&line.join(","));
+        t.push_str("\r\n");
+    }
+    Some(t.into_bytes())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_purchase_split_replaces_the_writers_and_splits_columns() {
+        let base = "stem,file,writers,splits\r\nKick,\"Kick, 1.wav\",Old,Old 100%\r\n";
+        let parties = [
+            SplitParty {
+                name: "Metro".into(),
+                role: "producer".into(),
+                profit_percent: "66.67".into(),
+                publishing_percent: "50".into(),
+            },
+            SplitParty {
+                name: "Kato, Jr.".into(),
+                role: "co-producer".into(),
+                profit_percent: "33.33".into(),
+                publishing_percent: "50".into(),
+            },
+        ];
+        let out =
+            String::from_utf8(cue_sheet_with_splits(base.as_bytes(), &parties).unwrap()).unwrap();
+        assert_eq!(
+            out,
+            "stem,file,writers,splits\r\nKick,\"Kick, 1.wav\",\"Metro (producer); Kato, Jr. (co-producer)\",\"Metro 66.67% profit, 50% publishing; Kato, Jr. 33.33% profit, 50% publishing\"\r\n"
+        );
+        assert!(cue_sheet_with_splits(b"stem\r\n\"open", &parties).is_none());
+    }
 
     #[test]
     fn clock_and_csv_quoting() {
