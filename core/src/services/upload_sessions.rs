@@ -89,6 +89,32 @@ fn part_path(config: &Config, id: Uuid) -> PathBuf {
         .join(format!("{id}.part"))
 }
 
+/// What every new session starts as, whatever carries its bytes: nothing received yet, and
+/// an expiry `ttl` away.
+pub(super) fn new_row(
+    config: &Config,
+    id: Uuid,
+    beat_id: Uuid,
+    actor: &Actor,
+    new: NewSession,
+    protocol: &str,
+) -> upload_session::ActiveModel {
+    let now = Utc::now();
+    upload_session::ActiveModel {
+        id: Set(id),
+        beat_id: Set(beat_id),
+        user_id: Set(actor.user_id),
+        kind: Set(new.kind.as_str().to_owned()),
+        size_bytes: Set(i64::try_from(new.size).unwrap_or(i64::MAX)),
+        offset_bytes: Set(0),
+        file_name: Set(new.file_name),
+        created_at: Set(now),
+        expires_at: Set(now + ttl(config)),
+        protocol: Set(protocol.to_owned()),
+        ..Default::default()
+    }
+}
+
 pub(super) fn ttl(config: &Config) -> chrono::Duration {
     chrono::Duration::seconds(i64::try_from(config.uploads.session_ttl_seconds).unwrap_or(i64::MAX))
 }
@@ -152,23 +178,10 @@ async fn open_tus(
         tokio::fs::create_dir_all(dir).await.map_err(storage_io)?;
     }
     tokio::fs::File::create(&path).await.map_err(storage_io)?;
-    let now = Utc::now();
     let txn = crate::db::write_txn(db).await?;
-    let row = upload_session::ActiveModel {
-        id: Set(id),
-        beat_id: Set(beat_id),
-        user_id: Set(actor.user_id),
-        kind: Set(new.kind.as_str().to_owned()),
-        size_bytes: Set(i64::try_from(new.size).unwrap_or(i64::MAX)),
-        offset_bytes: Set(0),
-        file_name: Set(new.file_name),
-        created_at: Set(now),
-        expires_at: Set(now + ttl(config)),
-        protocol: Set(TUS.to_owned()),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let row = new_row(config, id, beat_id, actor, new, TUS)
+        .insert(&txn)
+        .await?;
     queue::enqueue_after(
         &txn,
         &ExpireUploadSession {

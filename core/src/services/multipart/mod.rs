@@ -26,7 +26,7 @@ use uuid::Uuid;
 pub use complete::complete;
 pub use views::{CompletedPartIn, ListedPart, ListedParts, MultipartSession, PartUrl, PartUrls};
 
-use super::upload_sessions::{NewSession, admit, ttl};
+use super::upload_sessions::{self, NewSession, admit, ttl};
 use super::{Actor, uploads};
 use crate::config::Config;
 use crate::domain::UploadKind;
@@ -140,26 +140,17 @@ pub async fn open(
     let multipart_id = uploads
         .open(&key, new.kind.canonical_content_type())
         .await?;
-    let now = Utc::now();
+    let kind = new.kind;
     let recorded = async {
         let txn = crate::db::write_txn(db).await?;
         let row = upload_session::ActiveModel {
-            id: Set(id),
-            beat_id: Set(beat_id),
-            user_id: Set(actor.user_id),
-            kind: Set(new.kind.as_str().to_owned()),
-            size_bytes: Set(i64::try_from(new.size).unwrap_or(i64::MAX)),
-            offset_bytes: Set(0),
-            file_name: Set(new.file_name),
-            created_at: Set(now),
-            expires_at: Set(now + ttl(config)),
-            protocol: Set(PROTOCOL.to_owned()),
             upload_id: Set(Some(upload_id)),
             storage_key: Set(Some(key.to_string())),
             multipart_id: Set(Some(multipart_id.clone())),
             part_size_bytes: Set(Some(i64::try_from(part_size).unwrap_or(i64::MAX))),
             completing_until: Set(None),
             assembled: Set(false),
+            ..upload_sessions::new_row(config, id, beat_id, actor, new, PROTOCOL)
         }
         .insert(&txn)
         .await?;
@@ -181,7 +172,7 @@ pub async fn open(
     }
     .await;
     match recorded {
-        Ok(row) => Ok(MultipartSession::of(&row, new.kind, part_size)),
+        Ok(row) => Ok(MultipartSession::of(&row, kind, part_size)),
         Err(e) => {
             if let Err(abort) = uploads.abort(&key, &multipart_id).await {
                 tracing::warn!(%key, error = %abort, "could not abort a multipart upload no session tracks");
