@@ -48,15 +48,19 @@ fn test(args: &[String]) -> Result<(), String> {
             other => return Err(format!("unknown flag {other}")),
         }
     }
-    tools::ensure_system_packages()?;
-    tools::ensure_moto()?;
+    tools::ensure_system_packages(&tools::TO_BUILD, &tools::Output::Terminal)?;
+    let installs = tools::install_test_needs_beside_the_build();
 
     // One build for both passes: they select the same test binaries with the same features.
     step("building every suite once");
-    run(
+    let built = run(
         cargo_test(&["--workspace", "--no-run"], &[], None),
         "the build",
-    )?;
+    );
+    let installed = installs
+        .join()
+        .unwrap_or_else(|_| Err("the install thread panicked".into()));
+    built.and(installed)?;
 
     let postgres = if sqlite_only {
         None

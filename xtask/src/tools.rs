@@ -4,7 +4,10 @@
 use std::process::{Command, Stdio};
 
 /// (command that must exist, Debian package that provides it, why)
-const PACKAGES: [(&str, &str, &str); 5] = [
+type Need = (&'static str, &'static str, &'static str);
+
+/// Needed before the build starts.
+pub const TO_BUILD: [Need; 2] = [
     (
         "make",
         "make",
@@ -15,6 +18,10 @@ const PACKAGES: [(&str, &str, &str); 5] = [
         "gcc",
         "LAME is built from source by the MP3 encoder crate",
     ),
+];
+
+/// Needed only once the tests run, so installed while the suites build.
+pub const TO_TEST: [Need; 3] = [
     (
         "unzip",
         "unzip",
@@ -44,8 +51,10 @@ fn is_root() -> bool {
         .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-pub fn ensure_system_packages() -> Result<(), String> {
-    let missing: Vec<_> = PACKAGES.iter().filter(|(cmd, ..)| !have(cmd)).collect();
+/// Installs the packages of `needs` that are missing; their output goes to `output` (the
+/// terminal, or a log while the build prints).
+pub fn ensure_system_packages(needs: &[Need], output: &Output) -> Result<(), String> {
+    let missing: Vec<_> = needs.iter().filter(|(cmd, ..)| !have(cmd)).collect();
     if missing.is_empty() {
         return Ok(());
     }
@@ -62,14 +71,14 @@ pub fn ensure_system_packages() -> Result<(), String> {
     }
     let install = |update: bool| {
         if update {
-            let _ = Command::new("apt-get").args(["update", "-qq"]).status();
+            let _ = output.attach(Command::new("apt-get").args(["update", "-qq"]));
         }
-        Command::new("apt-get")
+        let mut command = Command::new("apt-get");
+        command
             .args(["install", "-y", "-qq", "--no-install-recommends"])
             .args(&names)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .status()
-            .is_ok_and(|s| s.success())
+            .env("DEBIAN_FRONTEND", "noninteractive");
+        output.attach(&mut command).is_ok_and(|s| s.success())
     };
     // The package lists of a fresh machine may be stale or absent: update once if needed.
     if install(false) || install(true) {
@@ -80,13 +89,13 @@ pub fn ensure_system_packages() -> Result<(), String> {
 }
 
 /// moto's S3 server, which the multipart upload tests start beside the in-process s3s-fs:
-/// installed here, before the two test passes start side by side, by the script the tests
-/// themselves call (it holds the version and the cache path).
-pub fn ensure_moto() -> Result<(), String> {
+/// installed here, before the two test passes start side by side (two passes installing at
+/// once would race), by the script the tests themselves call (it holds the version and the
+/// cache path).
+pub fn ensure_moto(output: &Output) -> Result<(), String> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../.ci/moto-venv");
-    let ok = Command::new(script)
-        .stdout(Stdio::null())
-        .status()
+    let ok = output
+        .attach(Command::new(script).stdout(Stdio::null()))
         .is_ok_and(|s| s.success());
     if ok {
         Ok(())
@@ -95,4 +104,42 @@ pub fn ensure_moto() -> Result<(), String> {
             "{script} could not install moto's S3 server (it needs python3 with venv, and PyPI)"
         ))
     }
+}
+
+/// Where an install's output goes: the terminal, or a log file printed only when it fails.
+pub enum Output {
+    Terminal,
+    Log(std::fs::File),
+}
+
+impl Output {
+    fn attach(&self, command: &mut Command) -> std::io::Result<std::process::ExitStatus> {
+        if let Output::Log(file) = self {
+            command.stdout(file.try_clone()?).stderr(file.try_clone()?);
+        }
+        command.status()
+    }
+}
+
+/// What the tests need but the build does not (Chromium, unzip, moto), installed on a thread
+/// while the suites build: on a fresh machine that is a minute and a half the build hides.
+/// Its output goes to a log, printed if an install fails, so that it does not interleave
+/// with cargo's.
+pub fn install_test_needs_beside_the_build() -> std::thread::JoinHandle<Result<(), String>> {
+    std::thread::spawn(|| {
+        let path = std::env::temp_dir().join(format!(
+            "trackout-xtask-installs-{}.log",
+            std::process::id()
+        ));
+        let file = std::fs::File::create(&path)
+            .map_err(|e| format!("creating {}: {e}", path.display()))?;
+        let output = Output::Log(file);
+        let installed =
+            ensure_system_packages(&TO_TEST, &output).and_then(|()| ensure_moto(&output));
+        if installed.is_err() {
+            print!("{}", std::fs::read_to_string(&path).unwrap_or_default());
+        }
+        let _ = std::fs::remove_file(&path);
+        installed
+    })
 }
