@@ -74,7 +74,7 @@ impl TestAppBuilder {
             .with_test_writer()
             .try_init();
         let dir = tempfile::tempdir().expect("temp dir");
-        let database = TestDatabase::create(dir.path()).await;
+        let database = TestDatabase::migrated(dir.path()).await;
         // Bind first, so that the configuration (and every link the store makes) has the port.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding a port");
         let mut config = Config {
