@@ -71,6 +71,7 @@ fn a_whole_sale_from_upload_to_an_engineers_download() {
         ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET.into()),
         ("TRACKOUT_STRIPE_API_BASE", stripe.uri()),
         ("TRACKOUT_JOB_POLL_MS", "50".into()),
+        crate::serve::quick_settle(),
     ]);
     let api_log = dir.path().join("api.log");
     let api = start_with_log(dir.path(), &["serve", "--no-worker"], &env, Some(&api_log));

@@ -44,6 +44,13 @@ impl Running {
     }
 }
 
+/// A short settle window: these stores get a master and a trackout but no voice tag, and
+/// would otherwise wait the default 20 s for one before rendering (the end-to-end suite tests
+/// the window itself).
+pub fn quick_settle() -> (&'static str, String) {
+    ("TRACKOUT_PROCESSING_SETTLE_MS", "300".into())
+}
+
 /// `DATABASE_URL` for the processes: a fresh PostgreSQL database when
 /// `TRACKOUT_TEST_POSTGRES` names a server, else nothing (the embedded SQLite default).
 pub fn database_env() -> Vec<(&'static str, String)> {
@@ -55,7 +62,12 @@ pub fn database_env() -> Vec<(&'static str, String)> {
     };
     let server = server.trim_end_matches('/').to_owned();
     // The prefix the test suite sweeps: a crashed run's database is dropped on the next run.
-    let name = format!("trackout_test_cli_{}", uuid::Uuid::new_v4().simple());
+    // `<pid>_` after it: a suite running beside this one leaves it alone.
+    let name = format!(
+        "trackout_test_{}_cli_{}",
+        std::process::id(),
+        uuid::Uuid::new_v4().simple()
+    );
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         use sea_orm::ConnectionTrait;
         let admin = sea_orm::Database::connect(format!("{server}/postgres"))
@@ -142,7 +154,9 @@ fn serve_runs_the_embedded_store_and_separate_workers_share_it() {
     let dir = tempfile::tempdir().unwrap();
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let database = database_env();
+    let mut database = database_env();
+    let on_sqlite = database.is_empty();
+    database.push(quick_settle());
     let mut bind = database.clone();
     bind.push(("TRACKOUT_BIND", format!("127.0.0.1:{port}")));
 
@@ -150,7 +164,7 @@ fn serve_runs_the_embedded_store_and_separate_workers_share_it() {
     let api = start(dir.path(), &["serve", "--no-worker"], &bind);
     let client = Client::new();
     wait_ready(&client, &base);
-    if database.is_empty() {
+    if on_sqlite {
         assert!(
             dir.path().join("data/trackout.db").is_file(),
             "SQLite in ./data/trackout.db"
@@ -288,6 +302,7 @@ fn shutdown_keeps_its_grace_period_while_a_render_runs() {
     // machine where the render is quick.
     env.push(("TRACKOUT_SHUTDOWN_GRACE_SECONDS", "1".into()));
     env.push(("TRACKOUT_JOB_POLL_MS", "50".into()));
+    env.push(quick_settle());
     let store = start(dir.path(), &["serve"], &env);
     let client = Client::new();
     wait_ready(&client, &base);

@@ -45,6 +45,7 @@ fn store_with(more: &[(&'static str, String)]) -> Store {
             "a secret for the trackout upload tests".into(),
         ),
         ("TRACKOUT_JOB_POLL_MS", "50".into()),
+        crate::serve::quick_settle(),
     ]);
     env.extend(more.iter().cloned());
     let serve = start(dir.path(), &["serve"], &env);
