@@ -21,6 +21,16 @@ fn all_done(p: &Value) -> bool {
         .all(|k| d.iter().any(|x| x["kind"] == *k && x["state"] == "done"))
 }
 
+/// Every deliverable done and no job left to run: what is stored now is what stays.
+fn settled(p: &Value) -> bool {
+    all_done(p)
+        && p["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|j| j["state"] != "queued" && j["state"] != "running")
+}
+
 async fn upload_everything(app: &TestApp, producer: &Account, beat: Uuid, voice_tag: bool) {
     let mut uploads = vec![
         ("master", "audio/wav", fixtures::master_of(3.0)),
@@ -172,8 +182,10 @@ async fn a_render_interrupted_half_way_reruns_to_exactly_one_set_of_files() {
     let producer = app.register("producer").await;
     let beat = app.new_beat(&producer).await;
     upload_everything(&app, &producer, beat, true).await;
+    // Settled, not just done: a bundle or preview job still running would store its file
+    // after the listing below.
     let processing = app
-        .wait_for_processing(&producer, beat, Duration::from_secs(60), all_done)
+        .wait_for_processing(&producer, beat, Duration::from_secs(60), settled)
         .await;
 
     let jobs = processing["jobs"].as_array().unwrap();
