@@ -12,11 +12,11 @@ use uuid::Uuid;
 use super::cart::CheckoutBody;
 use super::checkout::{Line, lines};
 use super::coupons::{self, Refusal};
-use crate::{Error, Result};
 use crate::config::Config;
 use crate::domain::TierKind;
 use crate::domain::discounts::{self, PricedCart};
 use crate::services::Actor;
+use crate::{Error, Result};
 
 /// A cart's lines, checked, and their prices.
 pub(super) struct Priced {
