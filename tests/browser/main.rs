@@ -13,6 +13,7 @@
 // Test code: a failed unwrap is a failed test, which is what we want.
 #![allow(clippy::unwrap_used)]
 
+mod cart;
 mod catalog;
 mod page;
 mod producer;
