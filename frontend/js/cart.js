@@ -60,9 +60,10 @@ export function restoreCancelled() {
   if (was.length && !cartItems().length) write(was);
 }
 
-/** Calls `fn` whenever the cart changes, here or in another tab. */
+/** Calls `fn` whenever the cart changes, here or in another tab; returns how to stop. */
 export function onCartChange(fn) {
   document.addEventListener('cart:change', fn);
+  return () => document.removeEventListener('cart:change', fn);
 }
 
 window.addEventListener('storage', (event) => {

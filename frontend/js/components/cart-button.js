@@ -27,6 +27,7 @@ export function cartButton(beat, tier) {
   };
   draw();
   // Every tier's button changes when one is added (or the cart changes in another tab).
-  onCartChange(() => { if (box.isConnected) draw(); });
+  // A page left behind stops listening at the first change after.
+  const stop = onCartChange(() => (box.isConnected ? draw() : stop()));
   return box;
 }
