@@ -49,6 +49,7 @@ impl ApiError {
                 Error::NotFound(_) => "not_found",
                 Error::Invalid { .. } => "invalid_input",
                 Error::Conflict { code, .. }
+                | Error::Unprocessable { code, .. }
                 | Error::Unauthorized { code, .. }
                 | Error::BadRequest { code, .. } => code,
                 Error::Busy { .. } => "busy",
@@ -102,6 +103,7 @@ impl ResponseError for ApiError {
                 Error::NotFound(_) => StatusCode::NOT_FOUND,
                 Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 Error::Conflict { .. } => StatusCode::CONFLICT,
+                Error::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 Error::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
                 Error::BadRequest { .. } => StatusCode::BAD_REQUEST,
                 Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,

@@ -22,6 +22,10 @@ pub enum Error {
         message: String,
         details: Option<serde_json::Value>,
     },
+    /// Well-formed, but refused as it stands (a cart whose total no card payment can take),
+    /// with a stable code: 422.
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String },
     #[error("{message}")]
     Unauthorized { code: &'static str, message: String },
     /// A request that cannot be acted on as sent (a mailed link that is tampered, expired or

@@ -6,6 +6,7 @@ import { session, onSessionChange, signOut } from './session.js';
 import { player } from './player.js';
 import { api } from './api.js';
 import { renderVerifyBanner } from './components/verify-banner.js';
+import { cartCount, onCartChange } from './cart.js';
 
 route('/', () => import('./pages/catalog.js'));
 route('/beats/:id', () => import('./pages/beat.js'));
@@ -14,6 +15,7 @@ route('/signup', () => import('./pages/login.js'));
 route('/dashboard', () => import('./pages/dashboard.js'));
 route('/dashboard/new', () => import('./pages/beat-new.js'));
 route('/dashboard/beats/:id', () => import('./pages/beat-editor.js'));
+route('/cart', () => import('./pages/cart.js'));
 route('/library', () => import('./pages/library.js'));
 route('/library/:id', () => import('./pages/purchase.js'));
 route('/licenses', () => import('./pages/license.js'));
@@ -30,10 +32,20 @@ function navLink(href, text) {
   return h('a', { href, 'aria-current': here ? 'page' : null }, text);
 }
 
+/** The cart, with how many licenses are in it. */
+function cartLink() {
+  const count = cartCount();
+  const link = navLink('/cart', 'Cart');
+  link.id = 'cart-link';
+  link.setAttribute('aria-label', `Cart, ${count} ${count === 1 ? 'item' : 'items'}`);
+  if (count) link.append(h('span', { class: 'cart-count', id: 'cart-count', 'aria-hidden': 'true' }, String(count)));
+  return link;
+}
+
 function renderNav() {
   const nav = document.getElementById('nav');
   const current = session();
-  const links = [navLink('/', 'Beats')];
+  const links = [navLink('/', 'Beats'), cartLink()];
   if (current) {
     if (current.user.role === 'producer') links.push(navLink('/dashboard', 'Dashboard'));
     links.push(navLink('/library', 'Library'));
@@ -60,6 +72,7 @@ document.addEventListener('route:change', renderNav);
 onSessionChange(() => {
   renderNav();
 });
+onCartChange(renderNav);
 window.addEventListener('session:ended', (event) => {
   const expired = event.detail?.code === 'token_expired';
   toast(expired ? 'Your session has expired. Log in again to continue.' : 'You are no longer logged in. Log in again to continue.', 'error');

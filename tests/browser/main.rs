@@ -13,6 +13,7 @@
 // Test code: a failed unwrap is a failed test, which is what we want.
 #![allow(clippy::unwrap_used)]
 
+mod cart;
 mod catalog;
 mod page;
 mod producer;
@@ -217,6 +218,29 @@ async fn a_producer_shares_their_page_and_every_link_works_at_a_desk_and_on_a_ph
         Err(e) => Err(e),
     };
     finish(page, outcome, "producer-pages").await;
+}
+
+/// Issue 15: a guest's cart of two producers' beats, quoted with a bulk deal and a coupon to
+/// the cent, checked out and paid once, every purchase in the library.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_guest_fills_a_cart_from_two_producers_and_pays_once_at_the_quoted_prices() {
+    let _one = ONE_BROWSER.lock().await;
+    let app = TestApp::spawn().await;
+    let browser = match Browser::launch(1280, 900).await {
+        Ok(browser) => browser,
+        Err(error) => panic!("the browser test cannot run: {error:#}"),
+    };
+    let mut page = Page::new(browser, &app.address);
+    let outcome =
+        match tokio::time::timeout(Duration::from_secs(240), cart::story(&app, &mut page)).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(anyhow!("the story did not finish within 4 minutes")),
+        };
+    let outcome = match outcome {
+        Ok(()) => no_script_errors(&page).await,
+        Err(e) => Err(e),
+    };
+    finish(page, outcome, "cart").await;
 }
 
 /// Issue 11: the dashboard's uploads survive a dropped connection and a reload.

@@ -43,6 +43,7 @@ impl From<trackout_core::Error> for JobError {
             Error::NotFound(_)
             | Error::Invalid { .. }
             | Error::Conflict { .. }
+            | Error::Unprocessable { .. }
             | Error::Unauthorized { .. }
             | Error::Forbidden(_)
             | Error::TooLarge { .. }

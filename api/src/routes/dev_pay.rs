@@ -48,7 +48,7 @@ pub async fn page(
 
 /// "Pay" on the development checkout: completes the purchase through the webhook's code path.
 #[utoipa::path(tag = "commerce", params(("id" = Uuid, Path), PayLink), responses(
-    (status = 303, description = "paid; on to the library"),
+    (status = 303, description = "paid; on to the purchase, or for a cart to the library"),
     (status = 403, description = "the link's proof is missing, expired or for another checkout"),
     (status = 409, description = "checkout_expired: the exclusive hold ran out"),
     (status = 404, description = "no such checkout, or development payments are off"),
@@ -61,11 +61,8 @@ pub async fn pay(
     link: web::Query<PayLink>,
 ) -> Result<HttpResponse, ApiError> {
     allowed(&state, *id, &link)?;
-    let purchase_id = dev_checkout::pay(&state.db, *id).await?;
+    let next = dev_checkout::pay(&state.db, *id).await?;
     Ok(HttpResponse::SeeOther()
-        .insert_header((
-            header::LOCATION,
-            format!("/library/{purchase_id}?checkout=success"),
-        ))
+        .insert_header((header::LOCATION, next))
         .finish())
 }

@@ -110,6 +110,29 @@ impl PricedCart {
     }
 }
 
+/// The smallest card payment Stripe accepts, in the currency's cents, from Stripe's "minimum
+/// and maximum charge amounts" table (two-decimal currencies only). A currency not listed
+/// has no check here: Stripe still has the last word.
+pub fn minimum_charge_cents(currency: &str) -> Option<i64> {
+    match currency.to_ascii_lowercase().as_str() {
+        "usd" | "eur" | "cad" | "aud" | "nzd" | "chf" | "sgd" | "brl" | "inr" => Some(50),
+        "gbp" => Some(30),
+        "dkk" => Some(250),
+        "nok" | "sek" => Some(300),
+        "pln" => Some(200),
+        _ => None,
+    }
+}
+
+impl PricedCart {
+    /// The minimum charge this cart's total falls short of, if it costs something but less
+    /// than a card payment may be. A total of zero is fine: it is completed without a payment.
+    pub fn below_minimum(&self, currency: &str) -> Option<i64> {
+        let total = self.total_cents();
+        minimum_charge_cents(currency).filter(|&min| total > 0 && total < min)
+    }
+}
+
 /// The free lines a deal gives among `eligible` (indices into the cart, by price): in each
 /// full group of `buy + free`, the cheapest `free`.
 fn deal_frees(deal: &Deal, lines: &[Line], eligible: &[usize]) -> Vec<usize> {
@@ -408,6 +431,17 @@ mod tests {
             assert_eq!(cart.coupon_refused, Some(why));
             assert_eq!(cart.total_cents(), 2999);
         }
+    }
+
+    #[test]
+    fn a_total_under_stripes_minimum_is_caught_but_zero_is_not() {
+        let p = Uuid::now_v7();
+        let priced = |cents| price(&[line(p, TierKind::Mp3Lease, cents)], &[], None, Utc::now());
+        assert_eq!(priced(20).below_minimum("usd"), Some(50));
+        assert_eq!(priced(29).below_minimum("GBP"), Some(30));
+        assert_eq!(priced(50).below_minimum("usd"), None);
+        assert_eq!(priced(0).below_minimum("usd"), None);
+        assert_eq!(priced(1).below_minimum("xyz"), None, "no table, no check");
     }
 
     #[test]

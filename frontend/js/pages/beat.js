@@ -1,7 +1,8 @@
 // A beat (/beats/<id>): the preview, the facts, and its lease tiers side by side with what
 // each includes and its terms in plain words (on a phone, a chooser and one tier at a time).
 // Buying starts a checkout and leaves for the payment page (Stripe's, or the development
-// one), which comes back to /library/<purchase>. A tier you own says so instead. Signed
+// one), which comes back to /library/<purchase>; "Add to cart" keeps the tier for one
+// checkout of several (/cart). A tier you own says so instead. Signed
 // out, a visitor buys as a guest with just an email, or logs in (or signs up) and comes back
 // here with the checkout continuing.
 
@@ -16,6 +17,7 @@ import { errorBox, showError, busy, field } from '../components/form.js';
 import { beatCard, producerPath } from '../components/beat-card.js';
 import { embedButton } from '../components/embed-snippet.js';
 import { trackoutStems } from '../components/trackout-stems.js';
+import { cartButton } from '../components/cart-button.js';
 
 /** Signed out: the email a guest's receipt and files link go to. */
 function guestBox(beat) {
@@ -62,6 +64,9 @@ function tierCard(beat, tier, error, owned, guest) {
     ? h('a', { class: 'btn btn--ghost btn--block', id: `owned-${tier.kind}`, href: `/library/${owned}` }, 'You own this · Open in library')
     : h('button', { type: 'button', class: 'btn btn--block', id: `buy-${tier.kind}` }, `Buy ${tier.name}`);
   if (!owned) action.addEventListener('click', () => buy(beat, tier, action, error, guest));
+  // Your own beat's buttons are disabled below; it gets no cart button at all.
+  const mine = session()?.user.id === beat.producer.id;
+  const actions = h('div', { class: 'tier__actions' }, action, owned || mine ? null : cartButton(beat, tier));
   return h('section', { class: `tier ${tier.kind === 'trackout_lease' ? 'tier--featured' : ''}`, 'aria-labelledby': `tier-${tier.kind}`, dataset: { tier: tier.kind } },
     h('div', { class: 'row' },
       h('h3', { id: `tier-${tier.kind}` }, tier.name),
@@ -71,7 +76,7 @@ function tierCard(beat, tier, error, owned, guest) {
     h('ul', {}, includes(tier.includes).map((line) => h('li', {}, line))),
     h('div', { class: 'subhead' }, 'You may'),
     h('ul', { class: 'terms' }, terms(tier.terms).map((line) => h('li', { class: /^No /.test(line) ? 'no' : '' }, line))),
-    action);
+    actions);
 }
 
 /** The tiers, and on a phone a chooser above them that shows one tier at a time. */

@@ -9,6 +9,7 @@ import { cover } from '../cover.js';
 import { money, date, bytes } from '../format.js';
 import { downloadLink, groups, refreshLinks, keepFresh, statusBadge } from '../components/files.js';
 import { busy } from '../components/form.js';
+import { guestPaid } from '../components/guest-paid.js';
 
 /** Cancel for a checkout left awaiting payment: it ends the payment page, frees an exclusive. */
 function cancelButton(purchase, onCancelled) {
@@ -54,7 +55,11 @@ function purchaseCard(purchase, fresh, onCancelled) {
         rows(more)) : null) : null);
 }
 
-export async function render({ main, signal }) {
+export async function render({ main, query, signal }) {
+  if (!session() && query.get('checkout') === 'success') {
+    guestPaid(main); // a guest back from paying for a cart
+    return;
+  }
   if (!session()) {
     navigate('/login?next=/library', { replace: true });
     return;

@@ -10,6 +10,7 @@ import { cover } from '../cover.js';
 import { money, date, terms } from '../format.js';
 import { fileList, groups, refreshLinks, keepFresh, statusBadge } from '../components/files.js';
 import { sharesPanel } from '../components/shares.js';
+import { guestPaid } from '../components/guest-paid.js';
 
 const sleep = (ms, signal) => new Promise((resolve, reject) => {
   const timer = setTimeout(resolve, ms);
@@ -87,11 +88,7 @@ function renderPurchase(view, purchase) {
 
 export async function render({ main, params, query, signal }) {
   if (!session() && query.get('checkout') === 'success') {
-    // A guest, back from paying: the receipt mail carries the way in.
-    setTitle('Thank you');
-    main.append(h('div', { class: 'narrow' }, h('div', { class: 'callout callout--ok', id: 'guest-paid' },
-      h('h1', {}, 'Thank you for your purchase'),
-      h('p', {}, 'Your receipt is on its way by email, with a link that opens your library: your license and files are there. No password needed.'))));
+    guestPaid(main);
     return;
   }
   if (!session()) {

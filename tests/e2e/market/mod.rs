@@ -6,6 +6,7 @@ mod connect;
 mod connect_faults;
 mod deals;
 mod ledger;
+mod minimum_charge;
 mod selling;
 
 use trackout_core::config::Config;

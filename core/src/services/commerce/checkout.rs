@@ -141,9 +141,29 @@ pub(super) async fn lines(
 ) -> Result<Vec<Line>> {
     let mut lines = Vec::with_capacity(items.len());
     for item in items {
-        lines.push(line(db, actor, item).await?);
+        lines.push(line(db, actor, item).await.map_err(|e| naming(e, item))?);
     }
     Ok(lines)
+}
+
+/// A refusal of one item says which (`beat_id`, `tier`), so that a cart can offer to take
+/// that item out.
+fn naming(error: Error, item: CartItem) -> Error {
+    match error {
+        Error::Conflict {
+            code,
+            message,
+            details: None,
+        } => Error::Conflict {
+            code,
+            message,
+            details: Some(serde_json::json!({
+                "beat_id": item.beat_id,
+                "tier": item.tier.as_str(),
+            })),
+        },
+        other => other,
+    }
 }
 
 async fn line(db: &DatabaseConnection, actor: Option<&Actor>, item: CartItem) -> Result<Line> {
@@ -229,7 +249,7 @@ pub async fn open(
         .one(db)
         .await?
         .ok_or_else(|| Error::unauthorized("account_gone", "this account no longer exists"))?;
-    let priced = super::pricing::price(db, Some(actor), &body).await?;
+    let priced = super::pricing::price(db, config, Some(actor), &body).await?;
     if let Some(why) = priced.refusal {
         // A code is never taken and silently ignored: the buyer asked for a discount.
         return Err(why.error());
@@ -321,22 +341,14 @@ pub async fn open(
         return Ok(CheckoutStarted {
             purchase_id: order_id,
             purchase_ids: ids,
-            checkout_url: match lines.as_slice() {
-                [_] => format!("{public}/library/{order_id}?checkout=success"),
-                _ => format!("{public}/library?checkout=success"),
-            },
+            checkout_url: format!("{public}{}", paid_return_path(order_id, lines.len())),
             paid: true,
         });
     }
-    let (success_url, cancel_url) = match lines.as_slice() {
-        [one] => (
-            format!("{public}/library/{order_id}?checkout=success"),
-            format!("{public}/beats/{}?checkout=cancelled", one.beat.id),
-        ),
-        _ => (
-            format!("{public}/library?checkout=success"),
-            format!("{public}/?checkout=cancelled"),
-        ),
+    let success_url = format!("{public}{}", paid_return_path(order_id, lines.len()));
+    let cancel_url = match lines.as_slice() {
+        [one] => format!("{public}/beats/{}?checkout=cancelled", one.beat.id),
+        _ => format!("{public}/cart?checkout=cancelled"),
     };
     let request = CheckoutRequest {
         purchase_id: order_id,
@@ -394,6 +406,17 @@ pub async fn open(
                     .into(),
             ))
         }
+    }
+}
+
+/// Where a paid order brings the buyer back to: one item to its purchase, a cart to the
+/// library, where every one of its purchases is. Stripe's success URL and the development
+/// page's redirect both come from here.
+pub fn paid_return_path(order_id: Uuid, items: usize) -> String {
+    if items == 1 {
+        format!("/library/{order_id}?checkout=success")
+    } else {
+        "/library?checkout=success".to_owned()
     }
 }
 

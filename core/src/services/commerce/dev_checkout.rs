@@ -5,7 +5,7 @@ use entity::{beat, purchase};
 use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
-use super::checkout::still_payable;
+use super::checkout::{paid_return_path, still_payable};
 use super::payment_events::{self, dev_payment_event};
 use crate::auth::{TokenKind, Tokens, now_seconds};
 use crate::domain::{PaymentProviderKind, PurchaseStatus};
@@ -106,11 +106,13 @@ pub async fn show(db: &DatabaseConnection, id: Uuid) -> Result<DevCheckout> {
 }
 
 /// Completes the checkout through the webhook's own path; paying twice changes nothing.
-pub async fn pay(db: &DatabaseConnection, id: Uuid) -> Result<Uuid> {
+/// Returns where the buyer goes next, as Stripe's success URL would send them.
+pub async fn pay(db: &DatabaseConnection, id: Uuid) -> Result<String> {
     let order = order(db, id).await?;
     let first = &order[0];
+    let next = paid_return_path(first.id, order.len());
     if PurchaseStatus::Paid.is(&first.status) {
-        return Ok(first.id); // paid already: paying twice changes nothing
+        return Ok(next); // paid already: paying twice changes nothing
     }
     if let Some(p) = order
         .iter()
@@ -131,5 +133,5 @@ pub async fn pay(db: &DatabaseConnection, id: Uuid) -> Result<Uuid> {
         ));
     }
     payment_events::apply(db, &dev_payment_event(&order)?).await?;
-    Ok(first.id)
+    Ok(next)
 }

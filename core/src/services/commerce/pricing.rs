@@ -12,11 +12,11 @@ use uuid::Uuid;
 use super::cart::CheckoutBody;
 use super::checkout::{Line, lines};
 use super::coupons::{self, Refusal};
-use crate::Result;
 use crate::config::Config;
 use crate::domain::TierKind;
 use crate::domain::discounts::{self, PricedCart};
 use crate::services::Actor;
+use crate::{Error, Result};
 
 /// A cart's lines, checked, and their prices.
 pub(super) struct Priced {
@@ -30,6 +30,7 @@ pub(super) struct Priced {
 
 pub(super) async fn price(
     db: &DatabaseConnection,
+    config: &Config,
     actor: Option<&Actor>,
     body: &CheckoutBody,
 ) -> Result<Priced> {
@@ -65,11 +66,37 @@ pub(super) async fn price(
     if let Some(why) = cart.coupon_refused {
         refusal = Some(why.into());
     }
+    chargeable(&cart, &config.commerce.currency)?;
     Ok(Priced {
         lines,
         coupon: found.filter(|_| refusal.is_none()),
         refusal,
         cart,
+    })
+}
+
+/// Refuses a total that costs something but less than Stripe takes in one payment: caught
+/// here, for the quote and the checkout alike, instead of as a 502 from Stripe.
+fn chargeable(cart: &PricedCart, currency: &str) -> Result<()> {
+    let Some(minimum) = cart.below_minimum(currency) else {
+        return Ok(());
+    };
+    let money = |cents: i64| {
+        format!(
+            "{}.{:02} {}",
+            cents / 100,
+            cents % 100,
+            currency.to_ascii_uppercase()
+        )
+    };
+    Err(Error::Unprocessable {
+        code: "below_minimum_charge",
+        message: format!(
+            "after discounts this order comes to {}, below the smallest card payment of {}; \
+             add an item or leave out a discount",
+            money(cart.total_cents()),
+            money(minimum)
+        ),
     })
 }
 
@@ -118,7 +145,7 @@ pub async fn quote(
     actor: Option<&Actor>,
     body: CheckoutBody,
 ) -> Result<Quote> {
-    let priced = price(db, actor, &body).await?;
+    let priced = price(db, config, actor, &body).await?;
     let lines: Vec<QuoteLine> = priced
         .lines
         .iter()
