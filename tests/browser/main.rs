@@ -182,16 +182,9 @@ static ONE_BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 async fn a_beat_is_published_bought_and_shared_through_the_storefront() {
     let _one = ONE_BROWSER.lock().await;
     let app = TestApp::spawn().await;
-    let browser = match Browser::launch(1280, 900).await {
-        Ok(browser) => browser,
-        Err(error) => panic!("the browser test cannot run: {error:#}"),
-    };
+    let browser = launch(1280, 900).await;
     let mut page = Page::new(browser, &app.address);
-    let outcome = match tokio::time::timeout(Duration::from_secs(300), story(&app, &mut page)).await
-    {
-        Ok(outcome) => outcome,
-        Err(_) => Err(anyhow!("the story did not finish within 5 minutes")),
-    };
+    let outcome = within(5, story(&app, &mut page)).await;
     finish(page, outcome, "storefront").await;
 }
 
@@ -201,22 +194,10 @@ async fn a_beat_is_published_bought_and_shared_through_the_storefront() {
 async fn a_producer_shares_their_page_and_every_link_works_at_a_desk_and_on_a_phone() {
     let _one = ONE_BROWSER.lock().await;
     let app = TestApp::spawn().await;
-    let browser = match Browser::launch(1366, 900).await {
-        Ok(browser) => browser,
-        Err(error) => panic!("the browser test cannot run: {error:#}"),
-    };
+    let browser = launch(1366, 900).await;
     let mut page = Page::new(browser, &app.address);
-    let outcome =
-        match tokio::time::timeout(Duration::from_secs(360), storefront::story(&app, &mut page))
-            .await
-        {
-            Ok(outcome) => outcome.and(Ok(())),
-            Err(_) => Err(anyhow!("the story did not finish within 6 minutes")),
-        };
-    let outcome = match outcome {
-        Ok(()) => no_script_errors(&page).await,
-        Err(e) => Err(e),
-    };
+    let outcome = within(6, storefront::story(&app, &mut page)).await;
+    let outcome = and_no_script_errors(outcome, &page).await;
     finish(page, outcome, "producer-pages").await;
 }
 
@@ -226,20 +207,10 @@ async fn a_producer_shares_their_page_and_every_link_works_at_a_desk_and_on_a_ph
 async fn a_guest_fills_a_cart_from_two_producers_and_pays_once_at_the_quoted_prices() {
     let _one = ONE_BROWSER.lock().await;
     let app = TestApp::spawn().await;
-    let browser = match Browser::launch(1280, 900).await {
-        Ok(browser) => browser,
-        Err(error) => panic!("the browser test cannot run: {error:#}"),
-    };
+    let browser = launch(1280, 900).await;
     let mut page = Page::new(browser, &app.address);
-    let outcome =
-        match tokio::time::timeout(Duration::from_secs(240), cart::story(&app, &mut page)).await {
-            Ok(outcome) => outcome,
-            Err(_) => Err(anyhow!("the story did not finish within 4 minutes")),
-        };
-    let outcome = match outcome {
-        Ok(()) => no_script_errors(&page).await,
-        Err(e) => Err(e),
-    };
+    let outcome = within(4, cart::story(&app, &mut page)).await;
+    let outcome = and_no_script_errors(outcome, &page).await;
     finish(page, outcome, "cart").await;
 }
 
@@ -249,25 +220,34 @@ async fn an_upload_cut_off_or_reloaded_midway_resumes_from_the_stores_offset() {
     let _one = ONE_BROWSER.lock().await;
     let app = TestApp::spawn().await;
     let proxy = proxy::Proxy::start(&app.address);
-    let browser = match Browser::launch(1280, 900).await {
+    let browser = launch(1280, 900).await;
+    let mut page = Page::new(browser, &proxy.origin);
+    let outcome = within(5, resumable::story(&app, &mut page, &proxy)).await;
+    let outcome = and_no_script_errors(outcome, &page).await;
+    finish(page, outcome, "resumable-uploads").await;
+}
+
+async fn launch(width: u32, height: u32) -> Browser {
+    match Browser::launch(width, height).await {
         Ok(browser) => browser,
         Err(error) => panic!("the browser test cannot run: {error:#}"),
-    };
-    let mut page = Page::new(browser, &proxy.origin);
-    let outcome = match tokio::time::timeout(
-        Duration::from_secs(300),
-        resumable::story(&app, &mut page, &proxy),
-    )
-    .await
-    {
-        Ok(outcome) => outcome,
-        Err(_) => Err(anyhow!("the story did not finish within 5 minutes")),
-    };
-    let outcome = match outcome {
-        Ok(()) => no_script_errors(&page).await,
+    }
+}
+
+/// A story, failed if it outlasts `minutes`.
+async fn within<T>(minutes: u64, story: impl Future<Output = Result<T>>) -> Result<()> {
+    match tokio::time::timeout(Duration::from_secs(minutes * 60), story).await {
+        Ok(outcome) => outcome.map(|_| ()),
+        Err(_) => Err(anyhow!("the story did not finish within {minutes} minutes")),
+    }
+}
+
+/// A story that passed, failed after all if the page's scripts threw on the way.
+async fn and_no_script_errors(outcome: Result<()>, page: &Page) -> Result<()> {
+    match outcome {
+        Ok(()) => no_script_errors(page).await,
         Err(e) => Err(e),
-    };
-    finish(page, outcome, "resumable-uploads").await;
+    }
 }
 
 async fn no_script_errors(page: &Page) -> Result<()> {

@@ -33,6 +33,7 @@ use std::time::{Duration, Instant};
 
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use sha2::{Digest, Sha256};
+use trackout_core::domain::{BundleContents, BundleStem};
 use trackout_core::services::commerce::{checkout, library, payment_events};
 
 const STEMS: usize = 12;
@@ -66,6 +67,44 @@ fn write_bundle(path: &Path) -> (u64, String) {
     let mut file = std::fs::File::open(path).unwrap();
     let size = std::io::copy(&mut file, &mut hasher).unwrap();
     (size, hex::encode(hasher.finalize()))
+}
+
+/// What the worker would store as the bundle's `details`: every stem's range in the zip (the
+/// personalization keeps the bytes up to the end of the last stem and writes its own tail).
+fn contents_of(path: &Path, size: u64) -> serde_json::Value {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut stems = Vec::new();
+    let mut end = 0;
+    for i in 0..archive.len() {
+        let entry = archive.by_index_raw(i).unwrap();
+        let (offset, bytes) = (entry.data_start().unwrap(), entry.compressed_size());
+        let name = entry.name().unwrap().into_owned();
+        end = end.max(offset + bytes);
+        stems.push(BundleStem {
+            source: name.trim_start_matches("Trackout/").to_owned(),
+            path: name,
+            role: "other".into(),
+            data_offset: offset,
+            bytes,
+            sha256: String::new(),
+            sample_rate: 48_000,
+            bit_depth: 24,
+            channels: 2,
+            frames: bytes / 6,
+            duration_seconds: bytes as f64 / 6.0 / 48_000.0,
+            peak_dbfs: None,
+            loudness_lufs: None,
+        });
+    }
+    BundleContents {
+        folder: "Trackout".into(),
+        bytes: size,
+        manifest_offset: end,
+        stems,
+        skipped: Vec::new(),
+    }
+    .to_details()
+    .unwrap()
 }
 
 fn curl(url: &str, range: Option<u64>) -> Child {
@@ -135,6 +174,7 @@ fn main() {
     // The bundle, stored as the beat's rendered bundle and as its WAV lease file.
     let key = format!("beats/{beat}/bench-trackout.zip");
     let (size, sha256) = write_bundle(&store.objects_dir.join(&key));
+    let contents = contents_of(&store.objects_dir.join(&key), size);
     runtime.block_on(async {
         for kind in ["bundle", "wav_lease"] {
             entity::deliverable::ActiveModel {
@@ -147,7 +187,7 @@ fn main() {
                 size_bytes: Set(Some(size as i64)),
                 sha256: Set(Some(sha256.clone())),
                 error: Set(None),
-                details: Set(None),
+                details: Set((kind == "bundle").then(|| contents.clone())),
                 updated_at: Set(chrono::Utc::now()),
             }
             .insert(&db)

@@ -75,9 +75,10 @@ pub async fn store(server: Option<&str>) -> Store {
     let state = open_state(config).await.unwrap();
     let db = state.db.clone();
     let tokens = state.tokens.clone();
-    let register = |email: &str, role: &str| {
+    let register = |email: &str, role: &str, invitation: Option<String>| {
         serde_json::from_value::<accounts::Registration>(serde_json::json!({
-            "email": email, "password": "a long enough password", "display_name": email, "role": role
+            "email": email, "password": "a long enough password", "display_name": email,
+            "role": role, "invitation": invitation,
         }))
         .unwrap()
     };
@@ -86,7 +87,19 @@ pub async fn store(server: Option<&str>) -> Store {
         ("producer@bench.test", "producer"),
         ("artist@bench.test", "artist"),
     ] {
-        accounts::register(state.accounts(), register(email, role))
+        // Producers sign up by the operator's invitation on a single-seller store.
+        let invitation = match role {
+            "producer" => Some(
+                trackout_core::services::invitations::create(
+                    &db,
+                    &trackout_core::domain::Email::parse(email).unwrap(),
+                )
+                .await
+                .unwrap(),
+            ),
+            _ => None,
+        };
+        accounts::register(state.accounts(), register(email, role, invitation))
             .await
             .unwrap();
         let row = entity::user::Entity::find()

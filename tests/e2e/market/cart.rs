@@ -4,13 +4,14 @@
 
 use entity::purchase;
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use trackout_tests::TestApp;
 use trackout_tests::app::{Account, assert_problem};
 use uuid::Uuid;
 
 use super::ledger::{jobs_settle, ledger, refunded, sales, webhook};
+use super::purchases_of;
 use crate::commerce::{
     Stripe, catalog_beat, checkout, decoded, licensed, link, now, pay_dev, post_webhook,
     session_charging, started, status_of, stripe_event,
@@ -53,14 +54,6 @@ async fn row(app: &TestApp, id: Uuid) -> purchase::Model {
         .one(&app.state.db)
         .await
         .unwrap()
-        .unwrap()
-}
-
-async fn purchases_of(app: &TestApp, buyer: &Account) -> u64 {
-    purchase::Entity::find()
-        .filter(purchase::Column::BuyerId.eq(buyer.id))
-        .count(&app.state.db)
-        .await
         .unwrap()
 }
 

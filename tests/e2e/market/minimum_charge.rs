@@ -3,13 +3,12 @@
 //! held, taken or sent to Stripe. A total of zero still completes without a payment; and a
 //! refused item of a cart is named, so the storefront can offer to take it out.
 
-use entity::purchase;
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use trackout_tests::TestApp;
 use trackout_tests::app::{Account, assert_problem};
 
+use super::purchases_of;
 use crate::commerce::{Stripe, catalog_beat};
 
 async fn coupon(app: &TestApp, producer: &Account, code: &str, cents: i64) {
@@ -21,14 +20,6 @@ async fn coupon(app: &TestApp, producer: &Account, code: &str, cents: i64) {
         )
         .await;
     assert_eq!(response.status(), StatusCode::CREATED);
-}
-
-async fn purchases_of(app: &TestApp, buyer: &Account) -> u64 {
-    purchase::Entity::find()
-        .filter(purchase::Column::BuyerId.eq(buyer.id))
-        .count(&app.state.db)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
