@@ -28,7 +28,7 @@ const PREFIX: &str = "trackout_test_";
 
 /// The schema, migrated once per test process: every store a test starts is a copy of it
 /// (`CREATE DATABASE … TEMPLATE` on PostgreSQL, a file copy on SQLite). Migrating each test's
-/// database took 0.3 s on PostgreSQL and 0.1 s on SQLite, a minute of a suite's run.
+/// own database took 0.3 s on PostgreSQL and 0.1 s on SQLite.
 static TEMPLATE: OnceCell<Template> = OnceCell::const_new();
 
 enum Template {
@@ -85,8 +85,8 @@ impl TestDatabase {
                     .execute_unprepared(&format!("CREATE DATABASE \"{copy}\" TEMPLATE \"{name}\""))
                     .await
                     .expect("creating a test database from the migrated template");
-                // A test's commits need not survive a power cut: without waiting for the disk
-                // on each one, the suite runs in about half the time.
+                // A test's commits need not survive a power cut, so they need not wait for
+                // the disk either.
                 admin
                     .execute_unprepared(&format!(
                         "ALTER DATABASE \"{copy}\" SET synchronous_commit = off"
