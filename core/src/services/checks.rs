@@ -69,6 +69,10 @@ pub async fn record(
     outcome: CheckOutcome,
 ) -> Result<bool> {
     let txn = crate::db::write_txn(db).await?;
+    // The beat, then the job: the order an upload's transaction takes them in (it locks the
+    // beat, then supersedes the jobs). Job first, the report's insert (its key on the beat)
+    // and an upload deadlocked on PostgreSQL, and the upload answered 500.
+    super::pipeline::lock_beat(&txn, beat_id).await?;
     if !queue::still_current(&txn).await? {
         // A newer check (new uploads) superseded this one.
         return Ok(false);

@@ -204,6 +204,20 @@ pub async fn base_in_use(db: &DatabaseConnection, key: &str) -> Result<bool> {
     Ok(sold || current)
 }
 
+/// A render was stopped (newer uploads cancelled its job) after its file may have reached
+/// the bucket and before [`record_done`] named it: the file is swept unless something refers
+/// to it by then (the same inputs rendered again since, say).
+pub async fn sweep_unrecorded(db: &DatabaseConnection, key: &ObjectKey) -> Result<()> {
+    queue::enqueue(
+        db,
+        &SweepBase {
+            key: key.to_string(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Records a finished render. The file it replaces (rendered from older inputs) is purged by
 /// a job that commits with the change, so nothing points at a missing object.
 pub async fn record_done(
@@ -213,6 +227,8 @@ pub async fn record_done(
     rendered: Rendered,
 ) -> Result<bool> {
     let txn = crate::db::write_txn(db).await?;
+    // The beat, then the job, as an upload's transaction takes them (see `checks::record`).
+    super::pipeline::lock_beat(&txn, beat_id).await?;
     if !queue::still_current(&txn).await? {
         // Newer uploads superseded this render: its file is for inputs that are gone. The
         // render that replaces it writes under another fingerprint, hence another key.
