@@ -132,9 +132,10 @@ impl JobPayload for RefundPayment {
     const KIND: &'static str = "refund_payment";
 }
 
-/// Deletes a base bundle a re-render replaced, once nothing refers to it: no purchase's
-/// personalized bundle starts with it, and it is not the current bundle. Scheduled a while
-/// after the replacement, so that a fulfilment in flight still finds the base it began with.
+/// Deletes a rendered file once nothing refers to it: no purchase's personalized bundle starts
+/// with it, and it is not a current deliverable. For a base bundle a re-render replaced it is
+/// scheduled a while after the replacement, so that a fulfilment in flight still finds the
+/// base it began with; for a file a cancelled render stored without recording it, at once.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SweepBase {
     pub key: String,

@@ -187,6 +187,8 @@ async fn a_render_interrupted_half_way_reruns_to_exactly_one_set_of_files() {
     let processing = app
         .wait_for_processing(&producer, beat, Duration::from_secs(60), settled)
         .await;
+    // And the purge of a superseded render's file (a preview made before the voice tag came).
+    app.wait_for_idle_queue(Duration::from_secs(30)).await;
 
     let jobs = processing["jobs"].as_array().unwrap();
     let leases = jobs.iter().find(|j| j["kind"] == "render_leases").unwrap();

@@ -340,6 +340,36 @@ impl TestApp {
     }
 
     /// Polls the processing route until `done` says so, or fails after `timeout`.
+    /// Waits until no job is queued to run by now or running, whichever beat it is for: a
+    /// purge of a superseded file has no beat, so a beat's processing view does not show it.
+    pub async fn wait_for_idle_queue(&self, timeout: Duration) {
+        use sea_orm::{ColumnTrait, EntityTrait, ExprTrait, PaginatorTrait, QueryFilter};
+        use trackout_core::queue::JobState;
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let now = chrono::Utc::now().timestamp_millis();
+            let due = entity::job::Entity::find()
+                .filter(
+                    entity::job::Column::State
+                        .eq(JobState::Running.as_str())
+                        .or(entity::job::Column::State
+                            .eq(JobState::Queued.as_str())
+                            .and(entity::job::Column::RunAtMs.lte(now))),
+                )
+                .count(&self.state.db)
+                .await
+                .expect("counting jobs");
+            if due == 0 {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{due} jobs still queued or running after {timeout:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     pub async fn wait_for_processing(
         &self,
         producer: &Account,

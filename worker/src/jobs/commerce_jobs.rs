@@ -62,12 +62,12 @@ impl RunJob for PayPayees {
 impl RunJob for SweepBase {
     async fn run(self, ctx: Arc<JobContext>) -> Result<(), JobError> {
         if deliverables::base_in_use(&ctx.db, &self.key).await? {
-            info!(key = %self.key, "a replaced base bundle is still in use; kept");
+            info!(key = %self.key, "a rendered file is still in use; kept");
             return Ok(());
         }
         let key = ObjectKey::parse(&self.key).map_err(|e| JobError::Permanent(e.to_string()))?;
         ctx.storage.delete(&key).await?;
-        info!(key = %self.key, "a replaced base bundle nothing refers to was swept");
+        info!(key = %self.key, "a rendered file nothing refers to was swept");
         Ok(())
     }
 }

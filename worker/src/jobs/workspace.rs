@@ -52,32 +52,75 @@ pub(crate) async fn store(
     details: Option<serde_json::Value>,
 ) -> Result<(), JobError> {
     let key = deliverables::key_for(beat_id, kind, fingerprint);
-    // One pass: the file is hashed and counted while it streams up (`ingest`).
-    let file = tokio::fs::File::open(&path)
-        .await
-        .map_err(|e| JobError::Retry(format!("opening the rendered {}: {e}", kind.as_str())))?;
-    let body = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
-    let Ingested { size, sha256, .. } = ingest(
-        ctx.storage.as_ref(),
-        &key,
-        body,
-        u64::MAX,
-        kind.content_type(),
-    )
-    .await
-    .map_err(|e| match e {
-        IngestError::Storage(e) => JobError::from(e),
-        other => JobError::Retry(format!("storing the rendered {}: {other}", kind.as_str())),
-    })?;
-    let rendered = Rendered {
-        kind,
-        key,
-        size,
-        sha256,
-        details,
+    // Dropped before it ends (the job cancelled by newer uploads), this sweeps the file. An
+    // error is not a drop: the job's retry writes the same key again.
+    let unrecorded = Unrecorded {
+        ctx: Arc::clone(ctx),
+        key: Some(key.clone()),
     };
-    deliverables::record_done(&ctx.db, beat_id, fingerprint, rendered).await?;
-    Ok(())
+    let stored = async {
+        // One pass: the file is hashed and counted while it streams up (`ingest`).
+        let file = tokio::fs::File::open(&path)
+            .await
+            .map_err(|e| JobError::Retry(format!("opening the rendered {}: {e}", kind.as_str())))?;
+        let body = tokio_util::io::ReaderStream::with_capacity(file, 1 << 20);
+        let Ingested { size, sha256, .. } = ingest(
+            ctx.storage.as_ref(),
+            &key,
+            body,
+            u64::MAX,
+            kind.content_type(),
+        )
+        .await
+        .map_err(|e| match e {
+            IngestError::Storage(e) => JobError::from(e),
+            other => JobError::Retry(format!("storing the rendered {}: {other}", kind.as_str())),
+        })?;
+        let rendered = Rendered {
+            kind,
+            key: key.clone(),
+            size,
+            sha256,
+            details,
+        };
+        deliverables::record_done(&ctx.db, beat_id, fingerprint, rendered).await?;
+        Ok(())
+    }
+    .await;
+    unrecorded.disarm();
+    stored
+}
+
+/// Armed while a rendered file may be in the bucket with no row naming it. A job cancelled
+/// by newer uploads is dropped wherever it stands, between the upload and its record too;
+/// dropped armed, this has the file swept (a cancelled store used to leave it for good).
+struct Unrecorded {
+    ctx: Arc<JobContext>,
+    key: Option<ObjectKey>,
+}
+
+impl Unrecorded {
+    fn disarm(mut self) {
+        self.key = None;
+    }
+}
+
+impl Drop for Unrecorded {
+    fn drop(&mut self) {
+        let Some(key) = self.key.take() else {
+            return;
+        };
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            tracing::warn!(%key, "a cancelled render's file could not be swept: no runtime");
+            return;
+        };
+        let ctx = Arc::clone(&self.ctx);
+        runtime.spawn(async move {
+            if let Err(e) = deliverables::sweep_unrecorded(&ctx.db, &key).await {
+                tracing::error!(%key, error = %e, "a cancelled render's file could not be swept");
+            }
+        });
+    }
 }
 
 /// Marks `kinds` failed with the reason, then hands the error back to the runner (which
