@@ -41,6 +41,7 @@ mod tests {
     #[test]
     fn conversions_round_trip() {
         assert_eq!(level_db(0.5), -6.02);
+        assert_eq!(level_db(0.0), f64::NEG_INFINITY);
         assert_eq!(gain_to_db(0.0), f64::NEG_INFINITY);
         assert_eq!(finite(gain_to_db(0.0)), None);
         assert!((db_to_gain(-6.0206) - 0.5).abs() < 1e-4);

@@ -271,38 +271,3 @@ fn wav_finding(entry: &Entry, e: &WavError) -> Finding {
     };
     Finding::new(code, Some(&entry.path), message)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use trackout_audio::listing::NoArchive;
-    use trackout_audio::wav::{SampleFormat, canonical_header};
-
-    /// The listing refuses a trackout whose files add up past the cap; the scan counts again,
-    /// for files that grow after they were listed, or headers that understate.
-    #[test]
-    fn reading_past_the_cap_stops_the_check() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("Kick.wav");
-        let mut wav = canonical_header(SampleFormat::Int, 2, 44_100, 16, 400_000);
-        wav.resize(wav.len() + 400_000, 0);
-        std::fs::write(&path, &wav).expect("write");
-        let entry = Entry {
-            path: "Kick.wav".into(),
-            size: wav.len() as u64,
-            at: Location::File(path),
-        };
-        let limits = CheckLimits {
-            max_inflated_bytes: 100_000,
-            ..CheckLimits::default()
-        };
-        let jobs = [Job {
-            entry: &entry,
-            kind: JobKind::Stem,
-        }];
-        let (outcomes, _) = run(&NoArchive, &jobs, None, &limits, &NoProgress).expect("runs");
-        assert!(matches!(outcomes[0], Some(Outcome::CapExceeded)));
-        let finding = crate::budget::exhausted_finding(limits.max_inflated_bytes);
-        assert!(finding.message.contains("97.7 KiB"));
-    }
-}

@@ -176,6 +176,56 @@ fn a_zip_bomb_over_the_cap_is_stopped_before_inflating() {
     );
 }
 
+/// A DAW still exporting: the stem is rewritten, four times longer, after the listing
+/// measured it and before the scan reads it. Counts the audio bytes the check read.
+struct GrowsBeforeTheScan {
+    path: PathBuf,
+    grown: Vec<u8>,
+    read: AtomicU64,
+}
+
+impl Progress for GrowsBeforeTheScan {
+    fn start(&self, _: u64) {
+        std::fs::write(&self.path, &self.grown).expect("growing the stem");
+    }
+    fn advance(&self, bytes: u64) {
+        self.read.fetch_add(bytes, Ordering::Relaxed);
+    }
+    fn finish(&self) {}
+}
+
+#[test]
+fn a_stem_that_grows_after_the_listing_is_read_only_as_far_as_listed() {
+    // The listing refuses a trackout whose files add up past the cap, so the scan must not
+    // read past what the listing measured: the stem reads as cut short, not as more audio.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("Kick.wav");
+    let listed = Wav::int(24, 2, 44_100, vec![0.0; 20_000]).bytes();
+    std::fs::write(&path, &listed).expect("write");
+    let limits = CheckLimits {
+        max_inflated_bytes: 100_000,
+        ..CheckLimits::default()
+    };
+    let grows = GrowsBeforeTheScan {
+        path,
+        grown: Wav::int(24, 2, 44_100, vec![0.0; 80_000]).bytes(),
+        read: AtomicU64::new(0),
+    };
+    let report = check_path(dir.path(), None, &limits, &grows).expect("the check runs");
+    assert_findings(&report, &[(Truncated, Some("Kick.wav"))]);
+    assert!(
+        report.findings[0].message.contains("cut short"),
+        "{:#?}",
+        report.findings
+    );
+    let read = grows.read.load(Ordering::Relaxed);
+    assert!(
+        read <= listed.len() as u64,
+        "read {read} bytes of a stem listed at {}",
+        listed.len()
+    );
+}
+
 #[test]
 fn a_zip_whose_headers_understate_sizes_is_not_believed() {
     // 9 MB inflating from a few kB, with both headers claiming 10,000 bytes: the claim fits
