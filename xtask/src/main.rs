@@ -1,19 +1,20 @@
 //! `cargo xtask test`: the README's one test command. It installs what the tests need when it
 //! is missing (Debian's Chromium and ChromeDriver for the browser test, the C toolchain LAME is
-//! built with, `unzip`, moto's S3 server from PyPI), builds every suite once, then runs every
-//! suite on SQLite and, beside it when a server answers, the end-to-end and binary suites on
-//! PostgreSQL, and fails if anything fails.
+//! built with, `unzip`, moto's S3 server from PyPI), builds every test binary once, then runs
+//! every suite on SQLite and, when a server answers, the end-to-end and binary suites on
+//! PostgreSQL too, a few suites at a time (`suites.rs`), and fails if anything fails.
 //!
 //! ```text
 //! cargo xtask test                 everything
 //! cargo xtask test --sqlite-only   skip the PostgreSQL pass
-//! cargo xtask test -- accounts     pass a filter (and any cargo test argument) through
+//! cargo xtask test -- accounts     pass a filter (or any test-binary argument) to every suite
 //! ```
 
 mod postgres;
+mod suites;
 mod tools;
 
-use std::process::{Command, ExitCode, ExitStatus};
+use std::process::{Command, ExitCode, ExitStatus, Stdio};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -51,106 +52,103 @@ fn test(args: &[String]) -> Result<(), String> {
     tools::ensure_system_packages(&tools::TO_BUILD, &tools::Output::Terminal)?;
     let installs = tools::install_test_needs_beside_the_build();
 
-    // One build for both passes: they select the same test binaries with the same features.
+    // One build for every suite: both databases run the same binaries.
     step("building every suite once");
-    let built = run(
-        cargo_test(&["--workspace", "--no-run"], &[], None),
-        "the build",
-    );
+    let built = build();
     let installed = installs
         .join()
         .unwrap_or_else(|_| Err("the install thread panicked".into()));
-    built.and(installed)?;
+    let binaries = built.and_then(|b| installed.map(|()| b))?;
 
     let postgres = if sqlite_only {
         None
     } else {
         postgres::server()
     };
-    let Some(url) = postgres else {
-        if !sqlite_only {
-            step("no PostgreSQL server answers on 127.0.0.1:5432: the PostgreSQL pass is skipped");
+    let mut suites: Vec<suites::Suite> = binaries
+        .iter()
+        .map(|binary| suites::Suite {
+            binary: binary.clone(),
+            postgres: None,
+        })
+        .collect();
+    match &postgres {
+        Some(url) => {
+            step(&format!(
+                "every suite on SQLite, local files and the in-process S3 server; the end-to-end and binary suites also on PostgreSQL ({url}); {AT_ONCE} at a time"
+            ));
+            suites.extend(
+                binaries
+                    .iter()
+                    .filter(|b| matches!(b.test.as_deref(), Some("e2e" | "cli")))
+                    .map(|binary| suites::Suite {
+                        binary: binary.clone(),
+                        postgres: Some(url.clone()),
+                    }),
+            );
         }
-        step("every suite on SQLite, local files and the in-process S3 server");
-        return run(
-            cargo_test(&["--workspace"], passthrough, None),
-            "the SQLite pass",
-        );
-    };
-
-    // The two passes side by side: most of a test's time is spent waiting on a socket, a
-    // worker or a child process, so two cores keep up with both and the run ends about a
-    // minute and a half sooner. The PostgreSQL pass writes to a log printed when it ends,
-    // so that the two outputs do not interleave.
-    step(&format!(
-        "every suite on SQLite, and beside it the end-to-end and binary suites on PostgreSQL ({url})"
-    ));
-    let log_path = std::env::temp_dir().join(format!(
-        "trackout-xtask-postgres-{}.log",
-        std::process::id()
-    ));
-    let log = std::fs::File::create(&log_path)
-        .map_err(|e| format!("creating {}: {e}", log_path.display()))?;
-    let stderr = log
-        .try_clone()
-        .map_err(|e| format!("opening {}: {e}", log_path.display()))?;
-    // Selected across the workspace, as the first pass is: `-p` alone would resolve features
-    // per package and rebuild half the dependencies (two minutes here).
-    let mut on_postgres = cargo_test(
-        &["--workspace", "--test", "e2e", "--test", "cli"],
-        passthrough,
-        Some(&url),
-    );
-    on_postgres.stdout(log).stderr(stderr);
-    let postgres_pass = on_postgres
-        .spawn()
-        .map_err(|e| format!("starting the PostgreSQL pass: {e}"))?;
-
-    let sqlite = run(
-        cargo_test(&["--workspace"], passthrough, None),
-        "the SQLite pass",
-    );
-    let postgres = postgres_pass
-        .wait_with_output()
-        .map_err(|e| format!("waiting for the PostgreSQL pass: {e}"))
-        .and_then(|out| succeeded(out.status, "the PostgreSQL pass"));
-    step(&format!("the PostgreSQL pass ({})", log_path.display()));
-    let printed = std::fs::read_to_string(&log_path).unwrap_or_default();
-    print!("{printed}");
-    if postgres.is_ok() {
-        let _ = std::fs::remove_file(&log_path);
+        None if !sqlite_only => step(&format!(
+            "no PostgreSQL server answers on 127.0.0.1:5432: every suite on SQLite only, {AT_ONCE} at a time"
+        )),
+        None => step(&format!("every suite on SQLite, {AT_ONCE} at a time")),
     }
-    sqlite.and(postgres)
+    suites::run_all(suites, passthrough, AT_ONCE)
+}
+
+/// Suites running at once. Measured on 2 cores: three at a time ran every suite in 218 s
+/// (two passes side by side, each running its suites one by one, took 314 s); the
+/// end-to-end suites at four tests at a time on top of that overloaded the machine (231 s,
+/// and a test timed out waiting for its worker).
+const AT_ONCE: usize = 3;
+
+/// `cargo test --workspace --no-run`: every test binary, with cargo's progress on the
+/// terminal and its JSON messages read for the binaries' paths.
+fn build() -> Result<Vec<suites::Binary>, String> {
+    let mut command = cargo(&[
+        "test",
+        "--workspace",
+        "--no-run",
+        "--message-format=json-render-diagnostics",
+    ]);
+    command.stdout(Stdio::piped());
+    let out = command
+        .output()
+        .map_err(|e| format!("starting the build: {e}"))?;
+    succeeded(out.status, "the build")?;
+    let binaries = suites::binaries(&String::from_utf8_lossy(&out.stdout));
+    if binaries.is_empty() {
+        return Err("the build reported no test binary".into());
+    }
+    Ok(binaries)
 }
 
 fn step(what: &str) {
     println!("\n=== {what}");
 }
 
-/// `cargo test` with the selection and the database the suites run against.
-fn cargo_test(selection: &[&str], passthrough: &[String], postgres: Option<&str>) -> Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut command = Command::new(cargo);
-    command.arg("test").args(selection);
-    // Every suite runs even when one fails, so that one run says everything that is wrong.
-    if !selection.contains(&"--no-run") {
-        command.arg("--no-fail-fast");
+/// cargo, without the package variables `cargo run` gave this process: ring's build script
+/// reruns when `CARGO_MANIFEST_DIR` changes, so passing them on rebuilt ring and twenty
+/// crates above it whenever `cargo test` and `cargo xtask test` took turns.
+fn cargo(args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.args(args);
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_")
+            || matches!(
+                name.as_ref(),
+                "CARGO_MANIFEST_DIR"
+                    | "CARGO_MANIFEST_PATH"
+                    | "CARGO_CRATE_NAME"
+                    | "CARGO_BIN_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+                    | "CARGO_RUSTC_CURRENT_DIR"
+            )
+        {
+            command.env_remove(name.as_ref());
+        }
     }
-    if !passthrough.is_empty() {
-        command.arg("--").args(passthrough);
-    }
-    match postgres {
-        Some(url) => command.env("TRACKOUT_TEST_POSTGRES", url),
-        None => command.env_remove("TRACKOUT_TEST_POSTGRES"),
-    };
     command
-}
-
-fn run(mut command: Command, what: &str) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("starting {what}: {e}"))?;
-    succeeded(status, what)
 }
 
 fn succeeded(status: ExitStatus, what: &str) -> Result<(), String> {
