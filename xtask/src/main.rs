@@ -102,19 +102,25 @@ fn test(args: &[String]) -> Result<(), String> {
 const AT_ONCE: usize = 3;
 
 /// `cargo test --workspace --no-run`: every test binary, with cargo's progress on the
-/// terminal and its JSON messages read for the binaries' paths.
+/// terminal; then the same again with JSON messages (nothing left to build: a second or two),
+/// read for the binaries' paths. Asked for JSON the first time, cargo prints no progress, and a
+/// fresh machine's seven-minute build looked hung.
 fn build() -> Result<Vec<suites::Binary>, String> {
-    let mut command = cargo(&[
+    let status = cargo(&["test", "--workspace", "--no-run"])
+        .status()
+        .map_err(|e| format!("starting the build: {e}"))?;
+    succeeded(status, "the build")?;
+    let out = cargo(&[
         "test",
         "--workspace",
         "--no-run",
-        "--message-format=json-render-diagnostics",
-    ]);
-    command.stdout(Stdio::piped());
-    let out = command
-        .output()
-        .map_err(|e| format!("starting the build: {e}"))?;
-    succeeded(out.status, "the build")?;
+        "--quiet",
+        "--message-format=json",
+    ])
+    .stdout(Stdio::piped())
+    .output()
+    .map_err(|e| format!("listing the test binaries: {e}"))?;
+    succeeded(out.status, "listing the test binaries")?;
     let binaries = suites::binaries(&String::from_utf8_lossy(&out.stdout));
     if binaries.is_empty() {
         return Err("the build reported no test binary".into());
