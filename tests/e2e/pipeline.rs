@@ -316,3 +316,91 @@ async fn an_idle_worker_wakes_when_a_job_is_enqueued_not_at_its_next_poll() {
         started.elapsed()
     );
 }
+
+/// An upload lands while the check of the previous uploads records its report: the upload
+/// holds the beat and supersedes the check's job; the check holds nothing the upload needs
+/// and, once the upload commits, finds itself superseded. (The check used to take its job
+/// first and then, through the report's key, the beat: on PostgreSQL the two deadlocked and
+/// the upload answered 500.)
+#[tokio::test]
+async fn a_check_recording_as_an_upload_supersedes_it_neither_deadlocks_nor_records() {
+    use entity::{job, trackout_check, upload};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+    use trackout_core::queue;
+    use trackout_core::services::{checks, pipeline};
+
+    let app = TestApp::builder().without_worker().spawn().await;
+    let db = app.state.db.clone();
+    let producer = app.register("producer").await;
+    let beat = app.new_beat(&producer).await;
+    for (what, content_type, body) in [
+        ("trackout", "application/zip", fixtures::good_trackout()),
+        ("master", "audio/wav", fixtures::master()),
+    ] {
+        let response = app.upload(&producer, beat, what, content_type, body).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED, "{what}");
+    }
+    let id_of =
+        |uploads: &[upload::Model], kind: &str| uploads.iter().find(|u| u.kind == kind).unwrap().id;
+    let uploads = upload::Entity::find()
+        .filter(upload::Column::BeatId.eq(beat))
+        .all(&db)
+        .await
+        .unwrap();
+    let (trackout, master) = (id_of(&uploads, "trackout"), id_of(&uploads, "master"));
+    // The check's job, as a worker holds it while it checks.
+    let check = job::Entity::find()
+        .filter(job::Column::BeatId.eq(beat))
+        .filter(job::Column::Kind.eq("check_trackout"))
+        .filter(job::Column::State.eq("queued"))
+        .one(&db)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut running: job::ActiveModel = check.clone().into();
+    running.state = Set("running".into());
+    running.update(&db).await.unwrap();
+
+    // The upload's transaction: the beat first.
+    let upload_txn = trackout_core::db::write_txn(&db).await.unwrap();
+    pipeline::lock_beat(&upload_txn, beat).await.unwrap();
+    // Meanwhile the check records, as its job.
+    let recording = tokio::spawn(queue::run_as(check.id, {
+        let db = db.clone();
+        async move {
+            let outcome = checks::CheckOutcome {
+                passes: true,
+                error_count: 0,
+                warning_count: 0,
+                report: serde_json::json!({}),
+                detected: None,
+            };
+            checks::record(&db, beat, trackout, Some(master), outcome).await
+        }
+    }));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Then the upload supersedes the check's job and commits.
+    let key = check.supersede_key.clone().unwrap();
+    let superseded = queue::supersede(&upload_txn, &key).await;
+    assert_eq!(
+        superseded.unwrap(),
+        1,
+        "the upload superseded the running check"
+    );
+    upload_txn.commit().await.unwrap();
+
+    let recorded = tokio::time::timeout(Duration::from_secs(30), recording)
+        .await
+        .expect("the check's record finished")
+        .unwrap();
+    assert!(
+        !recorded.unwrap(),
+        "a superseded check records nothing, and fails nothing"
+    );
+    let reports = trackout_check::Entity::find()
+        .filter(trackout_check::Column::BeatId.eq(beat))
+        .count(&db)
+        .await
+        .unwrap();
+    assert_eq!(reports, 0);
+}
