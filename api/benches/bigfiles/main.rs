@@ -1,8 +1,9 @@
 //! Big files through `/d/{token}` against nginx serving the same bytes with `sendfile`.
 //!
-//! `cargo bench -p trackout-api --bench bigfiles` seeds a store (SQLite, local files), stores
-//! a 667 MB trackout bundle (a stored zip of 12 stems, the size of the pipeline benchmark's)
-//! as a beat's rendered bundle and as its WAV lease file, sells the trackout lease through the
+//! `cargo bench -p trackout-api --bench bigfiles` seeds a store (SQLite, local files), builds
+//! a 667 MB trackout bundle from 12 generated stems with the renderer's `build_bundle`, as the
+//! render job does (the size of the pipeline benchmark's), stores it as a beat's rendered
+//! bundle and as its WAV lease file, sells the trackout lease through the
 //! real fulfilment job (which makes the buyer's personalized bundle: the base bundle's bytes
 //! up to its central directory, then a tail of their own), then downloads with curl on the
 //! other core:
@@ -26,85 +27,86 @@ mod nginx;
 #[allow(dead_code)]
 mod seed;
 
-use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 use sha2::{Digest, Sha256};
-use trackout_core::domain::{BundleContents, BundleStem};
 use trackout_core::services::commerce::{checkout, library, payment_events};
 
-const STEMS: usize = 12;
-const STEM_BYTES: usize = 55_600_000;
+const STEM_NAMES: [&str; 12] = [
+    "Kick",
+    "Snare",
+    "Hi Hats",
+    "808",
+    "Bass",
+    "Piano",
+    "Pad",
+    "Lead",
+    "Vocal Chop",
+    "FX",
+    "Perc",
+    "Strings",
+];
+/// 193 s a stem: twelve make the 667 MB of the pipeline benchmark's trackout.
+const STEM_FRAMES: usize = 9_266_667;
 const RUNS: usize = 3;
 const MB: f64 = 1_000_000.0;
 
-/// A stored zip of `STEMS` entries of `STEM_BYTES` each, written in 1 MiB blocks; its SHA-256.
-fn write_bundle(path: &Path) -> (u64, String) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let file = std::fs::File::create(path).unwrap();
-    let mut zip = zip::ZipWriter::new(std::io::BufWriter::with_capacity(1 << 20, file));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Stored)
-        .large_file(false);
-    let block: Vec<u8> = (0..(1 << 20))
-        .map(|i: u32| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
-        .collect();
-    for stem in 0..STEMS {
-        zip.start_file(format!("Trackout/Stem {stem:02}.wav"), options)
-            .unwrap();
-        let mut left = STEM_BYTES;
-        while left > 0 {
-            let n = left.min(block.len());
-            zip.write_all(&block[..n]).unwrap();
-            left -= n;
+/// `STEMS` stems of `STEM_FRAMES` frames each (24-bit stereo at 48 kHz, noise: about 56 MB a
+/// stem), in `dir/Trackout`, written in blocks.
+fn write_stems(dir: &Path) -> PathBuf {
+    let folder = dir.join("Trackout");
+    std::fs::create_dir_all(&folder).unwrap();
+    let spec = hound::WavSpec {
+        channels: 2,
+        sample_rate: 48_000,
+        bits_per_sample: 24,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut noise = 0x2545_f491_u32;
+    for (stem, name) in STEM_NAMES.iter().enumerate() {
+        let file = std::fs::File::create(folder.join(format!("{name}.wav"))).unwrap();
+        let mut wav =
+            hound::WavWriter::new(std::io::BufWriter::with_capacity(1 << 20, file), spec).unwrap();
+        let level = 1 << (18 + stem % 4);
+        for _ in 0..STEM_FRAMES * 2 {
+            noise ^= noise << 13;
+            noise ^= noise >> 17;
+            noise ^= noise << 5;
+            wav.write_sample((noise as i32 >> 8) % level).unwrap();
         }
+        wav.finalize().unwrap();
     }
-    zip.finish().unwrap().flush().unwrap();
-    let mut hasher = Sha256::new();
-    let mut file = std::fs::File::open(path).unwrap();
-    let size = std::io::copy(&mut file, &mut hasher).unwrap();
-    (size, hex::encode(hasher.finalize()))
+    folder
 }
 
-/// What the worker would store as the bundle's `details`: every stem's range in the zip (the
-/// personalization keeps the bytes up to the end of the last stem and writes its own tail).
-fn contents_of(path: &Path, size: u64) -> serde_json::Value {
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
-    let mut stems = Vec::new();
-    let mut end = 0;
-    for i in 0..archive.len() {
-        let entry = archive.by_index_raw(i).unwrap();
-        let (offset, bytes) = (entry.data_start().unwrap(), entry.compressed_size());
-        let name = entry.name().unwrap().into_owned();
-        end = end.max(offset + bytes);
-        stems.push(BundleStem {
-            source: name.trim_start_matches("Trackout/").to_owned(),
-            path: name,
-            role: "other".into(),
-            data_offset: offset,
-            bytes,
-            sha256: String::new(),
-            sample_rate: 48_000,
-            bit_depth: 24,
-            channels: 2,
-            frames: bytes / 6,
-            duration_seconds: bytes as f64 / 6.0 / 48_000.0,
-            peak_dbfs: None,
-            loudness_lufs: None,
-        });
-    }
-    BundleContents {
-        folder: "Trackout".into(),
-        bytes: size,
-        manifest_offset: end,
-        stems,
-        skipped: Vec::new(),
-    }
-    .to_details()
-    .unwrap()
+/// The base bundle of the stems in `folder`, built as the render job builds it, into `out`:
+/// its size, its SHA-256 and the contents the job stores beside it (every stem's range, where
+/// the manifest starts: what personalization keeps and rewrites).
+fn build_bundle(folder: &Path, out: &Path) -> (u64, String, serde_json::Value) {
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    let meta = trackout_render::BeatMeta {
+        title: "Bench Trackout".into(),
+        producer: "Bench Producer".into(),
+        bpm: 140,
+        key: "A min".into(),
+        genre: "Trap".into(),
+        isrc: None,
+        year: Some(2026),
+        license_note: "Licensed through Trackout".into(),
+        writers: Vec::new(),
+    };
+    let report =
+        trackout_render::build_bundle(folder, &meta, &trackout_render::CheckLimits::default(), out)
+            .unwrap();
+    let contents = trackout_worker::jobs::bundle_contents(report)
+        .to_details()
+        .unwrap();
+    let mut hasher = Sha256::new();
+    let size = std::io::copy(&mut std::fs::File::open(out).unwrap(), &mut hasher).unwrap();
+    (size, hex::encode(hasher.finalize()), contents)
 }
 
 fn curl(url: &str, range: Option<u64>) -> Child {
@@ -171,10 +173,13 @@ fn main() {
     let db = store.state.db.clone();
     let beat = store.beats[1];
 
-    // The bundle, stored as the beat's rendered bundle and as its WAV lease file.
+    // The bundle, built from generated stems as the render job builds it, stored as the
+    // beat's rendered bundle and (one whole object) as its WAV lease file.
     let key = format!("beats/{beat}/bench-trackout.zip");
-    let (size, sha256) = write_bundle(&store.objects_dir.join(&key));
-    let contents = contents_of(&store.objects_dir.join(&key), size);
+    let stems = tempfile::tempdir().unwrap();
+    let folder = write_stems(stems.path());
+    let (size, sha256, contents) = build_bundle(&folder, &store.objects_dir.join(&key));
+    drop(stems);
     runtime.block_on(async {
         for kind in ["bundle", "wav_lease"] {
             entity::deliverable::ActiveModel {

@@ -11,3 +11,5 @@ mod render_leases;
 mod render_preview;
 mod send_mail;
 mod workspace;
+
+pub use render_leases::bundle_contents;

@@ -80,7 +80,7 @@ impl RunJob for RenderLeases {
             let (wav_report, bundle_report) = rest?.map_err(render_error)?;
             // What the downloads and the library read back: the bundle writer's report,
             // offsets included, in the stored type.
-            let bundle_details = contents(bundle_report)
+            let bundle_details = bundle_contents(bundle_report)
                 .to_details()
                 .map_err(|e| JobError::Permanent(e.to_string()))?;
 
@@ -123,8 +123,9 @@ impl RunJob for RenderLeases {
 }
 
 /// The renderer's report as the store keeps it, field by field: a field added or renamed on
-/// either side does not compile until it is mapped here.
-fn contents(report: BundleReport) -> BundleContents {
+/// either side does not compile until it is mapped here. Public for the big-file bench,
+/// which stores a bundle it built as this job would.
+pub fn bundle_contents(report: BundleReport) -> BundleContents {
     let BundleReport {
         folder,
         bytes,
