@@ -135,7 +135,8 @@ impl JobPayload for RefundPayment {
 /// Deletes a rendered file once nothing refers to it: no purchase's personalized bundle starts
 /// with it, and it is not a current deliverable. For a base bundle a re-render replaced it is
 /// scheduled a while after the replacement, so that a fulfilment in flight still finds the
-/// base it began with; for a file a cancelled render stored without recording it, at once.
+/// base it began with; for a file a cancelled render stored without recording it, a while
+/// after too, in case the same key is being written again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SweepBase {
     pub key: String,

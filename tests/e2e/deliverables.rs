@@ -2,7 +2,7 @@ use std::time::Duration;
 
 use entity::deliverable;
 use reqwest::StatusCode;
-use sea_orm::EntityTrait;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use trackout_tests::app::Account;
@@ -219,7 +219,30 @@ async fn a_render_interrupted_half_way_reruns_to_exactly_one_set_of_files() {
         .collect();
     let mut stored = stored;
     stored.sort();
-    assert_eq!(stored, expected);
+    // A preview or peaks file stored by a render that newer uploads cancelled before it
+    // recorded the file is left for a sweep scheduled later (the same key may be written
+    // again meanwhile); every other file is one a row names.
+    let sweeps: Vec<String> = entity::job::Entity::find()
+        .filter(entity::job::Column::Kind.eq("sweep_base"))
+        .filter(entity::job::Column::State.eq("queued"))
+        .all(&app.state.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|j| j.payload["key"].as_str().unwrap().to_owned())
+        .collect();
+    let strays: Vec<&String> = stored.iter().filter(|k| !expected.contains(k)).collect();
+    for stray in &strays {
+        assert!(
+            sweeps.contains(stray),
+            "{stray} is neither named by a row nor due to be swept: {stored:#?}"
+        );
+    }
+    let named: Vec<String> = stored
+        .into_iter()
+        .filter(|k| expected.contains(k))
+        .collect();
+    assert_eq!(named, expected);
     for row in rows {
         let bytes = std::fs::read(
             app.dir

@@ -204,15 +204,18 @@ pub async fn base_in_use(db: &DatabaseConnection, key: &str) -> Result<bool> {
     Ok(sold || current)
 }
 
-/// A render was stopped (newer uploads cancelled its job) after its file may have reached
-/// the bucket and before [`record_done`] named it: the file is swept unless something refers
-/// to it by then (the same inputs rendered again since, say).
+/// A render was stopped (newer uploads cancelled its job, or a shutdown outlasted its grace)
+/// after its file may have reached the bucket and before [`record_done`] named it: the file
+/// is swept later, unless something refers to it by then. Later, not now: the same key may be
+/// rewritten meanwhile (a released job's rerun, a listing edited back), and a sweep between
+/// that upload and its record would delete a file about to be named.
 pub async fn sweep_unrecorded(db: &DatabaseConnection, key: &ObjectKey) -> Result<()> {
-    queue::enqueue(
+    queue::enqueue_after(
         db,
         &SweepBase {
             key: key.to_string(),
         },
+        BASE_SWEEP_DELAY,
     )
     .await?;
     Ok(())
