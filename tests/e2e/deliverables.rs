@@ -5,6 +5,8 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
+use trackout_core::jobs::{JobPayload, SweepBase};
+use trackout_core::queue::JobState;
 use trackout_tests::app::Account;
 use trackout_tests::faults::failing_writes;
 use trackout_tests::{TestApp, fixtures};
@@ -223,8 +225,8 @@ async fn a_render_interrupted_half_way_reruns_to_exactly_one_set_of_files() {
     // recorded the file is left for a sweep scheduled later (the same key may be written
     // again meanwhile); every other file is one a row names.
     let sweeps: Vec<String> = entity::job::Entity::find()
-        .filter(entity::job::Column::Kind.eq("sweep_base"))
-        .filter(entity::job::Column::State.eq("queued"))
+        .filter(entity::job::Column::Kind.eq(<SweepBase as JobPayload>::KIND))
+        .filter(entity::job::Column::State.eq(JobState::Queued.as_str()))
         .all(&app.state.db)
         .await
         .unwrap()

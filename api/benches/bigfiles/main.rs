@@ -54,7 +54,7 @@ const STEM_FRAMES: usize = 9_266_667;
 const RUNS: usize = 3;
 const MB: f64 = 1_000_000.0;
 
-/// `STEMS` stems of `STEM_FRAMES` frames each (24-bit stereo at 48 kHz, noise: about 56 MB a
+/// One stem per name in `STEM_NAMES`, `STEM_FRAMES` frames each (24-bit stereo at 48 kHz, noise: about 56 MB a
 /// stem), in `dir/Trackout`, written in blocks.
 fn write_stems(dir: &Path) -> PathBuf {
     let folder = dir.join("Trackout");

@@ -28,6 +28,8 @@ use crate::{Result, queue};
 
 /// Serializes the recording of a beat's uploads on PostgreSQL (SQLite has one writer at a
 /// time anyway), so that two uploads landing together supersede each other's jobs in order.
+/// A worker recording a result for the beat takes it first too, before its own job's row:
+/// one order for both, so the two cannot deadlock.
 pub async fn lock_beat<C: ConnectionTrait>(conn: &C, beat_id: Uuid) -> Result<()> {
     beat::Entity::find_by_id(beat_id)
         .lock_exclusive()
