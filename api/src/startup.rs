@@ -30,7 +30,15 @@ pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
     let tokens = Tokens::new(secret, Duration::from_secs(config.session_ttl_hours * 3600));
     let payments = trackout_core::payments::from_config(&config).context("setting up payments")?;
     let downloads = trackout_core::services::commerce::download_log::DownloadLog::start(db.clone());
-    let hasher = PasswordHasher::new(&config.limits.hashing);
+    let hashing = &config.limits.hashing;
+    let hasher = PasswordHasher::new(hashing).context("setting up password hashing")?;
+    if hashing.below_recommended() {
+        tracing::warn!(
+            memory_kib = hashing.memory_kib,
+            passes = hashing.passes,
+            "passwords are hashed below Argon2id's recommended cost (19456 KiB, 2 passes): stolen hashes are cheaper to guess"
+        );
+    }
     let sessions = SessionStore::start(db.clone());
     let limits = Arc::new(Limits::new(&config.limits.rate));
     let trusted_proxies = Arc::new(config.limits.server.trusted_proxies());

@@ -92,6 +92,11 @@ impl TestAppBuilder {
         config.cache.staleness_ms = 0;
         config.worker.retry_backoff_ms = 20;
         config.worker.concurrency = 2;
+        // Argon2 at its least cost: at the recommended one it was a seventh of the end-to-end
+        // suite's CPU. The cost itself is the hasher's own tests' business (core's
+        // auth::password), and the binary suite's sign-in flood runs at the real one.
+        config.limits.hashing.memory_kib = 8;
+        config.limits.hashing.passes = 1;
         // Every test talks from 127.0.0.1 and signs up its own cast: the limits stay on, with
         // room for that (the rate-limit tests set their own).
         let roomy = trackout_core::config::Rate::per_minute(1000);

@@ -100,7 +100,7 @@ impl TestDatabase {
                 }
             }
             Template::Postgres { server, name } => {
-                let admin = Database::connect(database_url(&server, "postgres"))
+                let admin = Database::connect(database_url(server, "postgres"))
                     .await
                     .expect("connecting to the PostgreSQL server named by TRACKOUT_TEST_POSTGRES");
                 let copy = new_name();

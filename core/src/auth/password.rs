@@ -1,9 +1,9 @@
-//! Password hashing that cannot take the machine down. Argon2id at the crate's defaults costs
-//! ~19 MiB and tens of milliseconds of one core per hash; 300 logins at once used to start 300
+//! Password hashing that cannot take the machine down. Argon2id at its recommended cost
+//! (19 MiB, 2 passes; configurable) takes tens of milliseconds of one core per hash; 300 logins at once used to start 300
 //! of them on the blocking pool. Here at most `concurrency` hashes run (one per core by
 //! default), at most `queue` more wait, and anything beyond answers `busy` at once.
 //!
-//! Each slot also owns its 19 MiB of Argon2 memory, reused hash after hash. Letting Argon2
+//! Each slot also owns its Argon2 memory, reused hash after hash. Letting Argon2
 //! allocate its own made every blocking-pool thread's malloc arena keep a 19 MiB block: the
 //! process grew to hundreds of megabytes that it never gave back.
 
@@ -25,6 +25,8 @@ pub struct PasswordHasher {
     slots: Arc<Semaphore>,
     waiting: Arc<AtomicUsize>,
     queue: usize,
+    /// The cost of hashes made now; a stored hash is checked at the cost it was made with.
+    params: Params,
     /// One Argon2 working memory per slot, allocated on first use and kept.
     memory: Arc<Mutex<Vec<Vec<Block>>>>,
 }
@@ -39,13 +41,22 @@ impl Drop for Waiting<'_> {
 }
 
 impl PasswordHasher {
-    pub fn new(limits: &HashingLimits) -> Self {
-        PasswordHasher {
+    /// Fails when the cost is outside Argon2's bounds (the configuration checks them first).
+    pub fn new(limits: &HashingLimits) -> Result<Self> {
+        let params = Params::new(
+            limits.memory_kib,
+            limits.passes,
+            1,
+            Some(Params::DEFAULT_OUTPUT_LEN),
+        )
+        .map_err(|e| Error::Internal(format!("argon2 parameters: {e}")))?;
+        Ok(PasswordHasher {
             slots: Arc::new(Semaphore::new(limits.concurrency.max(1))),
             waiting: Arc::new(AtomicUsize::new(0)),
             queue: limits.queue,
+            params,
             memory: Arc::default(),
-        }
+        })
     }
 
     async fn slot(&self) -> Result<OwnedSemaphorePermit> {
@@ -90,13 +101,13 @@ impl PasswordHasher {
         .map_err(|e| Error::Internal(format!("password task: {e}")))?
     }
 
-    /// Argon2id with the crate's defaults (19 MiB, 2 passes) and a fresh 16-byte salt, as a
-    /// PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
+    /// Argon2id at the configured cost (by default 19 MiB, 2 passes) and a fresh 16-byte
+    /// salt, as a PHC string (`$argon2id$v=19$m=19456,t=2,p=1$…`).
     pub async fn hash(&self, password: Password) -> Result<String> {
+        let params = self.params.clone();
         self.run(move |memory| {
             let mut salt = [0u8; Salt::RECOMMENDED_LENGTH];
             rand::rng().fill_bytes(&mut salt);
-            let params = Params::default();
             let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
             argon2(&params, Algorithm::Argon2id, Version::V0x13)
                 .hash_password_into_with_memory(
@@ -120,13 +131,23 @@ impl PasswordHasher {
     }
 
     /// `stored` is `None` when there is nothing to compare with (no such account, or an
-    /// account without a password): the same time is spent on a dummy hash, in the same
-    /// slots, so that timing does not tell which emails have accounts.
+    /// account without a password): the same time is spent on a hash at the configured
+    /// cost, in the same slots, so that timing does not tell which emails have accounts.
     pub async fn verify(&self, candidate: String, stored: Option<String>) -> Result<bool> {
+        let current = self.params.clone();
         self.run(move |memory| {
-            let real = stored.filter(|s| s.starts_with("$argon2"));
-            let exists = real.is_some();
-            let stored = real.unwrap_or_else(|| DUMMY_HASH.to_owned());
+            let Some(stored) = stored.filter(|s| s.starts_with("$argon2")) else {
+                let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+                argon2(&current, Algorithm::Argon2id, Version::V0x13)
+                    .hash_password_into_with_memory(
+                        candidate.as_bytes(),
+                        b"no account, no salt",
+                        &mut out,
+                        blocks(memory, &current),
+                    )
+                    .map_err(|e| Error::Internal(format!("hashing a password: {e}")))?;
+                return Ok(false);
+            };
             let unreadable = |e: &dyn std::fmt::Display| {
                 Error::Internal(format!("stored password hash unreadable: {e}"))
             };
@@ -150,8 +171,7 @@ impl PasswordHasher {
                     blocks(memory, &params),
                 )
                 .map_err(|e| unreadable(&e))?;
-            let matches = Output::new(&out).is_ok_and(|computed| computed == *expected);
-            Ok(exists && matches)
+            Ok(Output::new(&out).is_ok_and(|computed| computed == *expected))
         })
         .await
     }
@@ -175,15 +195,17 @@ fn blocks<'a>(memory: &'a mut Vec<Block>, params: &Params) -> &'a mut [Block] {
     &mut memory[..needed]
 }
 
-// The hash of a random password nobody knows, with the default parameters.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$5PzpE4S6WpO8lJ6JUpqN5z0aT1FmDBtoBxBpS3u0D4M";
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn hasher(concurrency: usize, queue: usize) -> PasswordHasher {
-        PasswordHasher::new(&HashingLimits { concurrency, queue })
+        PasswordHasher::new(&HashingLimits {
+            concurrency,
+            queue,
+            ..HashingLimits::default()
+        })
+        .unwrap()
     }
 
     #[tokio::test]
@@ -224,6 +246,34 @@ mod tests {
         );
         assert!(
             !h.verify("another password".into(), Some(before))
+                .await
+                .unwrap()
+        );
+    }
+
+    #[tokio::test]
+    async fn hashes_carry_the_configured_cost_and_a_changed_cost_still_signs_older_ones_in() {
+        let password = || Password::parse("a long enough password").unwrap();
+        let cheap = PasswordHasher::new(&HashingLimits {
+            memory_kib: 64,
+            passes: 1,
+            ..HashingLimits::default()
+        })
+        .unwrap();
+        let old = cheap.hash(password()).await.unwrap();
+        assert!(old.contains("$m=64,t=1,p=1$"), "{old}");
+        let recommended = hasher(1, 1);
+        let new = recommended.hash(password()).await.unwrap();
+        assert!(new.contains("$m=19456,t=2,p=1$"), "{new}");
+        assert!(
+            recommended
+                .verify("a long enough password".into(), Some(old))
+                .await
+                .unwrap()
+        );
+        assert!(
+            cheap
+                .verify("a long enough password".into(), Some(new))
                 .await
                 .unwrap()
         );

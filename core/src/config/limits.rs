@@ -84,6 +84,22 @@ pub struct HashingLimits {
     pub concurrency: usize,
     /// Hashes that may wait for a free slot; past that a login answers `503 busy`.
     pub queue: usize,
+    /// Argon2id's memory per hash, in KiB (19,456 = 19 MiB, OWASP's minimum at 2 passes).
+    pub memory_kib: u32,
+    /// Argon2id's passes over that memory.
+    pub passes: u32,
+}
+
+impl HashingLimits {
+    /// OWASP's password storage cheat sheet: Argon2id with at least 19 MiB and 2 passes.
+    pub const RECOMMENDED_MEMORY_KIB: u32 = 19_456;
+    pub const RECOMMENDED_PASSES: u32 = 2;
+
+    /// Whether hashes made now are cheaper to guess than the recommended minimum (tests
+    /// lower the cost; a store should not).
+    pub fn below_recommended(&self) -> bool {
+        self.memory_kib < Self::RECOMMENDED_MEMORY_KIB || self.passes < Self::RECOMMENDED_PASSES
+    }
 }
 
 impl Default for HashingLimits {
@@ -94,6 +110,8 @@ impl Default for HashingLimits {
         HashingLimits {
             concurrency: cores,
             queue: 16 * cores,
+            memory_kib: Self::RECOMMENDED_MEMORY_KIB,
+            passes: Self::RECOMMENDED_PASSES,
         }
     }
 }
@@ -239,6 +257,11 @@ impl LimitsConfig {
         )?;
         env.parse("TRACKOUT_PASSWORD_HASH_QUEUE", &mut self.hashing.queue)?;
         env.parse(
+            "TRACKOUT_PASSWORD_HASH_MEMORY_KIB",
+            &mut self.hashing.memory_kib,
+        )?;
+        env.parse("TRACKOUT_PASSWORD_HASH_PASSES", &mut self.hashing.passes)?;
+        env.parse(
             "TRACKOUT_HEADER_TIMEOUT_SECONDS",
             &mut self.server.header_timeout_seconds,
         )?;
@@ -295,6 +318,15 @@ impl LimitsConfig {
         if self.hashing.concurrency == 0 {
             return Err(ConfigError::Invalid(
                 "TRACKOUT_PASSWORD_HASH_CONCURRENCY must be at least 1".into(),
+            ));
+        }
+        // Argon2's own bounds (8 KiB per lane, one lane here); past 4 GiB a hash per core
+        // would be the machine's memory.
+        if !(8..=4 << 20).contains(&self.hashing.memory_kib)
+            || !(1..=64).contains(&self.hashing.passes)
+        {
+            return Err(ConfigError::Invalid(
+                "TRACKOUT_PASSWORD_HASH_MEMORY_KIB must be 8 to 4194304 and TRACKOUT_PASSWORD_HASH_PASSES 1 to 64".into(),
             ));
         }
         let s = &self.server;

@@ -137,6 +137,25 @@ fn a_public_url_must_be_an_http_address() {
 }
 
 #[test]
+fn password_hashing_costs_outside_argon2s_bounds_are_refused() {
+    for (name, value) in [
+        ("TRACKOUT_PASSWORD_HASH_MEMORY_KIB", "4"),
+        ("TRACKOUT_PASSWORD_HASH_MEMORY_KIB", "8388608"),
+        ("TRACKOUT_PASSWORD_HASH_PASSES", "0"),
+    ] {
+        let message = refusal(&[(name, value)]);
+        assert!(message.contains(name), "{name}={value}: {message}");
+    }
+    let raised = loaded(&[
+        ("TRACKOUT_PASSWORD_HASH_MEMORY_KIB", "65536"),
+        ("TRACKOUT_PASSWORD_HASH_PASSES", "3"),
+    ])
+    .unwrap();
+    assert!(!raised.limits.hashing.below_recommended());
+    assert!(!Config::default().limits.hashing.below_recommended());
+}
+
+#[test]
 fn s3_without_bucket_is_refused() {
     assert!(refusal(&[("TRACKOUT_STORAGE", "s3")]).contains("TRACKOUT_S3_BUCKET"));
 }
