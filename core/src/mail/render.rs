@@ -11,6 +11,7 @@ use super::templates::{self, Purchase};
 use crate::Result;
 use crate::auth::{TokenKind, Tokens};
 use crate::config::Config;
+use crate::domain::PurchaseStatus;
 
 /// A message ready to go: subject, plain text and HTML, and the links it holds (logged when
 /// mail is written to files).
@@ -62,7 +63,7 @@ async fn purchase_facts(db: &DatabaseConnection, id: uuid::Uuid) -> Result<Optio
         license_id: p.license_id.unwrap_or_default(),
         buyer_name: p.buyer_name,
         producer_name: producer.map(|u| u.display_name),
-        paid: p.status == "paid",
+        paid: PurchaseStatus::Paid.is(&p.status),
     }))
 }
 

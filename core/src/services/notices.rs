@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use super::account_tokens::{self, Mailed};
 use crate::Result;
-use crate::domain::Email;
+use crate::domain::{Email, PurchaseStatus};
 use crate::mail::{self, Mail, outbox as box_};
 
 fn receipt_key(purchase_id: Uuid) -> String {
@@ -54,7 +54,7 @@ async fn paid(
     let Some(p) = purchase::Entity::find_by_id(purchase_id).one(conn).await? else {
         return Ok(None);
     };
-    if p.status != "paid" {
+    if !PurchaseStatus::Paid.is(&p.status) {
         return Ok(None);
     }
     let Some(buyer) = user::Entity::find_by_id(p.buyer_id).one(conn).await? else {
