@@ -3,9 +3,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use futures_util::{StreamExt, TryStreamExt};
-use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWriteExt};
+use futures_util::TryStreamExt;
+use tokio::io::{AsyncSeekExt, AsyncWriteExt};
 
+use super::file_chunks;
 use super::{ByteRange, ByteStream, ObjectBody, ObjectKey, ObjectMeta, Storage, StorageError};
 
 /// Objects as files under one root. Writes land in `<root>/.tmp` and are renamed into place
@@ -95,14 +96,11 @@ impl Storage for LocalStorage {
             .await
             .map_err(not_found(key))?;
         let size = file.metadata().await?.len();
-        let stream = match range {
-            Some(range) => {
-                file.seek(SeekFrom::Start(range.start)).await?;
-                tokio_util::io::ReaderStream::with_capacity(file.take(range.len()), 256 * 1024)
-                    .boxed()
-            }
-            None => tokio_util::io::ReaderStream::with_capacity(file, 256 * 1024).boxed(),
-        };
+        let (start, len) = range.map_or((0, size), |r| (r.start, r.len()));
+        if start > 0 {
+            file.seek(SeekFrom::Start(start)).await?;
+        }
+        let stream = file_chunks::chunks(file.into_std().await, len);
         Ok(ObjectBody { size, stream })
     }
 

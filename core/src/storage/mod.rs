@@ -2,6 +2,7 @@
 //! S3-compatible bucket in production. The backend is chosen once at start-up; everything else
 //! sees `Arc<dyn Storage>`.
 
+mod file_chunks;
 mod ingest;
 mod key;
 mod local;
