@@ -1,10 +1,11 @@
 //! Password hashing that cannot take the machine down. Argon2id at its recommended cost
-//! (19 MiB, 2 passes; configurable) takes tens of milliseconds of one core per hash; 300 logins at once used to start 300
-//! of them on the blocking pool. Here at most `concurrency` hashes run (one per core by
-//! default), at most `queue` more wait, and anything beyond answers `busy` at once.
+//! (19 MiB, 2 passes; configurable) takes tens of milliseconds of one core per hash; 300
+//! logins at once used to start 300 of them on the blocking pool. Here at most `concurrency`
+//! hashes run (one per core by default), at most `queue` more wait, and anything beyond
+//! answers `busy` at once.
 //!
-//! Each slot also owns its Argon2 memory, reused hash after hash. Letting Argon2
-//! allocate its own made every blocking-pool thread's malloc arena keep a 19 MiB block: the
+//! Each slot also owns its Argon2 memory, reused hash after hash. Letting Argon2 allocate its
+//! own made every blocking-pool thread's malloc arena keep a 19 MiB block: the
 //! process grew to hundreds of megabytes that it never gave back.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
