@@ -82,8 +82,8 @@ pub fn database_env() -> Vec<(&'static str, String)> {
             .await
             .unwrap();
     });
-    // Plain TCP on loopback, as the end-to-end suite's database.rs says why: sqlx 0.9.0's
-    // TLS handshake without TCP_NODELAY waits on delayed ACKs, ~90 ms a connection.
+    // Plain TCP on loopback, as in tests/src/database.rs: sqlx 0.9.0's TLS handshake, without
+    // TCP_NODELAY, waits on delayed ACKs, ~90 ms a connection.
     vec![("DATABASE_URL", format!("{server}/{name}?sslmode=disable"))]
 }
 
