@@ -6,7 +6,7 @@ use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware, web};
 use anyhow::Context;
 use trackout_core::auth::{PasswordHasher, Tokens, signing_secret};
-use trackout_core::config::Config;
+use trackout_core::config::{Config, HashingLimits};
 use trackout_core::services::sessions::SessionStore;
 use trackout_core::{db, storage};
 use utoipa_actix_web::AppExt;
@@ -36,7 +36,9 @@ pub async fn open_state(config: Config) -> anyhow::Result<AppState> {
         tracing::warn!(
             memory_kib = hashing.memory_kib,
             passes = hashing.passes,
-            "passwords are hashed below Argon2id's recommended cost (19456 KiB, 2 passes): stolen hashes are cheaper to guess"
+            recommended_memory_kib = HashingLimits::RECOMMENDED_MEMORY_KIB,
+            recommended_passes = HashingLimits::RECOMMENDED_PASSES,
+            "passwords are hashed below Argon2id's recommended cost: stolen hashes are cheaper to guess"
         );
     }
     let sessions = SessionStore::start(db.clone());

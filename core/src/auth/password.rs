@@ -109,15 +109,7 @@ impl PasswordHasher {
         self.run(move |memory| {
             let mut salt = [0u8; Salt::RECOMMENDED_LENGTH];
             rand::rng().fill_bytes(&mut salt);
-            let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
-            argon2(&params, Algorithm::Argon2id, Version::V0x13)
-                .hash_password_into_with_memory(
-                    password.expose().as_bytes(),
-                    &salt,
-                    &mut out,
-                    blocks(memory, &params),
-                )
-                .map_err(|e| Error::Internal(format!("hashing a password: {e}")))?;
+            let out = argon2id(&params, password.expose().as_bytes(), &salt, memory)?;
             let phc = PasswordHash {
                 algorithm: argon2::ARGON2ID_IDENT,
                 version: Some(Version::V0x13.into()),
@@ -138,15 +130,12 @@ impl PasswordHasher {
         let current = self.params.clone();
         self.run(move |memory| {
             let Some(stored) = stored.filter(|s| s.starts_with("$argon2")) else {
-                let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
-                argon2(&current, Algorithm::Argon2id, Version::V0x13)
-                    .hash_password_into_with_memory(
-                        candidate.as_bytes(),
-                        b"no account, no salt",
-                        &mut out,
-                        blocks(memory, &current),
-                    )
-                    .map_err(|e| Error::Internal(format!("hashing a password: {e}")))?;
+                argon2id(
+                    &current,
+                    candidate.as_bytes(),
+                    b"no account, no salt",
+                    memory,
+                )?;
                 return Ok(false);
             };
             let unreadable = |e: &dyn std::fmt::Display| {
@@ -185,6 +174,20 @@ impl PasswordHasher {
 
 fn argon2(params: &Params, algorithm: Algorithm, version: Version) -> Argon2<'static> {
     Argon2::new(algorithm, version, params.clone())
+}
+
+/// Argon2id of `secret` and `salt` at `params`, in the slot's memory: what a new hash holds.
+fn argon2id(
+    params: &Params,
+    secret: &[u8],
+    salt: &[u8],
+    memory: &mut Vec<Block>,
+) -> Result<[u8; Params::DEFAULT_OUTPUT_LEN]> {
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    argon2(params, Algorithm::Argon2id, Version::V0x13)
+        .hash_password_into_with_memory(secret, salt, &mut out, blocks(memory, params))
+        .map_err(|e| Error::Internal(format!("hashing a password: {e}")))?;
+    Ok(out)
 }
 
 /// The slot's memory, grown (once) to what `params` need, and the slice Argon2 works in.
